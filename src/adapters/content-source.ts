@@ -1,0 +1,50 @@
+import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../domain/types.js';
+
+/**
+ * What a source is asked. The gate fills it: `spaces` is already narrowed to the policy
+ * allowlist (never empty) and `excludeLabels` carries the policy deny-list. `text` is the
+ * agent's free text and must never be interpreted as query syntax by a source.
+ */
+export interface SearchRequest {
+  text: string;
+  spaces: string[];
+  /** Page must carry at least one of these labels. */
+  labels?: string[];
+  excludeLabels: string[];
+  /** ISO date or date-time; pages updated on or after it. */
+  updatedSince?: string;
+  limit: number;
+}
+
+export interface ListRequest {
+  spaces: string[];
+  excludeLabels: string[];
+  /** Only pages updated before this ISO date-time (used by staleness scans). */
+  updatedBefore?: string;
+  /** Only pages updated on or after this ISO date-time. */
+  updatedSince?: string;
+}
+
+/**
+ * A place pages come from. Implementations: `local` (SQLite FTS5 over a site folder) and
+ * `confluence` (Confluence Cloud through confluence.js). Callers go through the policy gate,
+ * never to a source directly.
+ *
+ * Contract for every implementation: a page the acting user may not read is reported exactly
+ * like a missing one (`undefined`, or simply absent from results).
+ */
+export interface ContentSource {
+  readonly kind: 'local' | 'confluence';
+  /** One human line for the start-up banner, e.g. "local site demo-site (42 pages)". */
+  describe(): string;
+  search(request: SearchRequest, as: Identity): Promise<PageSummary[]>;
+  getPage(id: string, as: Identity): Promise<Page | undefined>;
+  /** Metadata of every page the user can read in the given spaces, newest first. */
+  listPages(request: ListRequest, as: Identity): AsyncIterable<PageMeta>;
+  /** Exact, case-insensitive title match within the given spaces. */
+  findPagesByTitle(title: string, spaces: string[], as: Identity): Promise<PageMeta[]>;
+  listSpaces(): Promise<SpaceInfo[]>;
+  /** Look a user up by accountId, email or display name (exact, case-insensitive). */
+  findUser(ref: string): Promise<UserInfo | undefined>;
+  close(): Promise<void>;
+}
