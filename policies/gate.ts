@@ -1,0 +1,151 @@
+import type { ContentSource } from '../src/adapters/content-source.js';
+import type { Identity, Page, PageMeta, PageSummary } from '../src/domain/types.js';
+import { PageNotFoundError, PolicyDeniedError } from '../src/errors.js';
+import type { AuditSink } from './audit.js';
+import type { Policy } from './policy-schema.js';
+import { canRead } from './restrictions.js';
+import { narrowSpaces, spaceAllowed } from './space-allowlist.js';
+import { type Role, type ToolAccess, toolAllowed } from './tool-access.js';
+
+export interface SearchArgs {
+  text: string;
+  spaces?: string[];
+  labels?: string[];
+  updatedSince?: string;
+  limit: number;
+}
+
+export interface ListArgs {
+  spaces?: string[];
+  pageIds?: string[];
+  updatedBefore?: string;
+  updatedSince?: string;
+}
+
+/**
+ * The one path from tools to content. Tools receive a gate, never a source: the gate
+ * narrows every request to the policy, asks the source as the acting user, and filters every
+ * answer again (defence in depth) before anything reaches a tool. Every decision is audited.
+ *
+ * A page that is missing, restricted, in a space outside the allowlist or carrying a denied
+ * label is reported identically: PageNotFoundError, or simply absent from results.
+ */
+export class PolicyGate {
+  constructor(
+    readonly policy: Policy,
+    readonly identity: Identity,
+    readonly role: Role,
+    private readonly source: ContentSource,
+    private readonly audit: AuditSink,
+  ) {}
+
+  /** Tool-level rule: role and read-only mode. The registry already omits such tools; this is the backstop. */
+  authorizeTool(tool: string, access: ToolAccess): void {
+    if (!toolAllowed(access, this.role, this.policy.readOnly)) {
+      this.record(tool, 'call', 'deny', undefined, `access ${access} not allowed for role ${this.role}${this.policy.readOnly ? ' (read-only)' : ''}`);
+      throw new PolicyDeniedError(`Tool ${tool} is not available.`);
+    }
+  }
+
+  readSpaces(requested?: string[]): string[] {
+    return narrowSpaces(this.policy.read.spaces, requested, 'read');
+  }
+
+  draftSpaces(requested?: string[]): string[] {
+    return narrowSpaces(this.policy.draft.spaces, requested, 'draft');
+  }
+
+  /** Policy-level visibility of a page the source returned for this user. */
+  isVisible(page: PageMeta): boolean {
+    // Fails closed: a page outside the read allowlist, with a denied label, or whose
+    // restrictions the acting user does not satisfy is invisible.
+    if (!spaceAllowed(this.policy.read.spaces, page.spaceKey)) return false;
+    const deny = this.policy.labels.deny;
+    if (page.labels.some((label) => deny.includes(label.toLowerCase()))) return false;
+    return canRead(this.identity, page.readRestrictions);
+  }
+
+  async searchPages(tool: string, args: SearchArgs): Promise<PageSummary[]> {
+    const spaces = this.guarded(tool, 'search', () => this.readSpaces(args.spaces));
+    const results = await this.source.search(
+      {
+        text: args.text,
+        spaces,
+        labels: args.labels?.map((label) => label.toLowerCase()),
+        excludeLabels: this.policy.labels.deny,
+        updatedSince: args.updatedSince,
+        limit: args.limit,
+      },
+      this.identity,
+    );
+    const visible = results.filter((page) => this.isVisible(page) && spaces.includes(page.spaceKey));
+    this.record(tool, 'search', 'allow', spaces.join(','), `${visible.length} results`);
+    return visible;
+  }
+
+  async readPage(tool: string, id: string): Promise<Page> {
+    const page = await this.source.getPage(id, this.identity);
+    if (page === undefined || !this.isVisible(page)) {
+      this.record(tool, 'read', 'deny', id, 'missing or not visible');
+      throw new PageNotFoundError(id);
+    }
+    this.record(tool, 'read', 'allow', id);
+    return page;
+  }
+
+  /** Like readPage, but for pages the caller wants to draft against: the page's real space must be draftable. */
+  async readDraftablePage(tool: string, id: string): Promise<Page> {
+    const page = await this.readPage(tool, id);
+    if (!spaceAllowed(this.policy.draft.spaces, page.spaceKey)) {
+      this.record(tool, 'draft-target', 'deny', id, `space ${page.spaceKey} not in draft.spaces`);
+      throw new PolicyDeniedError(
+        `Page ${id} is in space ${page.spaceKey}, which the policy does not allow drafting against. Draft spaces: ${this.policy.draft.spaces.join(', ') || '(none)'}.`,
+      );
+    }
+    return page;
+  }
+
+  /** Metadata of every visible page in the allowed (or requested) spaces. */
+  async *listPages(tool: string, args: ListArgs): AsyncGenerator<PageMeta> {
+    const spaces = this.guarded(tool, 'list', () => this.readSpaces(args.spaces));
+    let count = 0;
+    for await (const page of this.source.listPages(
+      { spaces, excludeLabels: this.policy.labels.deny, updatedBefore: args.updatedBefore, updatedSince: args.updatedSince },
+      this.identity,
+    )) {
+      if (!this.isVisible(page) || !spaces.includes(page.spaceKey)) continue;
+      count++;
+      yield page;
+    }
+    this.record(tool, 'list', 'allow', spaces.join(','), `${count} pages`);
+  }
+
+  async findPagesByTitle(tool: string, title: string, spaces?: string[]): Promise<PageMeta[]> {
+    const scoped = this.guarded(tool, 'find-title', () => this.readSpaces(spaces));
+    const pages = await this.source.findPagesByTitle(title, scoped, this.identity);
+    return pages.filter((page) => this.isVisible(page) && scoped.includes(page.spaceKey));
+  }
+
+  assertJiraProject(tool: string, projectKey: string): void {
+    if (!this.policy.jira.projects.includes(projectKey)) {
+      this.record(tool, 'jira-project', 'deny', projectKey, 'not in jira.projects');
+      throw new PolicyDeniedError(
+        `Jira project ${JSON.stringify(projectKey)} is not allowed by the policy. Allowed projects: ${this.policy.jira.projects.join(', ') || '(none)'}.`,
+      );
+    }
+  }
+
+  /** Records an allow/deny decision made elsewhere under this gate's identity. */
+  record(tool: string, action: string, decision: 'allow' | 'deny', subject?: string, reason?: string): void {
+    this.audit.record({ actor: this.identity.accountId, role: this.role, tool, action, decision, subject, reason });
+  }
+
+  private guarded<T>(tool: string, action: string, decide: () => T): T {
+    try {
+      return decide();
+    } catch (error) {
+      if (error instanceof PolicyDeniedError) this.record(tool, action, 'deny', undefined, error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { normalizeSpaceKey } from './space-key.js';
+
+/**
+ * The policy file. Every object is strict: an unknown key (a typo such as `read.space`) is
+ * an error, never silently ignored, because an ignored key could widen access. Required
+ * keys are the ones that decide access; everything else has a safe default.
+ */
+const SpaceKey = z
+  .string()
+  .transform((value, ctx) => {
+    const key = normalizeSpaceKey(value);
+    if (key === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not a space key: ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+const ProjectKey = z.string().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'Jira project keys are upper case, e.g. "KB"');
+const Label = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((label) => label.toLowerCase());
+const Days = z.number().int().positive().max(36500);
+
+export const PolicySchema = z
+  .strictObject({
+    read: z.strictObject({
+      spaces: z.array(SpaceKey).min(1, 'read.spaces must name at least one space'),
+    }),
+    draft: z.strictObject({
+      spaces: z.array(SpaceKey),
+    }),
+    jira: z.strictObject({
+      projects: z.array(ProjectKey),
+      defaultProject: ProjectKey,
+      /** Issue types an agent may ask for. */
+      issueTypes: z.array(z.string().min(1)).default(['Task', 'Bug', 'Story']),
+    }),
+    labels: z.strictObject({
+      /** Pages carrying any of these labels are never returned, to anyone. */
+      deny: z.array(Label),
+    }),
+    staleness: z.strictObject({
+      defaultDays: Days,
+      /** Per-space overrides of defaultDays. */
+      spaces: z.record(z.string(), Days).default({}),
+    }),
+    /** When true, no draft tools exist at all. */
+    readOnly: z.boolean(),
+    limits: z
+      .strictObject({
+        /** Pending drafts one user may create per rolling hour. */
+        pendingDraftsPerHour: z.number().int().min(0).default(20),
+        /** Tool calls per identity per minute (HTTP mode). */
+        requestsPerMinute: z.number().int().positive().default(120),
+      })
+      .prefault({}),
+    answers: z
+      .strictObject({
+        /** Passages scoring below this share of the best BM25 score are not used. */
+        relevanceFloor: z.number().min(0).max(1).default(0.35),
+        maxSources: z.number().int().min(1).max(8).default(5),
+      })
+      .prefault({}),
+  })
+  .superRefine((policy, ctx) => {
+    const read = new Set(policy.read.spaces);
+    for (const space of policy.draft.spaces) {
+      if (!read.has(space)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['draft', 'spaces'],
+          message: `draft space ${space} is not in read.spaces; the draft allowlist must be a subset of the read allowlist`,
+        });
+      }
+    }
+    if (!policy.jira.projects.includes(policy.jira.defaultProject)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jira', 'defaultProject'],
+        message: `jira.defaultProject ${policy.jira.defaultProject} is not in jira.projects`,
+      });
+    }
+    for (const key of Object.keys(policy.staleness.spaces)) {
+      if (normalizeSpaceKey(key) === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['staleness', 'spaces', key], message: `not a space key: ${key}` });
+      }
+    }
+  })
+  .transform((policy) => ({
+    ...policy,
+    read: { spaces: unique(policy.read.spaces) },
+    draft: { spaces: unique(policy.draft.spaces) },
+    labels: { deny: unique(policy.labels.deny) },
+    staleness: {
+      ...policy.staleness,
+      spaces: Object.fromEntries(
+        Object.entries(policy.staleness.spaces).map(([key, days]) => [normalizeSpaceKey(key) as string, days]),
+      ),
+    },
+  }));
+
+export type Policy = z.output<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Parses policy JSON text; throws an Error whose message lists every problem with its path. */
+export function parsePolicy(text: string, origin: string): Policy {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`policy ${origin} is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = PolicySchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`policy ${origin} is invalid:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Days after which a page in this space counts as stale. */
+export function staleAfterDays(policy: Policy, spaceKey: string): number {
+  return policy.staleness.spaces[spaceKey] ?? policy.staleness.defaultDays;
+}

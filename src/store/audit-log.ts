@@ -1,0 +1,54 @@
+import type { AuditEntry, AuditSink } from '../../policies/audit.js';
+import type { Db } from './database.js';
+
+export interface AuditRow extends AuditEntry {
+  id: number;
+  at: string;
+  beforeHash?: string | null;
+  afterHash?: string | null;
+}
+
+/** The audit table: every gate decision and every draft transition, append-only. */
+export class AuditLog implements AuditSink {
+  private readonly insert;
+
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+    this.insert = db.prepare(
+      `INSERT INTO audit (at, actor, role, tool, action, decision, subject, reason, before_hash, after_hash)
+       VALUES (@at, @actor, @role, @tool, @action, @decision, @subject, @reason, @beforeHash, @afterHash)`,
+    );
+  }
+
+  record(entry: AuditEntry & { beforeHash?: string; afterHash?: string }): void {
+    this.insert.run({
+      at: this.now().toISOString(),
+      actor: entry.actor,
+      role: entry.role,
+      tool: entry.tool,
+      action: entry.action,
+      decision: entry.decision,
+      subject: entry.subject ?? null,
+      reason: entry.reason ?? null,
+      beforeHash: entry.beforeHash ?? null,
+      afterHash: entry.afterHash ?? null,
+    });
+  }
+
+  list(filter: { tool?: string; action?: string; decision?: 'allow' | 'deny'; actor?: string; limit?: number } = {}): AuditRow[] {
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = { limit: filter.limit ?? 200 };
+    for (const key of ['tool', 'action', 'decision', 'actor'] as const) {
+      if (filter[key] !== undefined) {
+        clauses.push(`${key} = @${key}`);
+        params[key] = filter[key];
+      }
+    }
+    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+    return this.db
+      .prepare(
+        `SELECT id, at, actor, role, tool, action, decision, subject, reason, before_hash AS beforeHash, after_hash AS afterHash
+         FROM audit ${where} ORDER BY id DESC LIMIT @limit`,
+      )
+      .all(params) as AuditRow[];
+  }
+}

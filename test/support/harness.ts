@@ -1,0 +1,59 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Role } from '../../policies/tool-access.js';
+import { resolveConfig } from '../../src/config.js';
+import { type Runtime, createRuntime } from '../../src/runtime.js';
+import { createStewardServer } from '../../src/server/create-server.js';
+import { type Services, createServices } from '../../src/services/services.js';
+import { writeFixture } from './fixture-site.js';
+
+export interface Harness {
+  client: Client;
+  runtime: Runtime;
+  services: Services;
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real runtime (policy file, SQLite store, local source) behind a real MCP server, reached
+ * by a real MCP client over the in-memory transport.
+ */
+export async function startHarness(
+  options: { as?: string; role?: Role; site?: string; policyFile?: string; dataDir?: string; services?: Services; clientCapabilities?: object } = {},
+): Promise<Harness> {
+  const fixture = options.site ? undefined : writeFixture();
+  const config = resolveConfig(
+    {
+      site: options.site ?? fixture!.siteDir,
+      policy: options.policyFile ?? fixture?.policyFile,
+      dataDir: options.dataDir ?? fixture?.dataDir ?? writeFixture().dataDir,
+      as: options.as,
+      role: options.role,
+    },
+    {},
+  );
+  const runtime = await createRuntime(config);
+  const services = options.services ?? createServices();
+  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, config.role), services, role: config.role });
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.clientCapabilities ?? {} });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  return {
+    client,
+    runtime,
+    services,
+    call: (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
+    async close() {
+      await client.close();
+      await server.close();
+      await runtime.close();
+    },
+  };
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((block) => (block.type === 'text' ? block.text : '')).join('\n');
+}

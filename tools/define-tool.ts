@@ -1,0 +1,63 @@
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { z } from 'zod';
+import type { PolicyGate } from '../policies/gate.js';
+import type { ToolAccess } from '../policies/tool-access.js';
+import type { Services } from '../src/services/services.js';
+
+/** What a handler receives besides its arguments: scoped handles only, never a raw source. */
+export interface ToolContext {
+  gate: PolicyGate;
+  services: Services;
+  /** Asks the client's model (MCP sampling); undefined when the client does not support it. */
+  sample?: (request: SamplingRequest) => Promise<string>;
+  /** Reports progress when the client asked for it; a no-op otherwise. */
+  progress: (done: number, total?: number, message?: string) => Promise<void>;
+  signal: AbortSignal;
+}
+
+export interface SamplingRequest {
+  system: string;
+  prompt: string;
+  maxTokens: number;
+}
+
+export interface ToolResult<Output> {
+  structured: Output;
+  /** Short human/agent-readable text; defaults to the JSON of `structured`. */
+  text?: string;
+}
+
+/**
+ * A tool is a value: name, schemas, access class and handler. The registry collects them; the
+ * server registers only the ones the role may use. Annotations are derived from `access`
+ * (see annotationsFor) so there is one source of truth.
+ */
+export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  access: ToolAccess;
+  /** Overrides for annotations that cannot be derived from access alone. */
+  hints?: Pick<ToolAnnotations, 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>;
+  input: Input;
+  output: Output;
+  handler(args: z.output<Input>, context: ToolContext): Promise<ToolResult<z.output<Output>>>;
+}
+
+export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
+  definition: ToolDefinition<Input, Output>,
+): ToolDefinition<Input, Output> {
+  return definition;
+}
+
+export function annotationsFor(tool: ToolDefinition): ToolAnnotations {
+  const readOnly = tool.access === 'read';
+  return {
+    title: tool.title,
+    readOnlyHint: readOnly,
+    destructiveHint: readOnly ? false : (tool.hints?.destructiveHint ?? false),
+    idempotentHint: readOnly ? true : (tool.hints?.idempotentHint ?? false),
+    // Confluence and Jira are a closed, known domain, not the open web.
+    openWorldHint: tool.hints?.openWorldHint ?? false,
+  };
+}

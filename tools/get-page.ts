@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { slicePage } from '../src/services/page-slicer.js';
+import { defineTool } from './define-tool.js';
+import { PageId, PageRefOutput } from './schemas.js';
+
+export const getPage = defineTool({
+  name: 'get_page',
+  title: 'Read a Confluence page',
+  description:
+    'Returns one page as Markdown with its metadata (space, version, labels, owner, dates). Long pages are cut at section ' +
+    'boundaries: the reply lists every section and names the next one, which you can request with `section`.',
+  access: 'read',
+  input: z.object({
+    pageId: PageId,
+    section: z.string().trim().min(1).max(300).optional().describe('Heading of the section to return (with its sub-sections)'),
+    maxChars: z.number().int().min(500).max(100_000).default(12_000).describe('Budget for the Markdown (default 12000)'),
+  }),
+  output: PageRefOutput.extend({
+    version: z.number().int(),
+    labels: z.array(z.string()),
+    created: z.string(),
+    owner: z.string().nullable(),
+    lastUpdatedBy: z.string().nullable(),
+    parentId: z.string().nullable(),
+    markdown: z.string(),
+    section: z.string().nullable(),
+    truncated: z.boolean(),
+    nextSection: z.string().nullable(),
+    sections: z.array(z.object({ heading: z.string(), level: z.number().int(), chars: z.number().int() })),
+  }),
+  async handler(args, { gate }) {
+    const page = await gate.readPage('get_page', args.pageId);
+    const slice = slicePage(page.body, { section: args.section, maxChars: args.maxChars });
+    return {
+      structured: {
+        id: page.id,
+        title: page.title,
+        space: page.spaceKey,
+        url: page.url,
+        updated: page.updated,
+        version: page.version,
+        labels: page.labels,
+        created: page.created,
+        owner: page.owner ?? null,
+        lastUpdatedBy: page.lastUpdatedBy ?? null,
+        parentId: page.parentId,
+        ...slice,
+      },
+    };
+  },
+});
