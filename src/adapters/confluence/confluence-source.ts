@@ -1,0 +1,381 @@
+/**
+ * `ContentSource` over Confluence Cloud through confluence.js (v1 CQL search and users, v2 pages
+ * and spaces). Confluence enforces the token owner's permissions itself, so pages come back with
+ * `readRestrictions: undefined`. When asked to act for someone else (an Identity whose accountId is
+ * neither the token owner's nor the configured email), every page is additionally checked with the
+ * content permission endpoint for that user — which only a Confluence administrator's token may do;
+ * anything else fails closed.
+ */
+import { isNotFoundError } from 'confluence.js';
+import type { SearchPageResponseSearchResult } from 'confluence.js/v1';
+import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
+import { UpstreamError } from '../../errors.js';
+import type { ContentSource, ListRequest, SearchRequest } from '../content-source.js';
+import { storageToMarkdown } from './storage-to-markdown.js';
+import { buildListCql, buildSearchCql, buildTitleCql, buildUserSearchCql } from './cql.js';
+import {
+  ConfluenceUpstreamError,
+  DEFAULT_CONCURRENCY,
+  createConfluenceClients,
+  type ConfluenceClientConfig,
+} from './confluence-client.js';
+import { mapLimit } from './limiter.js';
+import {
+  metaFromSearchResult,
+  metaFromV2Page,
+  nextPageParams,
+  pageLinksInStorage,
+  plainSearchText,
+  userInfoFromV1,
+} from './mapping.js';
+
+export interface ConfluenceSourceConfig extends ConfluenceClientConfig {
+  /** Title-only page links looked up per `getPage` to turn them into `confluence-page:<id>`. Default 10. */
+  maxLinkLookups?: number;
+  /** Rows per CQL request when listing. Default 50. */
+  pageSize?: number;
+}
+
+export interface ConfluenceSource extends ContentSource {
+  readonly kind: 'confluence';
+  /** The token owner, as Confluence reports it (cached). */
+  currentUser(): Promise<UserInfo>;
+}
+
+/** Expansions on `/rest/api/search` sit on the result wrapper, hence `content.`; sent as one comma list. */
+const SEARCH_EXPAND = ['content.space,content.version,content.metadata.labels,content.history,content.ancestors'];
+const MAX_SEARCH_LIMIT = 50;
+/** Bounds on how far one call walks `_links.next`. */
+const MAX_SEARCH_PAGES = 5;
+const MAX_LIST_PAGES = 2_000;
+const MAX_TITLE_PAGES = 10;
+const TITLE_CACHE_LIMIT = 5_000;
+
+const PAGE_ID = /^\d{1,20}$/;
+/** Cloud account ids: `5b10a2844c20165700ede21g`, `557058:f581…`, … — no spaces, no `@`. */
+const ACCOUNT_ID_LIKE = /^[A-Za-z0-9][A-Za-z0-9:_-]{5,127}$/;
+
+type SearchPage = SearchPageResponseSearchResult;
+
+export function createConfluenceSource(config: ConfluenceSourceConfig): ConfluenceSource {
+  const { v1, v2, siteUrl } = createConfluenceClients(config);
+  const fallbackBase = `${siteUrl}/wiki`;
+  const concurrency = Math.max(1, config.concurrency ?? DEFAULT_CONCURRENCY);
+  const maxLinkLookups = config.maxLinkLookups ?? 10;
+  const pageSize = Math.min(Math.max(config.pageSize ?? MAX_SEARCH_LIMIT, 1), MAX_SEARCH_LIMIT);
+
+  const spacesById = new Map<string, SpaceInfo>();
+  /** `SPACEKEY\0lower-case title` → page id, learned from every page we have seen. */
+  const titleIds = new Map<string, string>();
+  let owner: Promise<UserInfo> | undefined;
+
+  const titleKey = (spaceKey: string, title: string) => `${spaceKey.toUpperCase()}\u0000${title.trim().toLowerCase()}`;
+  const remember = (meta: PageMeta) => {
+    if (titleIds.size >= TITLE_CACHE_LIMIT) titleIds.clear();
+    titleIds.set(titleKey(meta.spaceKey, meta.title), meta.id);
+  };
+
+  /** A 404 from a collection endpoint means the site URL is wrong, not that something is hidden. */
+  const notFoundIsUpstream = (error: unknown): never => {
+    if (isNotFoundError(error)) {
+      throw new ConfluenceUpstreamError('Confluence answered 404 for an API endpoint: check the configured base URL.', 404);
+    }
+    throw error;
+  };
+
+  /** One CQL query, following `_links.next` (never `totalSize`), at most `maxPages` requests. */
+  async function* walkCql(cql: string, limit: number, excerpt: 'indexed_unescaped' | 'none', maxPages: number): AsyncGenerator<SearchPage> {
+    let position: { cursor?: string; start?: number } = {};
+    const seen = new Set<string>();
+    for (let page = 0; page < maxPages; page++) {
+      const response = await v1.search
+        .searchByCQL({
+          cql,
+          limit,
+          // Re-sent on every page: Cloud's `next` link drops `excerpt`.
+          excerpt,
+          expand: SEARCH_EXPAND,
+          ...(position.cursor !== undefined ? { cursor: position.cursor, next: true } : {}),
+          ...(position.start !== undefined ? { start: position.start } : {}),
+        })
+        .catch(notFoundIsUpstream);
+      yield response;
+      const next = nextPageParams(response._links.next);
+      if (!next) return;
+      const marker = next.cursor ?? `start:${next.start}`;
+      if (seen.has(marker)) return; // no progress: stop rather than loop
+      seen.add(marker);
+      position = next;
+    }
+  }
+
+  const linksBase = (response: SearchPage) => response._links.base ?? fallbackBase;
+
+  async function currentUser(): Promise<UserInfo> {
+    owner ??= v1.users.getCurrentUser().then(
+      (user) => {
+        const info = userInfoFromV1(user);
+        if (!info) throw new UpstreamError('Confluence did not report the token owner’s account id.');
+        return info;
+      },
+      (error: unknown) => notFoundIsUpstream(error),
+    );
+    try {
+      return await owner;
+    } catch (error) {
+      owner = undefined; // retry the lookup next time
+      throw error;
+    }
+  }
+
+  /** Fails closed: only the token owner (by account id, or the configured email the runtime uses) skips the check. */
+  async function actsAsOwner(as: Identity): Promise<boolean> {
+    if (as.accountId !== '' && as.accountId.toLowerCase() === config.email.toLowerCase()) return true;
+    return as.accountId === (await currentUser()).accountId;
+  }
+
+  async function canRead(pageId: string, accountId: string): Promise<boolean> {
+    if (accountId === '') return false; // Policy: no identity, no access.
+    try {
+      const result = await v1.contentPermissions.checkContentPermission({
+        id: pageId,
+        subject: { type: 'user', identifier: accountId },
+        operation: 'read',
+      });
+      return result.hasPermission === true;
+    } catch (error) {
+      if (isNotFoundError(error)) return false;
+      if (error instanceof ConfluenceUpstreamError && error.status === 403) {
+        throw new UpstreamError(
+          'Confluence refused to check page permissions for the acting user (403): acting for someone other than the token owner needs a Confluence administrator token.',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Pages the acting user may read. Owner: all (Confluence already filtered). Others: checked one by one. */
+  async function readableBy<T extends PageMeta>(pages: T[], as: Identity): Promise<T[]> {
+    if (pages.length === 0 || (await actsAsOwner(as))) return pages;
+    const allowed = await mapLimit(pages, concurrency, (page) => canRead(page.id, as.accountId));
+    return pages.filter((_, index) => allowed[index]);
+  }
+
+  async function spaceForId(spaceId: string): Promise<SpaceInfo | undefined> {
+    const cached = spacesById.get(spaceId);
+    if (cached) return cached;
+    if (!PAGE_ID.test(spaceId)) return undefined;
+    const response = await v2.space
+      // The path and query are built from strings: pass the validated digits as-is (no float rounding).
+      .getSpaces({ ids: [spaceId as unknown as number], descriptionFormat: 'plain', limit: 1 })
+      .catch(notFoundIsUpstream);
+    for (const space of response.results ?? []) {
+      if (space.id && space.key) {
+        spacesById.set(space.id, { key: space.key, name: space.name ?? space.key, description: space.description?.plain?.value || undefined });
+      }
+    }
+    return spacesById.get(spaceId);
+  }
+
+  /** Title-only links we do not know yet, looked up (bounded) so the body can point at ids. */
+  async function learnLinkedTitles(storage: string, pageSpaceKey: string): Promise<void> {
+    const wanted = new Map<string, { title: string; spaceKey: string }>();
+    for (const link of pageLinksInStorage(storage)) {
+      if (link.contentId || !link.title) continue;
+      const spaceKey = link.spaceKey ?? pageSpaceKey;
+      const key = titleKey(spaceKey, link.title);
+      if (!titleIds.has(key) && wanted.size < maxLinkLookups) wanted.set(key, { title: link.title, spaceKey });
+    }
+    await mapLimit([...wanted.values()], concurrency, async ({ title, spaceKey }) => {
+      try {
+        for await (const response of walkCql(buildTitleCql(title, [spaceKey]), 10, 'none', 1)) {
+          for (const result of response.results) {
+            const meta = metaFromSearchResult(result, linksBase(response));
+            if (meta) remember(meta);
+          }
+        }
+      } catch {
+        // A link we cannot resolve stays plain text; it must not make the page unreadable.
+      }
+    });
+  }
+
+  const source: ConfluenceSource = {
+    kind: 'confluence',
+
+    describe() {
+      return `Confluence Cloud ${siteUrl} (as the owner of the API token for ${config.email})`;
+    },
+
+    currentUser,
+
+    async search(request: SearchRequest, as: Identity): Promise<PageSummary[]> {
+      const cql = buildSearchCql(request);
+      const limit = Math.min(Math.max(Math.floor(request.limit) || 1, 1), MAX_SEARCH_LIMIT);
+      const spaces = new Set(request.spaces);
+      const excluded = new Set(request.excludeLabels);
+      const wantedLabels = request.labels && request.labels.length > 0 ? new Set(request.labels) : undefined;
+      const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+      const found: PageSummary[] = [];
+      const seen = new Set<string>();
+      for await (const response of walkCql(cql, limit, 'indexed_unescaped', MAX_SEARCH_PAGES)) {
+        for (const result of response.results) {
+          const meta = metaFromSearchResult(result, linksBase(response));
+          if (!meta || seen.has(meta.id)) continue;
+          seen.add(meta.id);
+          remember(meta);
+          // Defence in depth: CQL already says all of this; a row that disagrees is dropped.
+          if (!spaces.has(meta.spaceKey)) continue;
+          if (meta.labels.some((label) => excluded.has(label))) continue;
+          if (wantedLabels && !meta.labels.some((label) => wantedLabels.has(label))) continue;
+          if (since !== undefined && !(Date.parse(meta.updated) >= since)) continue;
+          found.push({ ...meta, excerpt: plainSearchText(result.excerpt) });
+        }
+        if (found.length >= limit) break;
+      }
+      return (await readableBy(found.slice(0, limit), as)).slice(0, limit);
+    },
+
+    async getPage(id: string, as: Identity): Promise<Page | undefined> {
+      // Not a Confluence page id: cannot exist (and must never reach a URL path).
+      if (!PAGE_ID.test(id)) return undefined;
+      const isOwner = await actsAsOwner(as);
+      if (!isOwner && !(await canRead(id, as.accountId))) return undefined;
+      let page;
+      try {
+        page = await v2.page.getPageById({
+          id: id as unknown as number, // digits only, interpolated into the path as written
+          bodyFormat: 'storage',
+          includeLabels: true,
+          includeVersion: true,
+        });
+      } catch (error) {
+        if (isNotFoundError(error)) return undefined; // missing and restricted look the same
+        throw error;
+      }
+      if (page.status !== undefined && page.status !== 'current' && page.status !== 'archived') return undefined;
+      const space = page.spaceId ? await spaceForId(page.spaceId) : undefined;
+      // Fails closed: without the page's real space the gate cannot apply the space policy.
+      if (!space) throw new UpstreamError(`Confluence did not report which space page ${id} belongs to.`);
+      const meta = metaFromV2Page(page, space.key, fallbackBase);
+      remember(meta);
+      const storage = page.body?.storage?.value ?? '';
+      if (isOwner) await learnLinkedTitles(storage, space.key);
+      const body = storageToMarkdown(storage, {
+        resolvePageLink: (link) => {
+          if (link.contentId && PAGE_ID.test(link.contentId)) return `confluence-page:${link.contentId}`;
+          // Acting for someone else: title lookups ran as the token owner, so they are not used.
+          if (!isOwner || !link.title) return undefined;
+          const known = titleIds.get(titleKey(link.spaceKey ?? space.key, link.title));
+          return known ? `confluence-page:${known}` : undefined;
+        },
+      });
+      return { ...meta, body };
+    },
+
+    async *listPages(request: ListRequest, as: Identity): AsyncIterable<PageMeta> {
+      const cql = buildListCql(request);
+      const spaces = new Set(request.spaces);
+      const excluded = new Set(request.excludeLabels);
+      const before = request.updatedBefore !== undefined ? Date.parse(request.updatedBefore) : undefined;
+      const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+      const seen = new Set<string>();
+      for await (const response of walkCql(cql, pageSize, 'none', MAX_LIST_PAGES)) {
+        const batch: PageMeta[] = [];
+        for (const result of response.results) {
+          const meta = metaFromSearchResult(result, linksBase(response));
+          if (!meta || seen.has(meta.id)) continue;
+          seen.add(meta.id);
+          remember(meta);
+          if (!spaces.has(meta.spaceKey) || meta.labels.some((label) => excluded.has(label))) continue;
+          // CQL dates are whole days in the user's time zone; the exact bounds are applied here.
+          const updated = Date.parse(meta.updated);
+          if (before !== undefined && !(updated < before)) continue;
+          if (since !== undefined && !(updated >= since)) continue;
+          batch.push(meta);
+        }
+        yield* await readableBy(batch, as);
+      }
+    },
+
+    async findPagesByTitle(title: string, spaces: string[], as: Identity): Promise<PageMeta[]> {
+      const wanted = title.trim().toLowerCase();
+      if (wanted === '' || spaces.length === 0) return [];
+      const allowed = new Set(spaces);
+      const found: PageMeta[] = [];
+      const seen = new Set<string>();
+      for await (const response of walkCql(buildTitleCql(title, spaces), pageSize, 'none', MAX_TITLE_PAGES)) {
+        for (const result of response.results) {
+          const meta = metaFromSearchResult(result, linksBase(response));
+          if (!meta || seen.has(meta.id)) continue;
+          seen.add(meta.id);
+          remember(meta);
+          if (allowed.has(meta.spaceKey) && meta.title.trim().toLowerCase() === wanted) found.push(meta);
+        }
+      }
+      return readableBy(found, as);
+    },
+
+    async listSpaces(): Promise<SpaceInfo[]> {
+      const spaces: SpaceInfo[] = [];
+      let cursor: string | undefined;
+      const seen = new Set<string>();
+      for (let page = 0; page < MAX_TITLE_PAGES * 10; page++) {
+        const response = await v2.space
+          .getSpaces({ limit: 250, descriptionFormat: 'plain', ...(cursor ? { cursor } : {}) })
+          .catch(notFoundIsUpstream);
+        for (const space of response.results ?? []) {
+          if (!space.id || !space.key) continue;
+          const info: SpaceInfo = { key: space.key, name: space.name ?? space.key, description: space.description?.plain?.value || undefined };
+          spacesById.set(space.id, info);
+          spaces.push(info);
+        }
+        const next = nextPageParams(response._links?.next)?.cursor;
+        if (!next || seen.has(next)) break;
+        seen.add(next);
+        cursor = next;
+      }
+      return spaces;
+    },
+
+    /**
+     * By accountId: `GET /rest/api/user`. By display name: `/rest/api/search/user` with
+     * `user.fullname ~ "…"`, then an exact, case-insensitive match. By email: Cloud has no email
+     * lookup for API tokens (emails are private by default; `/user/email` is reserved for approved
+     * apps), so an email only matches when the person's profile shows it and their display name
+     * contains the email's local part. Ambiguous matches answer `undefined`.
+     */
+    async findUser(ref: string): Promise<UserInfo | undefined> {
+      const wanted = ref.trim();
+      if (wanted === '') return undefined;
+      if (ACCOUNT_ID_LIKE.test(wanted)) {
+        try {
+          const user = userInfoFromV1(await v1.users.getUser({ accountId: wanted }));
+          if (user) return user;
+        } catch (error) {
+          const notAnId = isNotFoundError(error) || (error instanceof ConfluenceUpstreamError && error.status === 400);
+          if (!notAnId) throw error;
+        }
+      }
+      const lower = wanted.toLowerCase();
+      const isEmail = wanted.includes('@');
+      const name = isEmail ? wanted.slice(0, wanted.indexOf('@')).replace(/[._+-]+/g, ' ') : wanted;
+      if (name.trim() === '') return undefined;
+      const response = await v1.search.searchUser({ cql: buildUserSearchCql(name), limit: 50 }).catch(notFoundIsUpstream);
+      const matches = new Map<string, UserInfo>();
+      for (const result of response.results) {
+        const user = result.user ? userInfoFromV1(result.user) : undefined;
+        if (!user) continue;
+        const hit = isEmail ? user.email?.toLowerCase() === lower : user.displayName.toLowerCase() === lower;
+        if (hit) matches.set(user.accountId, user);
+      }
+      return matches.size === 1 ? [...matches.values()][0] : undefined;
+    },
+
+    async close() {
+      spacesById.clear();
+      titleIds.clear();
+    },
+  };
+  return source;
+}
