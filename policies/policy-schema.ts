@@ -61,7 +61,7 @@ export const PolicySchema = z
     answers: z
       .strictObject({
         /** Passages scoring below this share of the best BM25 score are not used. */
-        relevanceFloor: z.number().min(0).max(1).default(0.35),
+        relevanceFloor: z.number().min(0).max(1).default(0.4),
         maxSources: z.number().int().min(1).max(8).default(5),
       })
       .prefault({}),

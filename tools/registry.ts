@@ -1,11 +1,12 @@
 import type { Role } from '../policies/tool-access.js';
 import { toolAllowed } from '../policies/tool-access.js';
 import type { ToolDefinition } from './define-tool.js';
+import { answerWithSources } from './answer-with-sources.js';
 import { getPage } from './get-page.js';
 import { searchPages } from './search-pages.js';
 
 /** Every tool the server knows. The server, the gate, the schema snapshot and the README table read this list. */
-export const allTools: readonly ToolDefinition[] = [searchPages, getPage] as unknown as ToolDefinition[];
+export const allTools: readonly ToolDefinition[] = [searchPages, getPage, answerWithSources] as unknown as ToolDefinition[];
 
 /** The tools that exist for a role. Tools outside this list are never registered. */
 export function toolsFor(role: Role, readOnly: boolean): ToolDefinition[] {

@@ -28,4 +28,23 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_tool ON audit(tool, action);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE question_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        question TEXT NOT NULL,
+        status TEXT NOT NULL,
+        cited_json TEXT NOT NULL,
+        stale_cited INTEGER NOT NULL,
+        spaces TEXT NOT NULL,
+        generator TEXT NOT NULL,
+        latency_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX question_log_at ON question_log(at);
+      CREATE INDEX question_log_status ON question_log(status);
+    `,
+  },
 ];

@@ -1,17 +1,11 @@
-import { eng as englishStopwords } from 'stopword';
+import { isStopword, tokenize } from '../../text/terms.js';
 
-const STOPWORDS = new Set(englishStopwords);
 const MAX_TERMS = 32;
-
-/** Lower-cased word tokens of free text (letters and digits only). */
-export function tokenize(text: string): string[] {
-  return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
-}
 
 /** Tokens worth searching for: stopwords dropped unless nothing else is left. */
 export function searchTerms(text: string): string[] {
   const tokens = tokenize(text);
-  const meaningful = tokens.filter((token) => !STOPWORDS.has(token));
+  const meaningful = tokens.filter((token) => !isStopword(token));
   return [...new Set(meaningful.length > 0 ? meaningful : tokens)].slice(0, MAX_TERMS);
 }
 

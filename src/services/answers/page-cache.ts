@@ -1,0 +1,59 @@
+import type { Page } from '../../domain/types.js';
+import { type Passage, splitIntoPassages } from './passages.js';
+
+export interface CachedPage {
+  page: Page;
+  passages: Passage[];
+}
+
+/**
+ * Converted pages and their passages, keyed by (page id, version): an unchanged page is never
+ * fetched or split twice, and a new version is a new key. Bounded (least recently used out).
+ * Content enters only after the gate let a user read it, and is only looked up for pages the
+ * gate has just returned to the current user, so sharing it across users exposes nothing.
+ */
+export class PageCache {
+  private readonly entries = new Map<string, CachedPage>();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly capacity = 500) {}
+
+  get(pageId: string, version: number): CachedPage | undefined {
+    const key = `${pageId}@${version}`;
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.hits++;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  put(page: Page): CachedPage {
+    const entry = { page, passages: splitIntoPassages(page) };
+    const key = `${page.id}@${page.version}`;
+    this.misses++;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+    return entry;
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping order. */
+export async function mapBounded<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,125 @@
+import { contentTerms, tokenize } from '../../text/terms.js';
+
+/**
+ * Checkable facts in a sentence: numbers with their unit (durations, money, sizes, counts),
+ * percentages, URLs, email addresses, versions and dates. Two sentences about the same
+ * subject that state different facts of the same kind and unit are a conflict.
+ */
+export type FactKind = 'quantity' | 'money' | 'percent' | 'url' | 'email' | 'version' | 'date';
+
+export interface Fact {
+  kind: FactKind;
+  /** For quantities: the normalised unit ("day", "character"); for others the kind. */
+  unit: string;
+  /** Normalised value, compared for equality. */
+  value: string;
+  raw: string;
+}
+
+const DURATION_UNITS: Record<string, string> = {
+  minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
+  hour: 'hour', hours: 'hour', hr: 'hour', hrs: 'hour',
+  day: 'day', days: 'day',
+  week: 'week', weeks: 'week',
+  month: 'month', months: 'month',
+  year: 'year', years: 'year',
+};
+/** Words between a number and its unit. Business and working days are a different unit from calendar days. */
+const QUALIFIERS = new Set(['calendar', 'consecutive', 'full', 'more', 'additional', 'extra', 'paid', 'unpaid']);
+const DISTINCT_QUALIFIERS = new Set(['business', 'working', 'school']);
+const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
+
+const URL = /\bhttps?:\/\/[^\s<>()\]"'`]+/gi;
+const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
+const PERCENT = /(\d+(?:\.\d+)?)\s?(%|percent\b)/gi;
+const MONEY = /(?:([$€£])\s?(\d[\d,]*(?:\.\d+)?)(\s?[kKmM]\b)?)|(?:\b(\d[\d,]*(?:\.\d+)?)\s?(EUR|USD|GBP|euros?|dollars?|pounds?)\b)/g;
+const VERSION = /\b(?:version|v|release)\s?(\d+(?:\.\d+){0,3})\b|\b(\d+\.\d+\.\d+)\b/gi;
+const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b/g;
+const NAMED_DATE = new RegExp(`\\b(\\d{1,2})\\s+(${MONTHS})\\.?\\s+(\\d{4})\\b|\\b(${MONTHS})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'gi');
+const NUMBER_WORD = /\b(\d[\d,]*(?:\.\d+)?)(?:\s*(?:-|to|–)\s*(\d[\d,]*(?:\.\d+)?))?\s+([A-Za-z][A-Za-z-]*)(?:\s+([A-Za-z][A-Za-z-]*))?/g;
+
+function num(text: string): string {
+  return String(Number(text.replace(/,/g, '')));
+}
+
+export function extractFacts(sentence: string): Fact[] {
+  const facts: Fact[] = [];
+  let masked = sentence;
+  const take = (regex: RegExp, build: (m: RegExpExecArray) => Fact | undefined) => {
+    for (const match of sentence.matchAll(regex)) {
+      const fact = build(match as RegExpExecArray);
+      if (fact) {
+        facts.push(fact);
+        masked = masked.replace(match[0], ' '.repeat(match[0].length));
+      }
+    }
+  };
+  take(URL, (m) => {
+    const url = m[0].replace(/[.,;:!?]+$/, '');
+    return { kind: 'url', unit: 'url', value: url.toLowerCase().replace(/\/$/, ''), raw: url };
+  });
+  take(EMAIL, (m) => ({ kind: 'email', unit: 'email', value: m[0].toLowerCase(), raw: m[0] }));
+  take(ISO_DATE, (m) => ({ kind: 'date', unit: 'date', value: `${m[1]}-${m[2]}-${m[3]}`, raw: m[0] }));
+  take(NAMED_DATE, (m) => {
+    const date = new Date(`${m[2] ?? m[4]} ${m[1] ?? m[5]}, ${m[3] ?? m[6]} UTC`);
+    return Number.isNaN(date.getTime()) ? undefined : { kind: 'date', unit: 'date', value: date.toISOString().slice(0, 10), raw: m[0] };
+  });
+  const rest = () => masked;
+  for (const match of rest().matchAll(PERCENT)) {
+    facts.push({ kind: 'percent', unit: 'percent', value: num(match[1]), raw: match[0] });
+    masked = masked.replace(match[0], ' '.repeat(match[0].length));
+  }
+  for (const match of rest().matchAll(MONEY)) {
+    const currency = (match[1] ?? match[5] ?? '').toLowerCase().replace(/s$/, '');
+    const amount = match[2] ?? match[4];
+    const scale = match[3]?.trim().toLowerCase() === 'k' ? 1e3 : match[3]?.trim().toLowerCase() === 'm' ? 1e6 : 1;
+    const unit = { $: 'usd', dollar: 'usd', usd: 'usd', '€': 'eur', euro: 'eur', eur: 'eur', '£': 'gbp', pound: 'gbp', gbp: 'gbp' }[currency] ?? currency;
+    facts.push({ kind: 'money', unit, value: String(Number(amount.replace(/,/g, '')) * scale), raw: match[0] });
+    masked = masked.replace(match[0], ' '.repeat(match[0].length));
+  }
+  for (const match of rest().matchAll(VERSION)) {
+    facts.push({ kind: 'version', unit: 'version', value: match[1] ?? match[2], raw: match[0] });
+    masked = masked.replace(match[0], ' '.repeat(match[0].length));
+  }
+  for (const match of rest().matchAll(NUMBER_WORD)) {
+    let word = match[3].toLowerCase();
+    let prefix = '';
+    if (DISTINCT_QUALIFIERS.has(word) && match[4]) {
+      prefix = `${word} `;
+      word = match[4].toLowerCase();
+    } else if (QUALIFIERS.has(word) && match[4]) {
+      word = match[4].toLowerCase();
+    }
+    const unit = prefix + (DURATION_UNITS[word] ?? singular(word));
+    if (unit.length < 3 || /^(am|pm|and|or|the|of|to|in|on|at|for)$/.test(unit)) continue;
+    const value = match[2] ? `${num(match[1])}-${num(match[2])}` : num(match[1]);
+    facts.push({ kind: 'quantity', unit, value, raw: match[0].trim() });
+  }
+  return facts;
+}
+
+function singular(word: string): string {
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('ses') || word.endsWith('xes')) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+/** The sentence's subject words: content terms without numbers or fact text. */
+export function subjectTerms(sentence: string): Set<string> {
+  const withoutFacts = sentence.replace(URL, ' ').replace(EMAIL, ' ');
+  return new Set(contentTerms(withoutFacts).filter((term) => !/\d/.test(term)));
+}
+
+/** Readable words shared by two sentences, in the first one's order, for naming a subject. */
+export function sharedWords(a: string, b: string, limit = 5): string[] {
+  const bTerms = new Set(contentTerms(b));
+  const out: string[] = [];
+  for (const word of tokenize(a)) {
+    if (/\d/.test(word) || out.includes(word)) continue;
+    const [term] = contentTerms(word);
+    if (term && bTerms.has(term)) out.push(word);
+    if (out.length >= limit) break;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import { eng as englishStopwords } from 'stopword';
+import { stemmer } from 'stemmer';
+
+/**
+ * Words that shape a question rather than name its topic ("roughly how often", "the
+ * latest", "realistically"): they say what kind of answer is wanted, so pages rarely
+ * contain them and they must not count as missing evidence.
+ */
+const QUESTION_SHAPE = [
+  'can', 'could', 'get', 'got', 'getting', 'much', 'many', 'need', 'needs', 'use', 'also', 'via', 'long', 'often', 'roughly',
+  'approximately', 'about', 'exactly', 'actually', 'realistic', 'realistically', 'typically', 'usually', 'normally',
+  'generally', 'currently', 'ago', 'shortest', 'longest', 'earliest', 'latest', 'least', 'most', 'maximum', 'minimum',
+  'max', 'min', 'allowed', 'supposed', 'happen', 'happens', 'mean', 'means', 'know', 'tell', 'find', 'anyone',
+  'somebody', 'someone', 'thing', 'things', 'way', 'ways', 'kind', 'sort', 'please', 'okay', 'ok', 'actually',
+  'really', 'still', 'just', 'even', 'else', 'exist', 'exists', 'possible', 'able', 'want', 'wants', 'like', 'go',
+  'going', 'make', 'sure', 'afterwards', 'onto', 'per', 'which', 'whom', 'whose',
+];
+const STOPWORDS = new Set([...englishStopwords, ...QUESTION_SHAPE]);
+
+const NUMBER_WORDS: Record<string, string> = {
+  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
+  eleven: '11', twelve: '12', fifteen: '15', twenty: '20', thirty: '30', forty: '40', fifty: '50', hundred: '100',
+};
+
+/** Lower-cased word tokens of free text (letters and digits only). */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}
+
+/** Meaningful words, stemmed: what relevance and overlap are computed on. */
+export function contentTerms(text: string): string[] {
+  return tokenize(text)
+    .map((token) => NUMBER_WORDS[token] ?? token)
+    .filter((token) => !STOPWORDS.has(token) && (token.length > 1 || /\d/.test(token)))
+    .map((token) => (/^\p{L}+$/u.test(token) ? stemmer(token) : token));
+}
+
+export function uniqueContentTerms(text: string): string[] {
+  return [...new Set(contentTerms(text))];
+}

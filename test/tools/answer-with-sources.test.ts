@@ -1,0 +1,208 @@
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fixture-site.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+/** The shipped demo site has deliberate cases (conflict, stale, restricted, injection); today is fixed. */
+const NOW = new Date('2026-11-22T00:00:00Z');
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+type Answer = {
+  status: string;
+  answer: string | null;
+  citations: { n: number; pageId: string; stale: boolean; passage: string }[];
+  conflicts: { subject: string; statements: { pageId: string; text: string }[] }[];
+  warnings: string[];
+  followUp: { tool: string; arguments: { pageIds: string[]; question: string; summary: string }; likelyOwner: string | null } | null;
+  generator: string;
+};
+
+async function demo(options: { as?: string; sampling?: (prompt: string) => string } = {}) {
+  harness = await startHarness({
+    site: 'demo-site',
+    policyFile: 'policies/default.json',
+    dataDir: tempDir('answers'),
+    as: options.as,
+    now: () => NOW,
+    clientCapabilities: options.sampling ? { sampling: {} } : {},
+  });
+  if (options.sampling) {
+    const reply = options.sampling;
+    harness.client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+      const text = (request.params.messages[0].content as { text: string }).text;
+      return { role: 'assistant', model: 'scripted', content: { type: 'text', text: reply(text) } };
+    });
+  }
+  return harness;
+}
+
+async function ask(h: Harness, question: string, extra: Record<string, unknown> = {}): Promise<Answer> {
+  const result = await h.call('answer_with_sources', { question, ...extra });
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  return result.structuredContent as Answer;
+}
+
+function citedMarkers(answer: string): number[] {
+  return [...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+}
+
+describe('answer_with_sources', () => {
+  it('answers from the page that says it, with markers that point at citations', async () => {
+    const h = await demo();
+    const result = await ask(h, 'How many days of annual leave do full-time employees get?');
+    expect(result.status).toBe('answered');
+    expect(result.answer).toContain('27 days');
+    expect(result.citations.map((c) => c.pageId)).toContain('102002');
+    for (const n of citedMarkers(result.answer!)) expect(result.citations.some((c) => c.n === n)).toBe(true);
+    expect(result.followUp).toBeNull();
+    expect(JSON.stringify(result).length).toBeLessThan(7000); // passages, not pages: ~1,200 tokens
+  });
+
+  it('reports sources that disagree, quoting both, with a follow-up for their owners', async () => {
+    const h = await demo();
+    const result = await ask(h, 'How long do contractors keep VPN access?');
+    expect(result.status).toBe('conflicting_sources');
+    const conflict = result.conflicts[0];
+    expect(conflict.statements.map((s) => s.pageId).sort()).toEqual(['101008', '104005']);
+    expect(conflict.statements.map((s) => s.text).join(' ')).toMatch(/30 days[\s\S]*90 days|90 days[\s\S]*30 days/);
+    expect(result.answer).toMatch(/disagree/);
+    expect(result.followUp?.arguments.pageIds).toEqual(expect.arrayContaining(['101008', '104005']));
+  });
+
+  it('flags stale sources and suggests a review', async () => {
+    const h = await demo();
+    const result = await ask(h, 'How do I set up the office printer on my Mac?');
+    const stale = result.citations.filter((c) => c.stale);
+    expect(stale.map((c) => c.pageId)).toContain('101012');
+    expect(result.warnings.join(' ')).toMatch(/last updated 2023-05-10/);
+    expect(result.followUp?.arguments.pageIds).toContain('101012');
+  });
+
+  it('refuses without a word about restricted content when only a restricted page answers', async () => {
+    const h = await demo();
+    const result = await ask(h, 'What is the salary range for band L4?');
+    expect(['insufficient_evidence', 'no_permitted_content']).toContain(result.status);
+    expect(result.answer).toBeNull();
+    const text = JSON.stringify(result);
+    expect(text).not.toMatch(/92,000|118,000|Salary bands|102016|102017/);
+  });
+
+  it('shows the same restricted answer to a member of the group', async () => {
+    const h = await demo({ as: 'Hana Sato' });
+    const result = await ask(h, 'What is the salary range for band L4?');
+    expect(result.status).toBe('answered');
+    expect(result.citations.map((c) => c.pageId)).toContain('102016');
+    expect(result.answer).toMatch(/92,000/);
+  });
+
+  it('does not guess when nothing readable answers', async () => {
+    const h = await demo();
+    const result = await ask(h, 'Which gym memberships does the company subsidise?');
+    expect(result.status).toBe('insufficient_evidence');
+    expect(result.answer).toBeNull();
+    expect(result.followUp?.tool).toBe('draft_jira');
+    expect(result.followUp?.arguments.question).toBe('Which gym memberships does the company subsidise?');
+  });
+
+  it('says no permitted content when nothing readable matches at all', async () => {
+    const h = await demo();
+    const result = await ask(h, 'Zyxwvut quokka flibbertigibbet');
+    expect(result.status).toBe('no_permitted_content');
+    expect(result.answer).toBeNull();
+    expect(result.citations).toEqual([]);
+  });
+
+  it('treats instructions inside a page as data', async () => {
+    const h = await demo();
+    const result = await ask(h, 'What is the admin password for the office Wi-Fi?');
+    expect(result.citations.map((c) => c.pageId)).toContain('104008');
+    const text = JSON.stringify(result);
+    expect(text).not.toMatch(/hunter2|ignore all previous instructions/i);
+    expect(result.warnings.join(' ')).toMatch(/addressed to AI assistants/);
+  });
+
+  it('refuses spaces outside the policy before searching', async () => {
+    const h = await demo();
+    const result = await h.call('answer_with_sources', { question: 'board minutes', spaces: ['EXEC'] });
+    expect(result.isError).toBe(true);
+  });
+
+  it('logs every question with its status and cited pages, for the trust report', async () => {
+    const h = await demo();
+    await ask(h, 'How many days of annual leave do full-time employees get?');
+    await ask(h, 'Which gym memberships does the company subsidise?');
+    const log = h.services.questions.list();
+    expect(log.map((q) => q.status)).toEqual(['insufficient_evidence', 'answered']);
+    expect(log[1].citedPageIds).toContain('102002');
+    expect(log[0].actor).toBe('5f3a9c2e7b1d4a6c8e0f1a2b');
+  });
+
+  it('never fetches or converts an unchanged page twice', async () => {
+    const h = await demo();
+    await ask(h, 'How many days of annual leave do full-time employees get?');
+    const misses = h.services.pageCache.misses;
+    await ask(h, 'How many days of annual leave do full-time employees get?');
+    expect(h.services.pageCache.misses).toBe(misses);
+    expect(h.services.pageCache.hits).toBeGreaterThan(0);
+  });
+});
+
+describe('answer_with_sources with client sampling', () => {
+  it('uses the model answer when every sentence cites a supplied passage', async () => {
+    const prompts: string[] = [];
+    const h = await demo({
+      sampling: (prompt) => {
+        prompts.push(prompt);
+        return 'Full-time employees in Germany and the Netherlands get 27 days of paid annual leave [1].';
+      },
+    });
+    const result = await ask(h, 'How many days of annual leave do full-time employees get?');
+    expect(result.generator).toBe('sampling');
+    expect(result.answer).toBe('Full-time employees in Germany and the Netherlands get 27 days of paid annual leave [1].');
+    expect(prompts[0]).toMatch(/^Question: How many days/);
+    expect(prompts[0]).toMatch(/\[1\] \(Annual leave/);
+  });
+
+  it('drops sentences citing passages that do not exist or claims the passages do not support', async () => {
+    const h = await demo({
+      sampling: () =>
+        'Full-time employees get 27 days of paid annual leave [1]. Everyone also gets a free pony [2]. Leave is unlimited for managers [99].',
+    });
+    const result = await ask(h, 'How many days of annual leave do full-time employees get?');
+    expect(result.generator).toBe('sampling');
+    expect(result.answer).toContain('27 days');
+    expect(result.answer).not.toMatch(/pony|unlimited|\[99\]/);
+    expect(result.warnings.join(' ')).toMatch(/removed/);
+  });
+
+  it('falls back to extracts when nothing in the reply can be verified', async () => {
+    const h = await demo({ sampling: () => 'You get plenty of holidays, trust me.' });
+    const result = await ask(h, 'How many days of annual leave do full-time employees get?');
+    expect(result.generator).toBe('extractive');
+    expect(result.answer).toContain('27 days');
+    expect(result.warnings.join(' ')).toMatch(/could not be verified/);
+  });
+
+  it('accepts the model saying the passages do not answer', async () => {
+    const h = await demo({ sampling: () => 'NO_ANSWER' });
+    const result = await ask(h, 'How many days of annual leave do full-time employees get?');
+    expect(result.status).toBe('insufficient_evidence');
+    expect(result.answer).toBeNull();
+  });
+
+  it('never shows the model the injected instructions', async () => {
+    const prompts: string[] = [];
+    const h = await demo({
+      sampling: (prompt) => {
+        prompts.push(prompt);
+        return 'Visitors use the NW-Guest network with a voucher code [1].';
+      },
+    });
+    await ask(h, 'What is the guest Wi-Fi network and how do visitors get access?');
+    expect(prompts.join('\n')).not.toMatch(/hunter2|ignore all previous/i);
+  });
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { answerQuestion } from '../src/services/answers/answer-service.js';
+import { defineTool } from './define-tool.js';
+import { SpacesArg } from './schemas.js';
+
+export const answerWithSources = defineTool({
+  name: 'answer_with_sources',
+  title: 'Answer from Confluence with citations',
+  description:
+    'Answers a question from the Confluence pages this user may read, citing every claim with [n] markers that point at ' +
+    'quoted passages. Warns when sources are stale or disagree. When nothing readable supports an answer, returns status ' +
+    'insufficient_evidence or no_permitted_content with answer null (never a guess) and followUp arguments for draft_jira ' +
+    'so a human can fill the gap.',
+  access: 'read',
+  input: z.object({
+    question: z.string().trim().min(1).max(1000).describe('The question, in plain words'),
+    spaces: SpacesArg,
+    maxSources: z.number().int().min(1).max(8).optional().describe('Most passages to cite (1-8, default from policy: 5)'),
+  }),
+  output: z.object({
+    status: z.enum(['answered', 'conflicting_sources', 'insufficient_evidence', 'no_permitted_content']),
+    answer: z.string().nullable().describe('Markdown with [n] citation markers, or null'),
+    citations: z.array(
+      z.object({
+        n: z.number().int(),
+        pageId: z.string(),
+        title: z.string(),
+        space: z.string(),
+        url: z.string(),
+        updated: z.string(),
+        version: z.number().int(),
+        passage: z.string(),
+        stale: z.boolean(),
+      }),
+    ),
+    conflicts: z.array(z.object({ subject: z.string(), statements: z.array(z.object({ pageId: z.string(), text: z.string() })) })),
+    warnings: z.array(z.string()),
+    followUp: z
+      .object({
+        tool: z.literal('draft_jira'),
+        arguments: z.object({ summary: z.string(), description: z.string(), question: z.string(), pageIds: z.array(z.string()) }),
+        likelyOwner: z.string().nullable(),
+      })
+      .nullable(),
+    generator: z.enum(['sampling', 'extractive', 'none']),
+  }),
+  async handler(args, { gate, services, sample }) {
+    const result = await answerQuestion(gate, services, {
+      question: args.question,
+      spaces: args.spaces,
+      maxSources: args.maxSources ?? gate.policy.answers.maxSources,
+      sample,
+    });
+    return { structured: result };
+  },
+});
