@@ -2,6 +2,7 @@ import type { ContentSource } from '../src/adapters/content-source.js';
 import type { Identity, Page, PageMeta, PageSummary } from '../src/domain/types.js';
 import { PageNotFoundError, PolicyDeniedError } from '../src/errors.js';
 import type { AuditSink } from './audit.js';
+import { assertDraftQuota, assertMayDecide } from './draft-rules.js';
 import type { Policy } from './policy-schema.js';
 import { canRead } from './restrictions.js';
 import { narrowSpaces, spaceAllowed } from './space-allowlist.js';
@@ -133,6 +134,28 @@ export class PolicyGate {
         `Jira project ${JSON.stringify(projectKey)} is not allowed by the policy. Allowed projects: ${this.policy.jira.projects.join(', ') || '(none)'}.`,
       );
     }
+  }
+
+  /** Four eyes: the acting reviewer may not approve (or retry) what they drafted. */
+  authorizeDecision(tool: string, action: 'approve' | 'reject' | 'edit' | 'retry', draft: { id: number; drafter: string }): void {
+    this.guarded(tool, action, () => assertMayDecide(this.identity.accountId, draft.drafter, action));
+  }
+
+  /** Per-user cap on drafts per hour (policy limits). */
+  authorizeNewDraft(tool: string, createdLastHour: number): void {
+    this.guarded(tool, 'draft-quota', () => assertDraftQuota(createdLastHour, this.policy.limits.pendingDraftsPerHour));
+  }
+
+  assertIssueType(tool: string, issueType: string): void {
+    if (!this.policy.jira.issueTypes.includes(issueType)) {
+      this.record(tool, 'issue-type', 'deny', issueType, 'not in jira.issueTypes');
+      throw new PolicyDeniedError(`Issue type ${JSON.stringify(issueType)} is not allowed. Allowed: ${this.policy.jira.issueTypes.join(', ')}.`);
+    }
+  }
+
+  /** Display name for an account id (people are not restricted content); undefined if unknown. */
+  async displayNameOf(accountId: string): Promise<string | undefined> {
+    return (await this.source.findUser(accountId))?.displayName;
   }
 
   /** Records an allow/deny decision made elsewhere under this gate's identity. */

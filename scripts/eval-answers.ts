@@ -47,7 +47,7 @@ export async function evaluateAnswers(options: { site: string; qa: string; as?: 
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'steward-eval-'));
   const runtime = await createRuntime(resolveConfig({ site: options.site, as: options.as, policy: options.policy, dataDir }, {}));
-  const services = createServices({ db: runtime.db, now: options.now ? () => options.now! : undefined });
+  const services = createServices({ db: runtime.db, audit: runtime.audit, now: options.now ? () => options.now! : undefined });
   const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, 'agent'), services, role: 'agent' });
   const client = new Client({ name: 'eval', version: '1' });
   const [a, b] = InMemoryTransport.createLinkedPair();

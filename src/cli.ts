@@ -8,6 +8,14 @@ const USAGE = `confluence-steward ${PACKAGE_VERSION} — governed MCP access to 
 
 Usage:
   confluence-steward serve [options]        MCP server over stdio
+  confluence-steward drafts list [--status S] [--kind K] [--space KEY] [--drafter ID] [--json]
+  confluence-steward drafts show ID
+  confluence-steward drafts approve ID      approve and execute (a failed draft: retry)
+  confluence-steward drafts reject ID --reason TEXT
+  confluence-steward drafts edit ID [--summary T] [--description T] [--labels a,b] [--project KEY]
+                                    [--issue-type T] [--note T]
+  confluence-steward drafts reconcile       finish executions interrupted by a crash
+                                            (drafts commands act as the reviewer given by --as)
 
 Options (each has an environment twin):
   --site DIR        site folder to serve locally       STEWARD_SITE_DIR  (default: bundled demo site,
@@ -28,6 +36,18 @@ const COMMON_OPTIONS = {
   'data-dir': { type: 'string' },
   role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  reason: { type: 'string' },
+  json: { type: 'boolean' },
+  status: { type: 'string' },
+  kind: { type: 'string' },
+  space: { type: 'string' },
+  drafter: { type: 'string' },
+  summary: { type: 'string' },
+  description: { type: 'string' },
+  labels: { type: 'string' },
+  project: { type: 'string' },
+  'issue-type': { type: 'string' },
+  note: { type: 'string' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
@@ -58,6 +78,32 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(flags);
+    case 'drafts': {
+      const { runDrafts } = await import('./cli-drafts.js');
+      return runDrafts(
+        flags,
+        {
+          action: positionals[1] ?? 'list',
+          id: positionals[2],
+          reason: values.reason,
+          json: values.json ?? false,
+          status: values.status,
+          kind: values.kind,
+          space: values.space,
+          drafter: values.drafter,
+          edits: {
+            summary: values.summary,
+            description: values.description,
+            labels: values.labels,
+            project: values.project,
+            issueType: values['issue-type'],
+            note: values.note,
+          },
+        },
+        (line) => process.stdout.write(`${line}\n`),
+        log,
+      );
+    }
     default:
       log(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return 2;

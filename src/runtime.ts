@@ -4,6 +4,7 @@ import { PolicyGate } from '../policies/gate.js';
 import { type Policy, parsePolicy } from '../policies/policy-schema.js';
 import type { Role } from '../policies/tool-access.js';
 import type { ContentSource } from './adapters/content-source.js';
+import type { IssueTracker } from './adapters/issue-tracker.js';
 import { LocalSource } from './adapters/local/local-source.js';
 import type { StewardConfig } from './config.js';
 import type { Identity } from './domain/types.js';
@@ -22,6 +23,8 @@ export interface Runtime {
   readonly db: Db;
   readonly audit: AuditLog;
   readonly identity: Identity;
+  /** Jira through jira.js when JIRA_* is configured; otherwise drafts go to the outbox. */
+  readonly issueTracker?: IssueTracker;
   gateFor(identity: Identity, role: Role): PolicyGate;
   close(): Promise<void>;
 }
@@ -38,15 +41,21 @@ export function loadPolicy(file: string): Policy {
   return parsePolicy(text, file);
 }
 
-export async function createRuntime(config: StewardConfig): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** The acting user is a reviewer at the command line: on Cloud they need not own the token. */
+  reviewerCli?: boolean;
+}
+
+export async function createRuntime(config: StewardConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const policy = loadPolicy(config.policyFile);
   const db = openStewardDb(config.dataDir);
   const audit = new AuditLog(db);
   let source: ContentSource | undefined;
   try {
     source = await openSource(config);
-    const identity = await resolveActingIdentity(config, source);
+    const identity = await resolveActingIdentity(config, source, options);
     const opened = source;
+    const issueTracker = config.jira ? await openIssueTracker(config.jira) : undefined;
     return {
       config,
       policy,
@@ -54,6 +63,7 @@ export async function createRuntime(config: StewardConfig): Promise<Runtime> {
       db,
       audit,
       identity,
+      issueTracker,
       gateFor: (who: Identity, role: Role) => new PolicyGate(policy, who, role, opened, audit as AuditSink),
       async close() {
         await opened.close();
@@ -74,14 +84,24 @@ async function openSource(config: StewardConfig): Promise<ContentSource> {
   return createConfluenceSource({ baseUrl: config.source.baseUrl, email: config.source.email, apiToken: config.source.apiToken });
 }
 
+async function openIssueTracker(jira: NonNullable<StewardConfig['jira']>): Promise<IssueTracker> {
+  const { createJiraTracker } = await import('./adapters/jira/jira-tracker.js');
+  return createJiraTracker({ baseUrl: jira.baseUrl, email: jira.email, apiToken: jira.apiToken });
+}
+
 /**
  * Who the server acts as. Local: a site user named by --as, else the site's default user,
  * else anonymous (who sees only unrestricted pages). Cloud: the owner of the API token, whose
  * permissions Confluence enforces.
  */
-async function resolveActingIdentity(config: StewardConfig, source: ContentSource): Promise<Identity> {
+async function resolveActingIdentity(config: StewardConfig, source: ContentSource, options: RuntimeOptions): Promise<Identity> {
   if (config.source.kind === 'confluence') {
     const owner = config.source.email;
+    if (options.reviewerCli && config.actingUser !== undefined) {
+      // A reviewer deciding on drafts reads no page content; their identity is recorded as given.
+      const user = await source.findUser(config.actingUser).catch(() => undefined);
+      return user ?? { accountId: config.actingUser, displayName: config.actingUser, groups: [] };
+    }
     if (config.actingUser !== undefined && config.actingUser.toLowerCase() !== owner.toLowerCase()) {
       // Fails closed: acting for someone other than the token owner needs a per-page permission
       // check for that user, which only the service-account mode provides.

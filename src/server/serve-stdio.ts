@@ -8,7 +8,7 @@ export async function serveStdio(runtime: Runtime, log: (message: string) => voi
   const role = runtime.config.role;
   const server = createStewardServer({
     gate: runtime.gateFor(runtime.identity, role),
-    services: createServices({ db: runtime.db }),
+    services: createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker }),
     role,
     log,
   });

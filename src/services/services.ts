@@ -1,6 +1,10 @@
-import { PageCache } from './answers/page-cache.js';
+import type { IssueTracker } from '../adapters/issue-tracker.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
+import { DraftStore } from '../store/draft-store.js';
 import { QuestionLog } from '../store/question-log.js';
+import { PageCache } from './answers/page-cache.js';
+import { DraftService } from './drafts/draft-service.js';
 
 /**
  * Long-lived services shared by all tool calls of one runtime (caches, stores, executors).
@@ -12,9 +16,23 @@ export interface Services {
   now(): Date;
   pageCache: PageCache;
   questions: QuestionLog;
+  drafts: DraftService;
 }
 
-export function createServices(options: { db: Db; now?: () => Date }): Services {
-  const now = options.now ?? (() => new Date());
-  return { now, pageCache: new PageCache(), questions: new QuestionLog(options.db, now) };
+export interface ServiceDeps {
+  db: Db;
+  audit: AuditLog;
+  issueTracker?: IssueTracker;
+  now?: () => Date;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const now = deps.now ?? (() => new Date());
+  const store = new DraftStore(deps.db, deps.audit, now);
+  return {
+    now,
+    pageCache: new PageCache(),
+    questions: new QuestionLog(deps.db, now),
+    drafts: new DraftService(store, deps.issueTracker, now),
+  };
 }

@@ -47,4 +47,52 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX question_log_status ON question_log(status);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('jira', 'automation')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'executing', 'executed', 'failed', 'rejected')),
+        drafter TEXT NOT NULL,
+        drafter_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        spaces TEXT NOT NULL,
+        title TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        payload_hash TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        decided_by TEXT,
+        decided_at TEXT,
+        reject_reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        executor_pid INTEGER,
+        executor_host TEXT,
+        lease_until TEXT,
+        target TEXT,
+        result_json TEXT,
+        failure_reason TEXT
+      ) STRICT;
+      CREATE INDEX drafts_status ON drafts(status, kind);
+      CREATE INDEX drafts_drafter ON drafts(drafter, created_at);
+      CREATE TABLE draft_revisions (
+        draft_id INTEGER NOT NULL REFERENCES drafts(id),
+        revision INTEGER NOT NULL,
+        payload_json TEXT NOT NULL,
+        payload_hash TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (draft_id, revision)
+      ) STRICT;
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        draft_id INTEGER NOT NULL UNIQUE REFERENCES drafts(id),
+        target TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -21,7 +21,7 @@ export interface Harness {
  * by a real MCP client over the in-memory transport.
  */
 export async function startHarness(
-  options: { as?: string; role?: Role; site?: string; policyFile?: string; dataDir?: string; services?: Services; now?: () => Date; clientCapabilities?: object } = {},
+  options: { as?: string; role?: Role; site?: string; policyFile?: string; dataDir?: string; services?: Services; now?: () => Date; clientCapabilities?: object; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Harness> {
   const fixture = options.site ? undefined : writeFixture();
   const config = resolveConfig(
@@ -32,10 +32,10 @@ export async function startHarness(
       as: options.as,
       role: options.role,
     },
-    {},
+    options.env ?? {},
   );
   const runtime = await createRuntime(config);
-  const services = options.services ?? createServices({ db: runtime.db, now: options.now });
+  const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now: options.now });
   const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, config.role), services, role: config.role });
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.clientCapabilities ?? {} });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

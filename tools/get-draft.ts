@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { previewIssue, type JiraDraftPayload } from '../src/services/drafts/jira-issue.js';
+import { defineTool } from './define-tool.js';
+import { DraftIdArg, DraftSummary, summarizeDraft } from './draft-schemas.js';
+
+export const getDraft = defineTool({
+  name: 'get_draft',
+  title: 'Show one draft with its revisions',
+  description: 'Returns a draft with its payload, a readable preview, every revision and the outbox entry if it went there.',
+  access: 'review',
+  input: z.object({ draftId: DraftIdArg }),
+  output: DraftSummary.extend({
+    payload: z.unknown(),
+    preview: z.string(),
+    revisions: z.array(z.object({ revision: z.number().int(), author: z.string(), createdAt: z.string(), note: z.string().nullable(), payloadHash: z.string() })),
+    outbox: z.unknown(),
+  }),
+  async handler(args, { services }) {
+    const draft = services.drafts.get(args.draftId);
+    const payload = draft.payload as JiraDraftPayload & { preview?: string };
+    return {
+      structured: {
+        ...summarizeDraft(draft),
+        payload: draft.payload,
+        preview: draft.kind === 'jira' ? previewIssue(payload) : (payload.preview ?? ''),
+        revisions: services.drafts.store.revisions(draft.id).map(({ payload: _p, ...rest }) => rest),
+        outbox: services.drafts.store.outboxEntry(draft.id) ?? null,
+      },
+    };
+  },
+});
