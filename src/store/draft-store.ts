@@ -169,13 +169,14 @@ export class DraftStore {
    * Claims a draft for execution (approved → executing, or failed → executing on retry, or a
    * dead executor's executing draft). Returns undefined when another process owns it.
    */
-  claim(id: number, actor: string, role: string, action: 'execute' | 'retry' | 'reconcile'): Draft | undefined {
+  claim(id: number, actor: string, role: string, action: 'execute' | 'retry' | 'reconcile', target: string): Draft | undefined {
     try {
       return this.transition(id, action, actor, role, (draft, at) => {
-        if (action === 'reconcile' && !this.executorGone(draft)) throw new ClaimLost(id);
+        // Only a process that sends to the same target may finish someone else's execution.
+        if (action === 'reconcile' && (!this.executorGone(draft) || draft.target !== target)) throw new ClaimLost(id);
         return {
-          sql: `attempts = attempts + 1, executor_pid = @pid, executor_host = @host, lease_until = @lease, failure_reason = NULL`,
-          params: { pid: process.pid, host: hostname(), lease: new Date(Date.parse(at) + LEASE_MS).toISOString() },
+          sql: `attempts = attempts + 1, executor_pid = @pid, executor_host = @host, lease_until = @lease, failure_reason = NULL, target = @target`,
+          params: { pid: process.pid, host: hostname(), lease: new Date(Date.parse(at) + LEASE_MS).toISOString(), target },
         };
       });
     } catch (error) {

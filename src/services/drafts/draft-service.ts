@@ -34,10 +34,13 @@ export class DraftService {
     private readonly tracker: IssueTracker | undefined,
     private readonly now: () => Date,
     private readonly executors: Partial<Record<Draft['kind'], (draft: Draft, gate: PolicyGate, resume: boolean) => Promise<ExecutionReport>>> = {},
+    private readonly targets: Partial<Record<Draft['kind'], string>> = {},
   ) {}
 
-  get jiraTarget(): 'jira' | 'outbox' {
-    return this.tracker ? 'jira' : 'outbox';
+  /** Where this process sends a draft of this kind: the configured system, or the outbox. */
+  targetFor(kind: Draft['kind']): string {
+    if (kind === 'jira') return this.tracker ? 'jira' : 'outbox';
+    return this.targets[kind] ?? 'outbox';
   }
 
   async draftJira(gate: PolicyGate, input: JiraDraftInput): Promise<{ draft: Draft; duplicate: boolean; preview: string }> {
@@ -120,13 +123,13 @@ export class DraftService {
     const draft = this.store.get(id);
     if (draft.status === 'failed') {
       gate.authorizeDecision('approve_draft', 'retry', draft);
-      const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'retry');
+      const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'retry', this.targetFor(draft.kind));
       if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} is already being executed by another process.` };
       return this.execute(claimed, gate, true);
     }
     gate.authorizeDecision('approve_draft', 'approve', draft);
     this.store.approve(id, gate.identity.accountId, gate.role);
-    const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'execute');
+    const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'execute', this.targetFor(draft.kind));
     if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} was approved; another process is executing it.` };
     return this.execute(claimed, gate, false);
   }
@@ -135,7 +138,7 @@ export class DraftService {
   async reconcile(gate: PolicyGate): Promise<ExecutionReport[]> {
     const reports: ExecutionReport[] = [];
     for (const orphan of this.store.orphanedExecutions()) {
-      const claimed = this.store.claim(orphan.id, gate.identity.accountId, gate.role, 'reconcile');
+      const claimed = this.store.claim(orphan.id, gate.identity.accountId, gate.role, 'reconcile', this.targetFor(orphan.kind));
       if (claimed) reports.push(await this.execute(claimed, gate, true));
     }
     return reports;

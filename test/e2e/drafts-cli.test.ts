@@ -1,0 +1,110 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, runCli, startCli, waitFor } from '../support/cli.js';
+import { USERS, writeFixture } from '../support/fixture-site.js';
+import { type JiraStub, startJiraStub } from '../support/jira-stub.js';
+
+let stub: JiraStub | undefined;
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await stub?.close();
+  stub = undefined;
+});
+
+async function setup() {
+  const fixture = writeFixture();
+  stub = await startJiraStub({ projects: ['KB'] });
+  const env = { JIRA_URL: stub.baseUrl, JIRA_USERNAME: stub.email, JIRA_API_TOKEN: stub.apiToken };
+  const flags = ['--site', fixture.siteDir, '--policy', fixture.policyFile, '--data-dir', fixture.dataDir];
+  return { fixture, env, flags };
+}
+
+/** An agent drafts over stdio through the real server process. */
+async function agentDraft(flags: string[], env: Record<string, string>) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve', ...flags, '--as', USERS.employee.email],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'agent', version: '1' });
+  await client.connect(transport);
+  clients.push(client);
+  const result = (await client.callTool({
+    name: 'draft_jira',
+    arguments: { summary: 'Printer guide lacks macOS steps', pageIds: ['1002'], question: 'How do I print from a Mac?' },
+  })) as CallToolResult;
+  expect(result.isError).toBeFalsy();
+  return { client, draftId: (result.structuredContent as { draftId: number }).draftId };
+}
+
+describe('draft → review → execute, end to end', () => {
+  it('an agent drafts, cannot approve, a reviewer approves at the CLI, exactly one issue exists', async () => {
+    const { env, flags } = await setup();
+    const { client, draftId } = await agentDraft(flags, env);
+
+    const selfApprove = await client.callTool({ name: 'approve_draft', arguments: { draftId } }).then(
+      (r) => (r as CallToolResult).isError === true,
+      () => true,
+    );
+    expect(selfApprove).toBe(true);
+    expect(stub!.issues).toHaveLength(0);
+
+    const ownApproval = await runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.employee.email], env);
+    expect(ownApproval.code).toBe(1);
+    expect(ownApproval.stderr).toMatch(/four-eyes/);
+
+    const listed = await runCli(['drafts', 'list', ...flags, '--as', USERS.hr.email, '--status', 'pending'], env);
+    expect(listed.stdout).toMatch(new RegExp(`#${draftId}\\s+pending\\s+jira .*Printer guide lacks macOS steps`));
+
+    const approved = await runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.hr.email], env);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toMatch(/Created KB-1/);
+    expect(stub!.issues).toHaveLength(1);
+    expect(stub!.issues[0]).toMatchObject({ projectKey: 'KB', issueType: 'Task', summary: 'Printer guide lacks macOS steps' });
+    expect(stub!.issues[0].labels).toContain(`steward-draft-${draftId}`);
+
+    const again = await runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.lead.email], env);
+    expect(again.code).toBe(1);
+    expect(stub!.issues).toHaveLength(1);
+  });
+
+  it('two reviewers approving at once cause one execution', async () => {
+    const { env, flags } = await setup();
+    const { draftId } = await agentDraft(flags, env);
+    const results = await Promise.all([
+      runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.hr.email], env),
+      runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.lead.email], env),
+    ]);
+    expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
+    expect(stub!.issues).toHaveLength(1);
+    expect(stub!.requestsTo('POST', '/rest/api/3/issue')).toHaveLength(1);
+  });
+
+  it('a crash between "sent" and "recorded" is reconciled without a second issue', async () => {
+    const { env, flags } = await setup();
+    const { draftId } = await agentDraft(flags, env);
+    // Jira stores the issue, then hangs before answering: the approving process dies meanwhile.
+    stub!.failNext(1, { delayMs: 30_000, processFirst: true }, { method: 'POST', path: '/rest/api/3/issue' });
+    const approving = startCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.hr.email], env);
+    await waitFor(() => stub!.issues.length === 1);
+    approving.child.kill('SIGKILL');
+    await approving.done;
+
+    // A process without Jira configured must not "finish" it into the outbox: it stays executing.
+    const stuck = await runCli(['drafts', 'show', String(draftId), ...flags, '--as', USERS.lead.email, '--json'], {});
+    expect(JSON.parse(stuck.stdout).status).toBe('executing');
+
+    const reconciled = await runCli(['drafts', 'reconcile', ...flags, '--as', USERS.lead.email], env);
+    expect(reconciled.code, reconciled.stderr).toBe(0);
+    const shown = await runCli(['drafts', 'show', String(draftId), ...flags, '--as', USERS.lead.email, '--json'], env);
+    const draft = JSON.parse(shown.stdout);
+    expect(draft.status).toBe('executed');
+    expect(draft.result.key).toBe('KB-1');
+    expect(stub!.issues).toHaveLength(1);
+    expect(stub!.requestsTo('POST', '/rest/api/3/issue')).toHaveLength(1);
+  });
+});

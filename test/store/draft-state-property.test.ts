@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { transitionTarget, type DraftAction, type DraftStatus } from '../../policies/draft-rules.js';
+import { StewardError } from '../../src/errors.js';
+import { AuditLog } from '../../src/store/audit-log.js';
+import { openStewardDb } from '../../src/store/database.js';
+import { DraftStore } from '../../src/store/draft-store.js';
+import { tempDir } from '../support/fixture-site.js';
+
+/** Legal moves, written out independently of the implementation's table. */
+const LEGAL = new Set([
+  'pending>pending', 'pending>approved', 'pending>rejected', 'approved>executing',
+  'executing>executed', 'executing>failed', 'failed>executing', 'executing>executing',
+]);
+
+const operation = fc.record({
+  op: fc.constantFrom('edit', 'approve', 'reject', 'execute', 'succeed', 'fail', 'retry', 'reconcile'),
+  draft: fc.nat({ max: 2 }),
+  actor: fc.constantFrom('alice', 'bob'),
+});
+
+describe('draft state machine', () => {
+  it('no sequence of calls reaches an illegal transition, and terminal states never change', () => {
+    let run = 0;
+    fc.assert(
+      fc.property(fc.array(operation, { minLength: 1, maxLength: 40 }), (ops) => {
+        const db = openStewardDb(join(tempDir(`sm-${run++}`), 'data'));
+        const audit = new AuditLog(db);
+        const store = new DraftStore(db, audit);
+        const ids = [0, 1, 2].map((i) =>
+          store.create({ kind: 'jira', drafter: 'carol', drafterName: 'Carol', role: 'agent', spaces: ['IT'], title: `d${i}`, payload: { n: i } }).id,
+        );
+        try {
+          for (const { op, draft, actor } of ops) {
+            const id = ids[draft];
+            const before = store.get(id).status;
+            const expected = transitionTarget(op as DraftAction, before);
+            try {
+              switch (op) {
+                case 'edit': store.edit(id, actor, 'reviewer', { n: draft, by: actor }, 'edited'); break;
+                case 'approve': store.approve(id, actor, 'reviewer'); break;
+                case 'reject': store.reject(id, actor, 'reviewer', 'no'); break;
+                case 'execute': case 'retry': case 'reconcile': store.claim(id, actor, 'reviewer', op, 'outbox'); break;
+                case 'succeed': store.succeed(id, actor, 'reviewer', 'outbox', {}); break;
+                case 'fail': store.fail(id, actor, 'reviewer', 'boom'); break;
+              }
+            } catch (error) {
+              // Refusals are StewardErrors with a message, never crashes.
+              expect(error).toBeInstanceOf(StewardError);
+            }
+            const after = store.get(id).status;
+            if (expected === undefined) expect(after).toBe(before);
+            if (before === 'executed' || before === 'rejected') expect(after).toBe(before);
+          }
+          for (const row of audit.list({ tool: 'drafts', decision: 'allow', limit: 10_000 })) {
+            if (row.action === 'create') continue;
+            const [from, to] = (row.reason ?? '').split(' → ') as [DraftStatus, DraftStatus];
+            expect(LEGAL.has(`${from}>${to}`), `${row.action}: ${row.reason}`).toBe(true);
+          }
+          const statuses = ids.map((id) => store.get(id).status);
+          for (const status of statuses) expect(['pending', 'approved', 'executing', 'executed', 'failed', 'rejected']).toContain(status);
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
