@@ -1,5 +1,6 @@
-import type { CommonFlags } from './config.js';
-import { resolveConfig } from './config.js';
+import { commonFlags } from './cli-flags.js';
+import type { CliContext } from './cli-options.js';
+import { type CommonFlags, resolveConfig } from './config.js';
 import { StewardError } from './errors.js';
 import { createRuntime } from './runtime.js';
 import { previewIssue, type JiraDraftPayload } from './services/drafts/jira-issue.js';
@@ -24,7 +25,27 @@ type Out = (line: string) => void;
  * `confluence-steward drafts …`: the reviewer's command line. Same flags as `serve`; the
  * acting user (--as) is the reviewer. Exit status: 0 done, 1 refused or failed, 2 usage.
  */
-export async function runDrafts(flags: CommonFlags, command: DraftsCommand, out: Out, err: Out): Promise<number> {
+export async function runDrafts(context: CliContext): Promise<number> {
+  const { values, positionals } = context;
+  return draftsCommand(
+    commonFlags(values),
+    {
+      action: positionals[1] ?? 'list',
+      id: positionals[2],
+      reason: values.reason,
+      json: values.json ?? false,
+      status: values.status,
+      kind: values.kind,
+      space: values.space,
+      drafter: values.drafter,
+      edits: { summary: values.summary, description: values.description, labels: values.labels, project: values.project, issueType: values['issue-type'], note: values.note },
+    },
+    context.out,
+    context.err,
+  );
+}
+
+async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Out, err: Out): Promise<number> {
   if (!flags.as && !process.env.STEWARD_USER) {
     err('drafts commands need the reviewer identity: --as USER (or STEWARD_USER)');
     return 2;

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { type CommonFlags, resolveConfig } from './config.js';
+import { CLI_OPTIONS, type CliContext } from './cli-options.js';
 import { PACKAGE_VERSION } from './package-root.js';
-import { createRuntime } from './runtime.js';
 
 const USAGE = `confluence-steward ${PACKAGE_VERSION} — governed MCP access to Confluence
 
@@ -29,27 +28,11 @@ Options (each has an environment twin):
   -v, --version     the version
 `;
 
-const COMMON_OPTIONS = {
-  site: { type: 'string' },
-  as: { type: 'string' },
-  policy: { type: 'string' },
-  'data-dir': { type: 'string' },
-  role: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  reason: { type: 'string' },
-  json: { type: 'boolean' },
-  status: { type: 'string' },
-  kind: { type: 'string' },
-  space: { type: 'string' },
-  drafter: { type: 'string' },
-  summary: { type: 'string' },
-  description: { type: 'string' },
-  labels: { type: 'string' },
-  project: { type: 'string' },
-  'issue-type': { type: 'string' },
-  note: { type: 'string' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+/** Commands, loaded only when used so `serve` starts with nothing it does not need. */
+const COMMANDS: Record<string, () => Promise<(context: CliContext) => Promise<number>>> = {
+  serve: async () => (await import('./cli-serve.js')).runServe,
+  drafts: async () => (await import('./cli-drafts.js')).runDrafts,
+};
 
 function log(message: string): void {
   process.stderr.write(`confluence-steward: ${message}\n`);
@@ -58,7 +41,7 @@ function log(message: string): void {
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: COMMON_OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: CLI_OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     log(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -68,61 +51,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${PACKAGE_VERSION}\n`);
     return 0;
   }
-  const command = positionals[0];
-  if (values.help || command === undefined || command === 'help') {
+  const name = positionals[0];
+  if (values.help || name === undefined || name === 'help') {
     process.stdout.write(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
+    return name === undefined && !values.help ? 2 : 0;
   }
-  const flags: CommonFlags = { site: values.site, as: values.as, policy: values.policy, dataDir: values['data-dir'], role: values.role };
-
-  switch (command) {
-    case 'serve':
-      return serve(flags);
-    case 'drafts': {
-      const { runDrafts } = await import('./cli-drafts.js');
-      return runDrafts(
-        flags,
-        {
-          action: positionals[1] ?? 'list',
-          id: positionals[2],
-          reason: values.reason,
-          json: values.json ?? false,
-          status: values.status,
-          kind: values.kind,
-          space: values.space,
-          drafter: values.drafter,
-          edits: {
-            summary: values.summary,
-            description: values.description,
-            labels: values.labels,
-            project: values.project,
-            issueType: values['issue-type'],
-            note: values.note,
-          },
-        },
-        (line) => process.stdout.write(`${line}\n`),
-        log,
-      );
-    }
-    default:
-      log(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-      return 2;
+  const load = COMMANDS[name];
+  if (!load) {
+    log(`unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    return 2;
   }
-}
-
-async function serve(flags: CommonFlags): Promise<number> {
-  let runtime;
-  try {
-    runtime = await createRuntime(resolveConfig(flags, process.env));
-  } catch (error) {
-    log(`cannot start: ${(error as Error).message}`);
-    return 1;
-  }
-  const who = runtime.identity.accountId === '' ? 'anonymous' : `${runtime.identity.displayName} (${runtime.identity.accountId})`;
-  log(`serving ${runtime.source.describe()} as ${who}, role ${runtime.config.role}, policy ${runtime.config.policyFile}${runtime.policy.readOnly ? ' (read-only)' : ''}`);
-  const { serveStdio } = await import('./server/serve-stdio.js');
-  await serveStdio(runtime, log);
-  return 0;
+  const run = await load();
+  return run({ values, positionals, out: (line) => process.stdout.write(`${line}\n`), err: log });
 }
 
 main(process.argv.slice(2)).then(
