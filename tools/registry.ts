@@ -5,6 +5,7 @@ import { answerWithSources } from './answer-with-sources.js';
 import { approveDraft } from './approve-draft.js';
 import { draftJira } from './draft-jira.js';
 import { editDraft } from './edit-draft.js';
+import { flagStale } from './flag-stale.js';
 import { getDraft } from './get-draft.js';
 import { listDrafts } from './list-drafts.js';
 import { rejectDraft } from './reject-draft.js';
@@ -17,6 +18,7 @@ export const allTools: readonly ToolDefinition[] = [
   getPage,
   answerWithSources,
   draftJira,
+  flagStale,
   listDrafts,
   getDraft,
   editDraft,

@@ -3,7 +3,19 @@ import { type Passage, splitIntoPassages } from './passages.js';
 
 export interface CachedPage {
   page: Page;
-  passages: Passage[];
+  /** Split on first use: triage reads pages without needing passages. */
+  readonly passages: Passage[];
+}
+
+function cachedPage(page: Page): CachedPage {
+  let passages: Passage[] | undefined;
+  return {
+    page,
+    get passages() {
+      passages ??= splitIntoPassages(page);
+      return passages;
+    },
+  };
 }
 
 /**
@@ -31,7 +43,7 @@ export class PageCache {
   }
 
   put(page: Page): CachedPage {
-    const entry = { page, passages: splitIntoPassages(page) };
+    const entry = cachedPage(page);
     const key = `${page.id}@${page.version}`;
     this.misses++;
     this.entries.delete(key);

@@ -27,9 +27,21 @@ const MIN_JACCARD = 0.2;
  * 90 days, one URL against another, version 3.2 against 4.0. Used by answer_with_sources on
  * its top passages and by flag_stale on pages with similar titles.
  *
- * `focus` (optional) limits the comparison to sentences sharing a word with it (the question).
  */
-export function findConflicts(texts: Statement[], focus?: Set<string>): Conflict[] {
+export interface ConflictOptions {
+  /** Only sentences sharing a word with this set (the question). */
+  focus?: Set<string>;
+  /** Subject words two sentences must share (default 2). */
+  minShared?: number;
+  /** Subject overlap, shared / union (default 0.2). */
+  minJaccard?: number;
+}
+
+export function findConflicts(texts: Statement[], focusOrOptions?: Set<string> | ConflictOptions): Conflict[] {
+  const options: ConflictOptions = focusOrOptions instanceof Set ? { focus: focusOrOptions } : (focusOrOptions ?? {});
+  const focus = options.focus;
+  const minShared = options.minShared ?? MIN_SHARED_TERMS;
+  const minJaccard = options.minJaccard ?? MIN_JACCARD;
   const sentences: FactSentence[] = [];
   for (const { pageId, text } of texts) {
     for (const sentence of splitSentences(text)) {
@@ -49,7 +61,7 @@ export function findConflicts(texts: Statement[], focus?: Set<string>): Conflict
       if (a.pageId === b.pageId) continue;
       const shared = [...a.subject].filter((term) => b.subject.has(term));
       const union = new Set([...a.subject, ...b.subject]).size;
-      if (shared.length < MIN_SHARED_TERMS || shared.length / union < MIN_JACCARD) continue;
+      if (shared.length < minShared || shared.length / union < minJaccard) continue;
       const clash = clashingFact(a.facts, b.facts);
       if (!clash) continue;
       candidates.push({
@@ -72,7 +84,9 @@ export function findConflicts(texts: Statement[], focus?: Set<string>): Conflict
 }
 
 /** A unit both sentences state, with no value in common: the clash, named by its unit. */
-function clashingFact(a: Fact[], b: Fact[]): string | undefined {
+function clashingFact(allA: Fact[], allB: Fact[]): string | undefined {
+  const a = allA.filter((f) => !f.approximate);
+  const b = allB.filter((f) => !f.approximate);
   for (const fa of a) {
     const same = b.filter((fb) => fb.kind === fa.kind && fb.unit === fa.unit);
     if (same.length === 0) continue;

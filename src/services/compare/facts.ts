@@ -14,7 +14,11 @@ export interface Fact {
   /** Normalised value, compared for equality. */
   value: string;
   raw: string;
+  /** "about 110 people": an estimate, not a claim another page can contradict. */
+  approximate?: boolean;
 }
+
+const APPROXIMATE = /\b(about|around|approximately|approx\.?|roughly|nearly|almost|some|circa|ca\.)\s*$|~\s*$/i;
 
 const DURATION_UNITS: Record<string, string> = {
   minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
@@ -93,7 +97,8 @@ export function extractFacts(sentence: string): Fact[] {
     const unit = prefix + (DURATION_UNITS[word] ?? singular(word));
     if (unit.length < 3 || /^(am|pm|and|or|the|of|to|in|on|at|for)$/.test(unit)) continue;
     const value = match[2] ? `${num(match[1])}-${num(match[2])}` : num(match[1]);
-    facts.push({ kind: 'quantity', unit, value, raw: match[0].trim() });
+    const before = sentence.slice(Math.max(0, (match.index ?? 0) - 16), match.index ?? 0);
+    facts.push({ kind: 'quantity', unit, value, raw: match[0].trim(), approximate: APPROXIMATE.test(before) });
   }
   return facts;
 }
@@ -105,10 +110,14 @@ function singular(word: string): string {
   return word;
 }
 
-/** The sentence's subject words: content terms without numbers or fact text. */
+/** Words that relate a fact to time or order rather than name a subject. */
+const RELATIONAL = new Set(contentTerms('within after before every each next last first least until over under about around approximately up maximum minimum'));
+
+/** The sentence's subject words: content terms without the facts themselves (numbers, units, URLs). */
 export function subjectTerms(sentence: string): Set<string> {
-  const withoutFacts = sentence.replace(URL, ' ').replace(EMAIL, ' ');
-  return new Set(contentTerms(withoutFacts).filter((term) => !/\d/.test(term)));
+  let withoutFacts = sentence.replace(URL, ' ').replace(EMAIL, ' ');
+  for (const fact of extractFacts(withoutFacts)) withoutFacts = withoutFacts.replace(fact.raw, ' ');
+  return new Set(contentTerms(withoutFacts).filter((term) => !/\d/.test(term) && !RELATIONAL.has(term)));
 }
 
 /** Readable words shared by two sentences, in the first one's order, for naming a subject. */

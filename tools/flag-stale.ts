@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ALL_CHECKS, triagePages } from '../src/services/triage/triage-service.js';
+import { defineTool } from './define-tool.js';
+import { PageId, SpacesArg } from './schemas.js';
+
+const Page = z.object({ pageId: z.string(), title: z.string(), space: z.string(), updated: z.string(), owner: z.string().nullable() });
+
+export const flagStale = defineTool({
+  name: 'flag_stale',
+  title: 'Triage pages: stale, duplicate, incomplete, conflicting',
+  description:
+    'Scans the pages this user may read (all allowed spaces, some spaces, or given pages) and reports stale pages (old, ' +
+    'expired dates, broken links), near-duplicates, incomplete pages (TBD/TODO, empty sections) and pages that state ' +
+    'different facts about the same subject. Suggestions only: it never edits. With draft=true each suggestion becomes a ' +
+    'pending Jira draft that a reviewer must approve.',
+  access: 'draft',
+  hints: { idempotentHint: true, destructiveHint: false, openWorldHint: false },
+  input: z.object({
+    spaces: SpacesArg,
+    pageIds: z.array(PageId).max(200).optional().describe('Only these pages (instead of whole spaces)'),
+    checks: z.array(z.enum(['stale', 'duplicate', 'incomplete', 'conflicting'])).min(1).optional().describe('Default: all four'),
+    staleAfterDays: z.number().int().min(1).max(36500).optional().describe('Override the policy threshold'),
+    limit: z.number().int().min(1).max(500).default(50).describe('Most findings to return, most severe first'),
+    draft: z.boolean().default(false).describe('Queue each suggestion as a pending Jira draft'),
+  }),
+  output: z.object({
+    scanned: z.number().int(),
+    findings: z.array(
+      z.object({
+        kind: z.enum(['stale', 'duplicate', 'incomplete', 'conflicting']),
+        severity: z.enum(['low', 'medium', 'high']),
+        pages: z.array(Page),
+        evidence: z.object({
+          summary: z.string(),
+          ageDays: z.number().optional(),
+          similarity: z.number().optional(),
+          statements: z.array(z.object({ pageId: z.string(), text: z.string() })).optional(),
+          placeholders: z.array(z.string()).optional(),
+          dates: z.array(z.string()).optional(),
+        }),
+        suggestedAction: z.object({
+          type: z.enum(['draft_jira', 'add_label', 'review_for_archive', 'merge_review']),
+          arguments: z.record(z.string(), z.unknown()),
+        }),
+      }),
+    ),
+    summary: z.object({
+      byKind: z.object({ stale: z.number(), duplicate: z.number(), incomplete: z.number(), conflicting: z.number() }),
+      bySeverity: z.record(z.string(), z.number()),
+      truncated: z.boolean(),
+      drafted: z.array(z.number().int()).describe('Ids of pending drafts created (draft=true)'),
+      notes: z.array(z.string()),
+    }),
+  }),
+  async handler(args, { gate, services, progress, signal }) {
+    const result = await triagePages(
+      gate,
+      services,
+      { spaces: args.spaces, pageIds: args.pageIds, checks: args.checks ?? ALL_CHECKS, staleAfterDays: args.staleAfterDays, limit: args.limit, draft: args.draft },
+      progress,
+      signal,
+    );
+    return { structured: result };
+  },
+});
