@@ -39,7 +39,8 @@ export interface RetryTuning {
 
 export const DEFAULT_RETRY: RetryTuning = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
 export const DEFAULT_TIMEOUT_MS = 15_000;
-export const DEFAULT_CONCURRENCY = 4;
+/** Requests in flight per source: enough for one answer's page fetches in a single round. */
+export const DEFAULT_CONCURRENCY = 6;
 
 export interface ConfluenceClientConfig {
   /** Site URL, e.g. `https://example.atlassian.net` (a trailing `/wiki` is accepted and dropped). */

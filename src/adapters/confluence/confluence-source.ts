@@ -161,9 +161,21 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
     return pages.filter((_, index) => allowed[index]);
   }
 
-  async function spaceForId(spaceId: string): Promise<SpaceInfo | undefined> {
+  /** Lookups in flight, shared: pages fetched in parallel from one space cost one space request. */
+  const spaceLookups = new Map<string, Promise<SpaceInfo | undefined>>();
+
+  function spaceForId(spaceId: string): Promise<SpaceInfo | undefined> {
     const cached = spacesById.get(spaceId);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    let lookup = spaceLookups.get(spaceId);
+    if (!lookup) {
+      lookup = fetchSpace(spaceId).finally(() => spaceLookups.delete(spaceId));
+      spaceLookups.set(spaceId, lookup);
+    }
+    return lookup;
+  }
+
+  async function fetchSpace(spaceId: string): Promise<SpaceInfo | undefined> {
     if (!PAGE_ID.test(spaceId)) return undefined;
     const response = await v2.space
       // The path and query are built from strings: pass the validated digits as-is (no float rounding).

@@ -49,7 +49,8 @@ export interface AnswerRequest {
 }
 
 const CANDIDATE_PAGES = 6;
-const FETCH_CONCURRENCY = 4;
+/** All candidates in one parallel round: one search plus one fetch round per answer. */
+const FETCH_CONCURRENCY = CANDIDATE_PAGES;
 const PASSAGE_CHARS = 500;
 const TOOL = 'answer_with_sources';
 

@@ -253,7 +253,9 @@ function duplicateFindings(digests: Digest[]): Finding[] {
   const byTitle = new Map<string, Digest[]>();
   for (const d of digests) {
     const key = d.meta.title.trim().toLowerCase();
-    byTitle.set(key, [...(byTitle.get(key) ?? []), d]);
+    const group = byTitle.get(key);
+    if (group) group.push(d);
+    else byTitle.set(key, [d]);
   }
   for (const group of byTitle.values()) {
     const spaces = new Set(group.map((d) => d.meta.spaceKey));
@@ -277,7 +279,11 @@ function conflictFindings(digests: Digest[]): Finding[] {
   const sentences = digests.flatMap((d) => d.facts.map((f) => ({ page: d.meta, ...f })));
   const postings = new Map<string, number[]>();
   sentences.forEach((s, index) => {
-    for (const term of s.subject) postings.set(term, [...(postings.get(term) ?? []), index]);
+    for (const term of s.subject) {
+      const list = postings.get(term);
+      if (list) list.push(index);
+      else postings.set(term, [index]);
+    }
   });
   const byPair = new Map<string, Finding>();
   sentences.forEach((s, i) => {

@@ -1,0 +1,283 @@
+/**
+ * npm run bench — writes bench/results.json and prints a table. Every figure is the median of
+ * several runs after a warm-up (with min, max and p95); ratios compare figures from this run.
+ * Nothing here is asserted: budgets are read, not tested.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { loadSiteFolder } from '../src/adapters/local/site-folder.js';
+import { resolveConfig } from '../src/config.js';
+import { createRuntime, type Runtime } from '../src/runtime.js';
+import { createStewardServer } from '../src/server/create-server.js';
+import { createServices, type Services } from '../src/services/services.js';
+import { writeSyntheticSite } from '../scripts/synthetic-site.js';
+import { demoConfluenceSite, startConfluenceStub } from '../test/support/confluence-stub.js';
+import { round, stats, timed } from './stats.js';
+
+const ROOT = process.cwd();
+const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const HANDBOOK = join(ROOT, '..', 'shared', 'corpora', 'handbook');
+const SYNTHETIC_POLICY = join(ROOT, 'test', 'fixtures', 'synthetic-policy.json');
+const HANDBOOK_POLICY = join(ROOT, 'eval', 'handbook.policy.json');
+const work = mkdtempSync(join(tmpdir(), 'steward-bench-'));
+const results: Record<string, unknown> = {
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
+  date: new Date().toISOString(),
+};
+const rows: [string, string][] = [];
+const row = (name: string, value: string) => {
+  rows.push([name, value]);
+  process.stderr.write(`  ${name}: ${value}\n`);
+};
+const fmt = (s: { median: number; min: number; max: number; p95?: number }, unit = 'ms') =>
+  `${s.median} ${unit} (min ${s.min}, max ${s.max}${s.p95 !== undefined ? `, p95 ${s.p95}` : ''})`;
+
+async function connect(runtime: Runtime, services: Services) {
+  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, 'agent'), services, role: 'agent' });
+  const client = new Client({ name: 'bench', version: '1' });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(b);
+  await client.connect(a);
+  return client;
+}
+
+// ---------------------------------------------------------------------------------------------
+async function startup() {
+  const dataDir = join(work, 'startup');
+  const spawnUntil = (args: string[], until: (stdout: string) => boolean, input?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (until(out)) {
+          resolve(performance.now() - started);
+          child.kill();
+        }
+      });
+      child.on('exit', () => resolve(performance.now() - started));
+      child.on('error', reject);
+      if (input) child.stdin.write(input);
+      else child.stdin.end();
+    });
+  const hello = [
+    { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } },
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+  ].map((m) => JSON.stringify(m)).join('\n') + '\n';
+  const server = () => spawnUntil([CLI, 'serve', '--data-dir', dataDir], (out) => out.includes('"id":2'), hello);
+  const bare = () => spawnUntil(['-e', '0'], () => false);
+  await server(); // warm-up: builds the demo index once
+  await bare();
+  const serverRuns: number[] = [];
+  const bareRuns: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    bareRuns.push(await bare());
+    serverRuns.push(await server());
+  }
+  const s = stats(serverRuns);
+  const b = stats(bareRuns);
+  results.startup = { toolsListMs: s, bareNodeMs: b, ratio: round(s.median / b.median) };
+  row('start-up to tools/list (stdio)', fmt(s));
+  row('bare node -e 0', `${fmt(b)} → ratio ${round(s.median / b.median)}×`);
+}
+
+// ---------------------------------------------------------------------------------------------
+const QUESTIONS = ['vpn access request', 'laptop return steps', 'expenses approval manager', 'travel booking policy', 'deploy pipeline release', 'incident report service desk', 'leave request approve', 'benefits payroll update', 'security backup system', 'onboarding training budget'];
+
+async function localLatency(label: string, siteDir: string, policy: string | undefined) {
+  const dataDir = join(work, `local-${label}`);
+  const opened = await timed(() => createRuntime(resolveConfig({ site: siteDir, dataDir, policy }, {})));
+  opened.value.close();
+  const reopened = await timed(() => createRuntime(resolveConfig({ site: siteDir, dataDir, policy }, {})));
+  const runtime = reopened.value;
+  const services = createServices({ db: runtime.db, audit: runtime.audit });
+  const client = await connect(runtime, services);
+  const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
+  for (const q of QUESTIONS.slice(0, 3)) await call('search_pages', { query: q }); // warm-up
+  const search: number[] = [];
+  for (let i = 0; i < 60; i++) search.push((await timed(() => call('search_pages', { query: QUESTIONS[i % QUESTIONS.length] }))).ms);
+  const answer: number[] = [];
+  const sizes: { answerChars: number; pageChars: number }[] = [];
+  for (let i = 0; i < 30; i++) {
+    const question = `${QUESTIONS[i % QUESTIONS.length]} ${['how', 'when', 'who'][i % 3]}?`;
+    const { ms, value } = await timed(() => call('answer_with_sources', { question }));
+    answer.push(ms);
+    const body = value.structuredContent as { citations: { pageId: string }[] };
+    const pageChars = [...new Set(body.citations.map((c) => c.pageId))].reduce((sum, id) => sum + (services.pageCache.get(id, Number.NaN)?.page.body.length ?? 0), 0);
+    sizes.push({ answerChars: JSON.stringify(value.structuredContent).length, pageChars });
+  }
+  const pages = runtime.source.describe();
+  await client.close();
+  await runtime.close();
+  const s = stats(search);
+  const a = stats(answer);
+  const chars = stats(sizes.map((x) => x.answerChars));
+  results[`local_${label}`] = { source: pages, indexBuildMs: round(opened.ms), cachedOpenMs: round(reopened.ms), searchMs: s, answerMs: a, answerChars: chars, approxTokens: round(chars.median / 4, 0) };
+  row(`${label}: ${pages}`, `index build ${round(opened.ms)} ms, cached open ${round(reopened.ms)} ms`);
+  row(`${label}: search_pages`, fmt(s));
+  row(`${label}: answer_with_sources`, fmt(a));
+  row(`${label}: answer size`, `${chars.median} chars ≈ ${round(chars.median / 4, 0)} tokens`);
+}
+
+// ---------------------------------------------------------------------------------------------
+function markdownToStorage(markdown: string): string {
+  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return markdown
+    .split(/\n\s*\n/)
+    .map((block) => {
+      const heading = /^(#{1,6})\s+(.*)$/.exec(block.trim());
+      if (heading) return `<h${heading[1].length}>${escape(heading[2])}</h${heading[1].length}>`;
+      return `<p>${escape(block.trim()).replace(/\n/g, ' ')}</p>`;
+    })
+    .join('');
+}
+
+async function confluenceLatency() {
+  const loaded = loadSiteFolder(join(ROOT, 'demo-site'));
+  const base = demoConfluenceSite();
+  const spaces = loaded.site.spaces.map((s, i) => ({ id: String(9000 + i), key: s.key, name: s.name }));
+  const bench = { accountId: 'acc-bench-0001', displayName: 'Bench Reader', email: 'bench@example.com' };
+  const stub = await startConfluenceStub({
+    spaces,
+    users: [...base.users, bench],
+    pages: loaded.pages
+      .filter((p) => !p.readRestriction)
+      .map((p) => ({
+        id: p.id, title: p.title, spaceKey: p.spaceKey, parentId: p.parentId, storage: markdownToStorage(p.body), labels: p.labels,
+        createdAt: p.created, updatedAt: p.updated, version: p.version, authorId: bench.accountId, ownerId: bench.accountId,
+      })),
+    latencyMs: 20,
+  });
+  const env = { CONFLUENCE_URL: stub.url, CONFLUENCE_USERNAME: bench.email, CONFLUENCE_API_TOKEN: 'x' };
+  const runtime = await createRuntime(resolveConfig({ dataDir: join(work, 'confluence'), policy: join(ROOT, 'policies', 'default.json') }, env));
+  const services = createServices({ db: runtime.db, audit: runtime.audit });
+  const client = await connect(runtime, services);
+  const questions = ['How long do contractors keep VPN access?', 'How many days of annual leave do I get?', 'How do I return my laptop?', 'What are the incident severity levels?', 'How do I set up MFA?', 'How do I request software?'];
+  await client.callTool({ name: 'answer_with_sources', arguments: { question: 'warm up the space map' } });
+  const walls: number[] = [];
+  const requests: number[] = [];
+  for (const question of questions) {
+    const before = stub.requests.length;
+    walls.push((await timed(() => client.callTool({ name: 'answer_with_sources', arguments: { question } }))).ms);
+    requests.push(stub.requests.length - before);
+  }
+  const before = stub.requests.length;
+  await client.callTool({ name: 'answer_with_sources', arguments: { question: questions[0] } });
+  const repeat = stub.requests.slice(before);
+  const bodyFetches = repeat.filter((r) => /\/wiki\/api\/v2\/pages\/\d+$/.test(r.path)).length;
+  await client.close();
+  await runtime.close();
+  await stub.close();
+  const w = stats(walls);
+  const r = stats(requests);
+  results.confluence = { latencyPerRequestMs: 20, answerWallMs: w, requestsPerAnswer: r, floorMs: 40, repeatAnswer: { requests: repeat.length, bodyFetches } };
+  row('Confluence stub (20 ms/request): answer wall time', `${fmt(w)} — floor ≈ 40 ms (one search + one parallel fetch round)`);
+  row('Confluence stub: requests per answer', fmt(r, 'requests'));
+  row('Confluence stub: same question again', `${repeat.length} requests, ${bodyFetches} body fetches`);
+}
+
+// ---------------------------------------------------------------------------------------------
+function triageChild(siteDir: string, label: string) {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'triage-child.ts'), siteDir, join(work, `triage-${label}`), SYNTHETIC_POLICY], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; scanned: number; findings: number; peakHeapMb: number; maxRssMb: number };
+}
+
+async function triage(sites: Record<string, string>) {
+  const measured: Record<string, unknown> = {};
+  const medians: Record<string, { ms: number; heap: number }> = {};
+  for (const [label, dir] of Object.entries(sites)) {
+    triageChild(dir, label); // warm-up: builds the index
+    const runs = [0, 1, 2].map(() => triageChild(dir, label));
+    const ms = stats(runs.map((r) => r.ms));
+    const heap = stats(runs.map((r) => r.peakHeapMb));
+    const rss = stats(runs.map((r) => r.maxRssMb));
+    measured[label] = { ms, peakHeapMb: heap, maxRssMb: rss, scanned: runs[0].scanned, findings: runs[0].findings };
+    medians[label] = { ms: ms.median, heap: heap.median };
+    row(`flag_stale ${label} (${runs[0].scanned} pages scanned)`, `${fmt(ms)}, peak heap ${heap.median} MB, max RSS ${rss.median} MB`);
+  }
+  if (medians['1k'] && medians['10k']) {
+    measured.ratio10kTo1k = { time: round(medians['10k'].ms / medians['1k'].ms), heap: round(medians['10k'].heap / medians['1k'].heap) };
+    row('flag_stale 10k / 1k', `time ${round(medians['10k'].ms / medians['1k'].ms)}×, peak heap ${round(medians['10k'].heap / medians['1k'].heap)}×`);
+  }
+  results.flagStale = measured;
+}
+
+// ---------------------------------------------------------------------------------------------
+async function drafts(siteDir: string) {
+  const dataDir = join(work, 'drafts');
+  // The hourly cap is lifted for this measurement only; the shipped default is the point of the real one.
+  const policy = join(work, 'drafts-policy.json');
+  writeFileSync(policy, JSON.stringify({ ...JSON.parse(readFileSync(SYNTHETIC_POLICY, 'utf8')), limits: { pendingDraftsPerHour: 100000 } }));
+  const runtime = await createRuntime(resolveConfig({ site: siteDir, dataDir, policy, as: 'u-staff' }, {}));
+  const services = createServices({ db: runtime.db, audit: runtime.audit });
+  const agent = runtime.gateFor(runtime.identity, 'agent');
+  const n = 400;
+  const created = await timed(async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) ids.push((await services.drafts.draftJira(agent, { summary: `Benchmark gap number ${i}` })).draft.id);
+    return ids;
+  });
+  const reviewer = runtime.gateFor({ accountId: 'u-manager', displayName: 'Max Manager', groups: ['staff', 'managers'] }, 'reviewer');
+  const approved = await timed(async () => {
+    for (const id of created.value) await services.drafts.approve(reviewer, id);
+  });
+  const concurrentIds: number[] = [];
+  for (let i = 0; i < 60; i++) concurrentIds.push((await services.drafts.draftJira(agent, { summary: `Concurrent approval ${i}` })).draft.id);
+  await runtime.close();
+  const children = await Promise.all(
+    ['u-manager', 'u-manager', 'u-manager', 'u-manager'].map(
+      (who) =>
+        new Promise<{ executed: number; refused: number }>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'approve-child.ts'), siteDir, dataDir, policy, who, concurrentIds.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`approve child exited ${code}`))));
+        }),
+    ),
+  );
+  const check = await createRuntime(resolveConfig({ site: siteDir, dataDir, policy }, {}));
+  const outboxPerDraft = check.db.prepare(`SELECT count(*) AS n FROM outbox WHERE draft_id IN (${concurrentIds.join(',')})`).get() as { n: number };
+  const executed = check.db.prepare(`SELECT count(*) AS n FROM drafts WHERE status = 'executed' AND id IN (${concurrentIds.join(',')})`).get() as { n: number };
+  await check.close();
+  results.drafts = {
+    createdPerSecond: round(n / (created.ms / 1000), 0),
+    approvedAndExecutedPerSecond: round(n / (approved.ms / 1000), 0),
+    concurrent: { drafts: concurrentIds.length, processes: children.length, executions: children.reduce((s, c) => s + c.executed, 0), outboxEntries: outboxPerDraft.n, executed: executed.n },
+  };
+  row('drafts created per second (draft_jira service path)', String(round(n / (created.ms / 1000), 0)));
+  row('drafts approved + executed per second (outbox)', String(round(n / (approved.ms / 1000), 0)));
+  row('4 processes approving the same 60 drafts', `${children.reduce((s, c) => s + c.executed, 0)} executions, ${outboxPerDraft.n} outbox entries, ${executed.n} executed (must all be 60)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+async function main() {
+  if (!existsSync(CLI)) throw new Error('run npm run build first (npm run bench does)');
+  process.stderr.write(`benchmarking in ${work}\n`);
+  const site1k = writeSyntheticSite(join(work, 'site-1k'), 1000);
+  const site10k = writeSyntheticSite(join(work, 'site-10k'), 10000);
+  await startup();
+  await localLatency('1k', site1k, SYNTHETIC_POLICY);
+  await localLatency('10k', site10k, SYNTHETIC_POLICY);
+  if (existsSync(join(HANDBOOK, 'site.json'))) await localLatency('handbook', HANDBOOK, HANDBOOK_POLICY);
+  else row('handbook', 'not present (../shared/corpora/handbook); skipped');
+  await confluenceLatency();
+  await triage({ '1k': site1k, '10k': site10k });
+  await drafts(site1k);
+  writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log(`\nconfluence-steward benchmark — ${results.date} — node ${process.version}, ${cpus().length} cores\n`);
+  for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+  console.log('\nwritten: bench/results.json');
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
