@@ -153,6 +153,21 @@ export class PolicyGate {
     }
   }
 
+  /** Spaces of the given allowlist that exist in the source (names included, for resolution by name). */
+  async listSpaces(tool: string, purpose: 'read' | 'draft'): Promise<{ key: string; name: string }[]> {
+    const allowed = purpose === 'read' ? this.policy.read.spaces : this.policy.draft.spaces;
+    const spaces = await this.source.listSpaces();
+    this.record(tool, 'list-spaces', 'allow', purpose);
+    return spaces.filter((space) => spaceAllowed(allowed, space.key)).map((space) => ({ key: space.key, name: space.name }));
+  }
+
+  /** A person by accountId, email or exact display name (people are not restricted content). */
+  async findUser(tool: string, ref: string): Promise<{ accountId: string; displayName: string; email?: string } | undefined> {
+    const user = await this.source.findUser(ref);
+    this.record(tool, 'find-user', 'allow', undefined, user ? 'found' : 'not found');
+    return user ? { accountId: user.accountId, displayName: user.displayName, email: user.email } : undefined;
+  }
+
   /** Display name for an account id (people are not restricted content); undefined if unknown. */
   async displayNameOf(accountId: string): Promise<string | undefined> {
     return (await this.source.findUser(accountId))?.displayName;

@@ -35,6 +35,8 @@ export class DraftService {
     private readonly now: () => Date,
     private readonly executors: Partial<Record<Draft['kind'], (draft: Draft, gate: PolicyGate, resume: boolean) => Promise<ExecutionReport>>> = {},
     private readonly targets: Partial<Record<Draft['kind'], string>> = {},
+    /** What still blocks a draft of this kind from running; empty when ready. */
+    private readonly readiness: Partial<Record<Draft['kind'], (draft: Draft) => string[]>> = {},
   ) {}
 
   /** Where this process sends a draft of this kind: the configured system, or the outbox. */
@@ -67,23 +69,32 @@ export class DraftService {
         : null,
     };
 
+    const queued = this.queue(gate, tool, { kind: 'jira', title: payload.summary, spaces: pages.map((page) => page.spaceKey), payload });
+    return { ...queued, preview: previewIssue(payload) };
+  }
+
+  /**
+   * Queues a draft of any kind as pending: an identical pending draft of the same user is
+   * returned instead of a duplicate, and the hourly cap applies to new ones.
+   */
+  queue(gate: PolicyGate, tool: string, input: { kind: Draft['kind']; title: string; spaces: string[]; payload: unknown }): { draft: Draft; duplicate: boolean } {
     const drafter = gate.identity;
-    const existing = this.store.findPendingDuplicate('jira', drafter.accountId, payload);
+    const existing = this.store.findPendingDuplicate(input.kind, drafter.accountId, input.payload);
     if (existing) {
       gate.record(tool, 'draft', 'allow', String(existing.id), 'identical pending draft returned');
-      return { draft: existing, duplicate: true, preview: previewIssue(payload) };
+      return { draft: existing, duplicate: true };
     }
     gate.authorizeNewDraft(tool, this.store.countCreatedSince(drafter.accountId, new Date(this.now().getTime() - 3_600_000)));
     const draft = this.store.create({
-      kind: 'jira',
+      kind: input.kind,
       drafter: drafter.accountId,
       drafterName: drafter.displayName,
       role: gate.role,
-      spaces: [...new Set(pages.map((page) => page.spaceKey))],
-      title: payload.summary,
-      payload,
+      spaces: [...new Set(input.spaces)],
+      title: input.title,
+      payload: input.payload,
     });
-    return { draft, duplicate: false, preview: previewIssue(payload) };
+    return { draft, duplicate: false };
   }
 
   list(filter: DraftFilter): Draft[] {
@@ -128,6 +139,13 @@ export class DraftService {
       return this.execute(claimed, gate, true);
     }
     gate.authorizeDecision('approve_draft', 'approve', draft);
+    // A draft that cannot run as it stands (e.g. a rule with fields left for a person) stays
+    // pending, where it can still be edited.
+    const missing = this.readiness[draft.kind]?.(draft) ?? [];
+    if (missing.length > 0) {
+      gate.record('approve_draft', 'approve', 'deny', String(id), 'not ready');
+      throw new InvalidInputError(`Draft ${id} is not ready to run: ${missing.join('; ')}. Edit it first.`);
+    }
     this.store.approve(id, gate.identity.accountId, gate.role);
     const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'execute', this.targetFor(draft.kind));
     if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} was approved; another process is executing it.` };
