@@ -170,7 +170,7 @@ async function buildAnswer(gate: PolicyGate, services: Services, request: Answer
       warnings.push('The client model could not be asked; showing extracts instead.');
     }
   }
-  answer ??= composeExtractive(numbered, weights);
+  answer ??= composeExtractive(numbered, weights, request.question);
   if (answer === null) {
     return unanswered('insufficient_evidence', request.question, [...pages.values()], gate, ['No sentence in the passages answers this question.']);
   }

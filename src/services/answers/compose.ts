@@ -1,4 +1,5 @@
 import { contentTerms } from '../../text/terms.js';
+import { containsAnswerType, expectedAnswerType } from './answer-type.js';
 import { REMOVED_NOTE, isInstructionToModel } from './injection.js';
 import { splitSentences } from './passages.js';
 import type { TermWeights } from './rank-passages.js';
@@ -33,13 +34,17 @@ export function cleanPassageText(text: string): { text: string; removed: boolean
  * question best, each followed by the marker of the passage it came from. Only text from the
  * passages, in their words.
  */
-export function composeExtractive(passages: NumberedPassage[], weights: TermWeights): string | null {
+export function composeExtractive(passages: NumberedPassage[], weights: TermWeights, question = ''): string | null {
+  const wanted = expectedAnswerType(question);
   const scored: { n: number; sentence: string; score: number; order: number }[] = [];
   passages.forEach((passage, passageIndex) => {
     splitSentences(passage.text).forEach((sentence, sentenceIndex) => {
       if (sentence === REMOVED_NOTE || isInstructionToModel(sentence) || sentence.length < 12) return;
       // The sentence's own words decide; its heading helps a little, earlier passages a little.
-      const score = weights.coverage(sentence) + 0.15 * weights.coverage(passage.heading) - passageIndex * 0.03;
+      const coverage = weights.coverage(sentence);
+      // A sentence holding the kind of answer asked for ("how long" → a duration) ranks higher.
+      const typed = wanted && coverage > 0 && containsAnswerType(sentence, wanted) ? 0.3 : 0;
+      const score = coverage + typed + 0.15 * weights.coverage(passage.heading) - passageIndex * 0.03;
       scored.push({ n: passage.n, sentence, score, order: passageIndex * 1000 + sentenceIndex });
     });
   });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { containsAnswerType, expectedAnswerType } from '../../src/services/answers/answer-type.js';
+
+describe('expected answer type', () => {
+  it.each([
+    ['How long do contractors keep VPN access?', 'duration'],
+    ['What time does the travel team log off?', 'clock'],
+    ['How much can I spend on a hotel?', 'money'],
+    ['When do pay rises take effect?', 'date'],
+    ['How many reviewers must approve?', 'number'],
+    ['Where do I install Figma from?', 'place'],
+    ['Who approves my leave?', 'contact'],
+    ['Explain the deploy process', undefined],
+  ])('%s → %s', (question, type) => {
+    expect(expectedAnswerType(question)).toBe(type);
+  });
+
+  it.each([
+    ['Access lasts 30 days.', 'duration', true],
+    ['Access lasts a while.', 'duration', false],
+    ['The desk closes at 16:30.', 'clock', true],
+    ['Rooms cost €140 a night.', 'money', true],
+    ['Raises apply from 1 April.', 'date', true],
+  ] as const)('%s contains a %s: %s', (sentence, type, expected) => {
+    expect(containsAnswerType(sentence, type)).toBe(expected);
+  });
+});
