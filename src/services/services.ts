@@ -4,7 +4,9 @@ import type { Db } from '../store/database.js';
 import { DraftStore } from '../store/draft-store.js';
 import { QuestionLog } from '../store/question-log.js';
 import { PageCache } from './answers/page-cache.js';
+import { automationExecutor, automationReadiness } from './automation/automation-drafts.js';
 import { DraftService } from './drafts/draft-service.js';
+import { ReportService } from './report/report-service.js';
 
 /**
  * Long-lived services shared by all tool calls of one runtime (caches, stores, executors).
@@ -17,6 +19,7 @@ export interface Services {
   pageCache: PageCache;
   questions: QuestionLog;
   drafts: DraftService;
+  reports: ReportService;
 }
 
 export interface ServiceDeps {
@@ -29,10 +32,19 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps): Services {
   const now = deps.now ?? (() => new Date());
   const store = new DraftStore(deps.db, deps.audit, now);
+  const drafts: DraftService = new DraftService(
+    store,
+    deps.issueTracker,
+    now,
+    { automation: automationExecutor(() => drafts) },
+    { automation: 'outbox' },
+    { automation: automationReadiness },
+  );
   return {
     now,
     pageCache: new PageCache(),
     questions: new QuestionLog(deps.db, now),
-    drafts: new DraftService(store, deps.issueTracker, now),
+    drafts,
+    reports: new ReportService(deps.db),
   };
 }

@@ -84,7 +84,10 @@ function cron(time: string | undefined, dayOfMonth: string, month: string, dayOf
 const NOT_SCHEDULE = /\b(?:every|each|any)\s*time\b/g;
 
 export function parseSchedule(lower: string, original = lower): ScheduleMatch | null {
-  const text = lower.replace(NOT_SCHEDULE, (m) => ' '.repeat(m.length));
+  const text = lower
+    .replace(NOT_SCHEDULE, (m) => ' '.repeat(m.length))
+    // Hyphenated names ("weekly-report", "daily-standup") are labels or titles, not schedules.
+    .replace(/\b(?:daily|weekly|monthly|quarterly|yearly|hourly|nightly|annual|annually)-[a-z][\w-]*/g, (m) => ' '.repeat(m.length));
   const time = parseTime(text);
   const timeZone = parseTimeZone(original, text);
   const base = (s: Schedule): Schedule => ({ ...s, ...(time && s.frequency !== 'CRON' && s.frequency !== 'HOURLY' ? { time } : {}), ...(timeZone ? { timeZone } : {}) });
@@ -92,9 +95,13 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
 
   // Adjectives such as "weekly report page" inside an event clause name a page, not a schedule.
   const adjectiveOnly = (m: RegExpExecArray): boolean => {
+    // Only the bare adjectives ("weekly", "monthly") can name a page; "every month" can't.
+    if (!/^(?:daily|weekly|monthly|quarterly|yearly|annually|hourly|nightly|fortnightly|bi-?weekly)$/.test(m[0])) return false;
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
     const before = text.slice(Math.max(0, m.index - 60), m.index);
-    return /^(?:\s+[\w-]+){0,2}\s+(?:pages?|blog posts?|posts?)\b/.test(after) && /\b(?:when|whenever|once|after|if)\b[^,;.]*$/.test(before);
+    if (!/^(?:\s+[\w-]+){0,2}\s+(?:pages?|blog posts?|posts?)\b/.test(after)) return false;
+    // "to the Quarterly reports page" names an existing page; inside an event clause it describes the page.
+    return /\bthe\s+$/.test(before) || /\b(?:when|whenever|once|after|if)\b[^,;.]*$/.test(before);
   };
 
   let m: RegExpExecArray | null;

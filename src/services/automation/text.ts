@@ -21,6 +21,8 @@ export interface PreparedPrompt {
   lower: string;
   quotes: string[];
   payloads: string[];
+  /** URLs found outside quotes (masked as «uN»). */
+  urls: string[];
   clauses: Clause[];
 }
 
@@ -32,6 +34,8 @@ export function normalizePrompt(prompt: string): string {
     .replace(/[\u2018\u2019\u201a\u2032]/g, "'")
     .replace(/[\u201c\u201d\u201e\u2033\u00ab\u00bb]/g, '"')
     .replace(/[\u2013\u2014]/g, ' - ')
+    // Arrow shorthand: "page published -> add label" reads as "…, then add label".
+    .replace(/\s*(?:->|=>|→)\s*/g, ', then ')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -79,6 +83,10 @@ const PAYLOAD_OPENERS = [
   'to remind them to',
 ];
 
+/** Verbs that start a new step: a payload ends before "and <step>". */
+const NEXT_STEP =
+  '(?:notify|email|e-mail|send|add|move|archive|post|remove|delete|copy|label|tag|set|change|assign|publish|create|restrict|log|ping|message|alert|remind|tell|mark|comment|put|grant|lock|transfer|cc)\\b';
+
 export function preparePrompt(prompt: string): PreparedPrompt {
   const original = normalizePrompt(prompt);
   const quotes: string[] = [];
@@ -88,11 +96,17 @@ export function preparePrompt(prompt: string): PreparedPrompt {
     quotes.push((a ?? b ?? c).trim());
     return `«q${quotes.length - 1}»`;
   });
+  // URLs: their dots and path words ("/notify") are not prose.
+  const urls: string[] = [];
+  masked = masked.replace(/\bhttps?:\/\/[^\s"'<>«»]+[^\s"'<>«».,;:!?)]/gi, (url) => {
+    urls.push(url);
+    return `«u${urls.length - 1}»`;
+  });
   // Payloads: from an opener to the end of the clause.
   const lowerForPayload = lowerSameLength(masked);
   const openers = PAYLOAD_OPENERS.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const payloadRe = new RegExp(
-    `\\b(?:${openers})\\s+((?:(?!\\bthen\\b)[^,;.!?«])+?)(?=\\s*(?:[,;.!?]|\\bthen\\b|\\band then\\b|\\botherwise\\b|$))`,
+    `\\b(?:${openers})\\s+((?:(?!\\bthen\\b)[^,;.!?«])+?)(?=\\s*(?:[,;.!?]|\\bthen\\b|\\band then\\b|\\botherwise\\b|\\band\\s+(?:also\\s+)?${NEXT_STEP}|$))`,
     'g',
   );
   const cuts: Array<{ start: number; end: number }> = [];
@@ -121,7 +135,7 @@ export function preparePrompt(prompt: string): PreparedPrompt {
     masked = `${masked.slice(0, cut.start)}«p${id}»${masked.slice(cut.end)}`;
   }
   const lower = lowerSameLength(masked);
-  return { original, masked, lower, quotes, payloads, clauses: splitClauses(lower) };
+  return { original, masked, lower, quotes, payloads, urls, clauses: splitClauses(lower) };
 }
 
 /** Clause boundaries: punctuation, "then", "and then", "otherwise", "else". */
@@ -149,6 +163,7 @@ export function unmask(prepared: PreparedPrompt, fragment: string): string {
   return fragment
     .replace(/«q(\d+)»/g, (_m, i) => prepared.quotes[Number(i)] ?? '')
     .replace(/«p(\d+)»/g, (_m, i) => prepared.payloads[Number(i)] ?? '')
+    .replace(/«u(\d+)»/g, (_m, i) => prepared.urls[Number(i)] ?? '')
     .trim();
 }
 

@@ -1,0 +1,411 @@
+import { catalogEntry, PAGE_CONTEXT_TRIGGERS } from './catalog.js';
+import { findGroups, findLabels, findUsers, roleSmartValue, type UserValue } from './entities.js';
+import type { GenerationRequest, GenerationResult, RuleGenerator } from './generator.js';
+import { analyzePrompt, type Detection, type OfflineAnalysis } from './offline-analysis.js';
+import type { Problem } from './problems.js';
+import { IF_ELSE, type RuleComponent, type SimplifiedRule } from './rule-schema.js';
+import { selectComponentsOffline, selectTriggersOffline } from './selection.js';
+import { capitalize, clauseAt, quoteIn, statusName, STATUS_WORDS, unmask, type PreparedPrompt } from './text.js';
+
+/**
+ * Step 3 without a model: builds the simplified rule from the prompt and the checked
+ * selections. Fills configs from the wording (quoted values, "title contains Decision",
+ * labels, schedules, "in the X space", "under the Decisions page", people and emails),
+ * orders steps (conditions before the actions they gate, branch children inline) and only
+ * ever emits the selected components. Never invents ids, URLs or secrets; anything it can't
+ * fill is left empty and shows up as a missing input.
+ */
+
+export function createOfflineGenerator(): RuleGenerator {
+  return {
+    kind: 'offline',
+    async selectTriggers(prompt, context) {
+      return selectTriggersOffline(prompt, context);
+    },
+    async selectComponents(prompt, context) {
+      return selectComponentsOffline(prompt, context);
+    },
+    async generate(request) {
+      return generateOffline(request);
+    },
+  };
+}
+
+interface Segment {
+  start: number;
+  end: number;
+}
+
+interface Ctx {
+  a: OfflineAnalysis;
+  p: PreparedPrompt;
+  req: GenerationRequest;
+  hasPageContext: boolean;
+  isBlog: boolean;
+  inTaskBranch: boolean;
+  scheduled: boolean;
+}
+
+const MESSAGE_TYPES = new Set(['SendEmailAction', 'SendSlackMessageAction', 'SendTeamsMessageAction', 'LogAction']);
+
+export function generateOffline(req: GenerationRequest): GenerationResult {
+  const a = analyzePrompt(req.prompt, req.spaceKey ? { spaceKey: req.spaceKey } : {});
+  const p = a.prepared;
+  const keep = new Set(req.components);
+  const problems: Problem[] = [];
+  const branchDet = a.components.find((d) => keep.has(d.type) && catalogEntry(d.type)?.kind === 'branch');
+  const ctx: Ctx = {
+    a,
+    p,
+    req,
+    hasPageContext: req.trigger !== null && PAGE_CONTEXT_TRIGGERS.has(req.trigger),
+    isBlog: req.trigger?.startsWith('Blog') ?? false,
+    inTaskBranch: branchDet?.type === 'ForEachTaskBranch',
+    scheduled: req.trigger === 'ScheduledTrigger' || req.trigger === 'IncomingWebhookTrigger',
+  };
+
+  const trigger = req.trigger ? { type: req.trigger, config: triggerConfig(req.trigger, ctx) } : null;
+
+  // One node per step. Several patterns can hit the same words ("notify … by email"): a repeat
+  // of a type merges into the earlier node unless another step or an "otherwise" lies between.
+  const allActionDets = a.components.filter((d) => keep.has(d.type) && catalogEntry(d.type)?.kind === 'action');
+  const actionDets: Detection[] = [];
+  for (const d of allActionDets) {
+    const earlier = [...actionDets].reverse().find((x) => x.type === d.type);
+    const between = earlier ? allActionDets.some((o) => o.type !== d.type && o.index > earlier.index && o.index < d.index) : true;
+    const acrossElse = earlier && a.ifElse ? earlier.index < a.ifElse.elseIndex && d.index >= a.ifElse.elseIndex : false;
+    if (earlier && !between && !acrossElse && clauseAt(p, earlier.index) === clauseAt(p, d.index)) continue;
+    actionDets.push(d);
+  }
+  const boundaries = [...new Set([...actionDets.map((d) => d.index), ...(a.ifElse ? [a.ifElse.elseIndex] : [])])].sort((x, y) => x - y);
+  const segmentOf = (d: Detection): Segment => {
+    const prev = boundaries.filter((b) => b < d.index).pop();
+    const clause = p.clauses[clauseAt(p, d.index)];
+    const start = Math.max(clause.start, prev !== undefined ? Math.min(d.index, prev + 1) : 0);
+    const next = boundaries.find((b) => b > d.index);
+    const sentenceEnd = p.lower.slice(d.index).search(/[.;!?](?!\d)/);
+    const end = Math.min(next ?? p.lower.length, sentenceEnd === -1 ? p.lower.length : d.index + sentenceEnd);
+    return { start, end };
+  };
+  const actions = actionDets.map((d) => ({ d, node: { type: d.type, config: actionConfig(d, segmentOf(d), ctx) } as RuleComponent }));
+  const conditions = a.components
+    .filter((d) => keep.has(d.type) && catalogEntry(d.type)?.kind === 'condition' && d.type !== IF_ELSE)
+    .map((d) => ({ d, node: { type: d.type, config: d.config ?? {} } as RuleComponent }));
+  // Title comparisons repeated by the wording ("title contains X … with X in the title") collapse.
+  const uniqueConditions = conditions.filter((c, i) => conditions.findIndex((o) => JSON.stringify(o.node) === JSON.stringify(c.node)) === i);
+
+  let ifElse = keep.has(IF_ELSE) ? a.ifElse : null;
+  if (ifElse && branchDet) {
+    const dropped = actions.filter((x) => x.d.index >= ifElse!.elseIndex).map((x) => catalogEntry(x.d.type)!.uiName);
+    problems.push({
+      kind: 'invalid_structure',
+      message: `If/else isn't allowed inside a branch, so the "otherwise" part${dropped.length ? ` (${dropped.join(', ')})` : ''} was left out; add it as a second rule.`,
+      component: IF_ELSE,
+    });
+    for (const x of actions.filter((x) => x.d.index >= ifElse!.elseIndex)) actions.splice(actions.indexOf(x), 1);
+    ifElse = null;
+  }
+
+  type Item = { index: number; node: RuleComponent };
+  const top: Item[] = [];
+  let topConditions = uniqueConditions;
+  let looseActions = actions;
+
+  if (ifElse) {
+    const { ifIndex, elseIndex } = ifElse;
+    const inIf = (i: number) => i >= ifIndex && i < elseIndex;
+    const blockConditions = uniqueConditions.filter((c) => inIf(c.d.index));
+    topConditions = uniqueConditions.filter((c) => !inIf(c.d.index));
+    const blockActions = actions.filter((x) => inIf(x.d.index));
+    const elseActions = actions.filter((x) => x.d.index >= elseIndex);
+    looseActions = actions.filter((x) => x.d.index < ifIndex);
+    top.push({
+      index: ifIndex,
+      node: {
+        type: IF_ELSE,
+        config: {
+          blocks: [{ matchType: 'ALL', conditions: blockConditions.map((c) => c.node), components: blockActions.map((x) => x.node) }],
+          ...(elseActions.length ? { else: { components: elseActions.map((x) => x.node) } } : {}),
+        },
+      },
+    });
+  }
+
+  if (branchDet) {
+    const inside = looseActions.filter((x) => perItem(x.d, branchDet, segmentOf(x.d), ctx));
+    const children = inside.length ? inside : looseActions;
+    looseActions = looseActions.filter((x) => !children.includes(x));
+    const index = Math.min(branchDet.index, ...children.map((x) => x.d.index));
+    top.push({ index, node: { type: branchDet.type, config: branchDet.config ?? {}, components: children.map((x) => x.node) } });
+  }
+  top.push(...looseActions.map((x) => ({ index: x.d.index, node: x.node })));
+  top.sort((x, y) => x.index - y.index);
+
+  const rule: SimplifiedRule = {
+    title: ruleTitle(req, actions.map((x) => x.d.type)),
+    trigger,
+    components: [...topConditions.sort((x, y) => x.d.index - y.d.index).map((c) => c.node), ...top.map((t) => t.node)],
+  };
+  return { rule, problems };
+}
+
+function perItem(d: Detection, branch: Detection, seg: Segment, ctx: Ctx): boolean {
+  if (branch.type === 'ForEachSmartValueBranch') return true;
+  const text = ctx.p.lower.slice(seg.start, seg.end);
+  const refersToItem = /\b(?:each|every|it|its|them|their|they|owner|owners|author|authors|creator|assignee|assignees|the page|that page|the task)\b/.test(text);
+  if (branch.type === 'ForEachTaskBranch') return d.type === 'SendEmailAction' || d.type === 'AddCommentAction' || refersToItem;
+  if (!MESSAGE_TYPES.has(d.type)) return true;
+  return refersToItem && !/\b(?:summary|digest|list|report|overview)\b/.test(text);
+}
+
+function ruleTitle(req: GenerationRequest, actions: string[]): string {
+  const t = req.trigger ? catalogEntry(req.trigger)!.uiName : 'No trigger yet';
+  const what = [...new Set(actions.map((a) => catalogEntry(a)!.uiName.toLowerCase()))];
+  const title = `${t}: ${what.length ? what.join(', ') : 'no action yet'}`;
+  return title.length > 120 ? `${title.slice(0, 117)}...` : title;
+}
+
+// ----- trigger configs -----
+
+function triggerConfig(type: string, ctx: Ctx): Record<string, unknown> {
+  const { a, p } = ctx;
+  const det = a.triggers.find((t) => t.type === type);
+  const clause = det ? p.clauses[det.clause] : undefined;
+  switch (type) {
+    case 'ScheduledTrigger':
+      return a.schedule?.schedule ? { schedule: a.schedule.schedule } : {};
+    case 'LabelAddedTrigger': {
+      if (!clause) return {};
+      const labels = findLabels(p, clause.start, clause.end);
+      return labels.length ? { labels } : {};
+    }
+    case 'PageStatusChangedTrigger': {
+      if (!clause) return {};
+      const text = p.lower.slice(clause.start, clause.end);
+      const m = new RegExp(`\\b(?:to|as|becomes|is)\\s+(?:«q(\\d+)»|(${STATUS_WORDS}))\\b`).exec(text);
+      if (!m) return {};
+      const value = m[1] !== undefined ? p.quotes[Number(m[1])] : m[2];
+      return value ? { toStatus: statusName(value) } : {};
+    }
+    case 'UserMentionedTrigger': {
+      if (!clause) return {};
+      const text = p.lower.slice(clause.start, clause.end);
+      if (/\b(?:i'm|i am|me|my|i)\b/.test(text)) return { users: [{ smartValue: '{{rule.actor}}' }] };
+      const users = findUsers(p, clause.start, clause.end).map((u) => u.value);
+      return users.length ? { users } : {};
+    }
+    case 'ManualTrigger': {
+      const m = /\bbutton\b/.exec(p.lower);
+      if (!m) return {};
+      const label =
+        quoteIn(p, Math.max(0, m.index - 12), m.index + 30) ??
+        /\bbutton\s+(?:called|named|labell?ed|saying)\s+([\w ]+?)(?=[,.;]|\s+(?:that|which|to|on)\b|$)/.exec(p.masked.slice(m.index))?.[1];
+      return label ? { buttonLabel: label.trim() } : {};
+    }
+    default:
+      return {};
+  }
+}
+
+// ----- action configs -----
+
+function spaceFor(seg: Segment, ctx: Ctx, targetOnly = false): Record<string, unknown> | undefined {
+  const mention = ctx.a.spaces.find((s) => s.index >= seg.start && s.index < seg.end && (!targetOnly || /^(?:to|into|in|on|inside|within)$/.test(s.preposition)));
+  if (mention?.kind === 'ref') return mention.ref;
+  if (mention?.kind === 'context') return contextSpace(ctx);
+  return undefined;
+}
+
+/** "this space", "in it", or a target nobody named (fact sheet §4 guidance 6). */
+function contextSpace(ctx: Ctx): Record<string, unknown> | undefined {
+  if (ctx.req.trigger === 'SpaceCreatedTrigger') return { smartValue: '{{space.key}}' };
+  if (ctx.req.spaceKey) return { spaceKey: ctx.req.spaceKey };
+  if (ctx.hasPageContext) return { smartValue: '{{space.key}}' };
+  return undefined;
+}
+
+function pageFor(seg: Segment, ctx: Ctx, prepositions: RegExp): Record<string, unknown> | undefined {
+  return ctx.a.pages.find((m) => m.index >= seg.start && m.index < seg.end && prepositions.test(m.preposition))?.ref;
+}
+
+/** Quoted or "saying …" text in the segment. */
+function textIn(seg: Segment, ctx: Ctx, after?: RegExp, from = seg.start): string | undefined {
+  const { p } = ctx;
+  let start = Math.max(seg.start, from);
+  if (after) {
+    const m = after.exec(p.lower.slice(seg.start, seg.end));
+    if (m) start = seg.start + m.index;
+  }
+  const payloadMatch = /«p(\d+)»/.exec(p.masked.slice(start, seg.end));
+  if (payloadMatch) {
+    const payload = p.payloads[Number(payloadMatch[1])];
+    const opener = p.lower.slice(Math.max(0, start + payloadMatch.index - 30), start + payloadMatch.index);
+    const body = unmask(p, payload ?? '');
+    if (/\b(?:asking|telling|reminding|remind)\b[^«]*\bto\s*$/.test(opener)) return `Please ${body.replace(/[.!]+$/, '')}.`;
+    if (/\basking\s+for\s*$/.test(opener)) return `Requesting ${body.replace(/[.!]+$/, '')}.`;
+    return body;
+  }
+  return quoteIn(p, start, seg.end) ?? undefined;
+}
+
+function recipients(seg: Segment, ctx: Ctx): UserValue[] | Array<Record<string, unknown>> {
+  const { p } = ctx;
+  const out: Array<Record<string, unknown>> = [];
+  const text = p.lower.slice(seg.start, seg.end).replace(/«[pq]\d+»/g, ' ');
+  for (const u of findUsers(p, seg.start, seg.end)) {
+    if ('smartValue' in u.value) continue;
+    out.push(u.value);
+  }
+  for (const g of findGroups(p, seg.start, seg.end)) out.push({ groupName: g.groupName });
+  const roles = [
+    [/\b(?:author|creator|writer)s?\b/, '{{page.author}}'],
+    [/\bowners?\b(?!ship)/, '{{page.owner}}'],
+    [/\bcommenter\b|\bwhoever\s+commented\b/, '{{comment.author}}'],
+    [/\bassignees?\b/, '{{task.assignee}}'],
+    [/\bspace\s+(?:creator|owner|admins?|administrators?)\b/, '{{space.creator}}'],
+    [/\bwhoever\s+(?:edited|published|updated|changed|moved|triggered|clicked)\b|\b(?:editor|publisher|initiator)\b/, '{{initiator}}'],
+    [/\b(?:me|myself)\b/, '{{rule.actor}}'],
+  ] as const;
+  for (const [re, value] of roles) {
+    if (re.test(text) && !(value === '{{page.owner}}' && /\bspace\s+owner/.test(text)) && !(value === '{{page.author}}' && /\bspace\s+creator/.test(text))) {
+      if (!out.some((o) => o.smartValue === value)) out.push({ smartValue: value });
+    }
+  }
+  if (out.length === 0 && ctx.inTaskBranch) out.push({ smartValue: '{{task.assignee}}' });
+  return out;
+}
+
+function itemTitle(ctx: Ctx): string {
+  if (ctx.inTaskBranch) return '{{task.page.title}}';
+  return ctx.isBlog ? '{{content.title}}' : '{{page.title}}';
+}
+
+function defaultSubject(ctx: Ctx): string {
+  if (ctx.inTaskBranch) return 'Reminder: a task assigned to you is due';
+  const t = ctx.req.trigger ? catalogEntry(ctx.req.trigger)?.uiName : undefined;
+  if (ctx.hasPageContext && t) return `${t}: ${itemTitle(ctx)}`;
+  if (ctx.req.components.some((c) => catalogEntry(c)?.kind === 'branch')) return `Rule update: {{page.title}}`;
+  return t ? `${t} rule ran` : 'Automation notice';
+}
+
+function defaultBody(ctx: Ctx): string {
+  if (ctx.inTaskBranch) return 'Task "{{task}}" on {{task.page.title}} is due {{task.dueDate}}.';
+  if (ctx.hasPageContext || ctx.req.components.includes('ForEachPageBranch')) return `${itemTitle(ctx)}: {{page.url}}`;
+  return 'This automation rule ran on {{now}}.';
+}
+
+function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
+  const { p } = ctx;
+  const named = /\b(?:called|titled|named|with\s+the\s+title|title)\s+/.exec(p.lower.slice(seg.start, seg.end));
+  const quoted = named ? quoteIn(p, seg.start + named.index, seg.end) : quoteIn(p, seg.start, seg.end);
+  if (quoted) return quoted;
+  if (named) {
+    const rest = p.masked.slice(seg.start + named.index + named[0].length, seg.end).split(/[,;.]|\s+(?:in|under|from|using|with|and|then)\s+/)[0].trim();
+    if (rest) return rest;
+  }
+  // "create a weekly status page" → "Weekly status", dated when the rule repeats.
+  const m = new RegExp(`\\b(?:a|an|one|new)\\s+(?:new\\s+)?((?:[\\w'-]+\\s+){1,4}?)${noun === 'page' ? '(?:page|subpage|child\\s+page)' : 'blog(?:\\s*-?\\s*post)?'}\\b`).exec(p.lower.slice(d.index, seg.end));
+  const words = m?.[1]?.trim();
+  if (words && !/^(?:new|child|sub)$/.test(words)) {
+    const start = d.index + m!.index + m![0].indexOf(m![1]);
+    const original = p.masked.slice(start, start + words.length);
+    const base = capitalize(original);
+    return ctx.scheduled ? `${base} {{now.format("yyyy-MM-dd")}}` : base;
+  }
+  return '';
+}
+
+/** Where a message step's own words start: its sending verb ("post 'X' to Slack"), else the detection. */
+function messageStart(d: Detection, seg: Segment, ctx: Ctx): number {
+  const before = ctx.p.lower.slice(seg.start, d.index);
+  const verbs = [...before.matchAll(/\b(?:post|send|message|notify|ping|write|share|tell|alert|remind|e-?mail|log|record)\b/g)];
+  return verbs.length ? seg.start + verbs[verbs.length - 1].index! : d.index;
+}
+
+function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unknown> {
+  const { p, req } = ctx;
+  const text = p.lower.slice(seg.start, seg.end);
+  switch (d.type) {
+    case 'MovePageAction': {
+      const parentPage = pageFor(seg, ctx, /^(?:under|beneath|below|into|to|inside|in|as a child of|child of)$/);
+      if (parentPage) return { pageDestination: { parentPage } };
+      const space = spaceFor(seg, ctx, true);
+      return space ? { pageDestination: { space } } : {};
+    }
+    case 'CopyPageAction': {
+      const parentPage = pageFor(seg, ctx, /^(?:under|beneath|below|into|to|inside|in|as a child of|child of)$/);
+      const space = spaceFor(seg, ctx, true);
+      const title = /\b(?:as|titled|called|named)\s+«q\d+»/.test(text) ? quoteIn(p, seg.start + text.search(/\b(?:as|titled|called|named)\s+«q/), seg.end) : null;
+      return {
+        destination: { ...(space && !(parentPage && 'spaceKey' in parentPage) ? { space } : {}), ...(parentPage ? { parentPage } : {}) },
+        ...(title ? { title } : {}),
+      };
+    }
+    case 'PublishPageAction':
+    case 'PublishBlogPostAction': {
+      const space = spaceFor(seg, ctx) ?? contextSpace(ctx);
+      const title = titleFor(d, seg, ctx, d.type === 'PublishPageAction' ? 'page' : 'blog');
+      const template = /\b(?:from|using|with|based\s+on)\s+(?:the\s+|a\s+|our\s+)?(«q\d+»|[\w -]+?)\s+template\b/.exec(text);
+      const parentPage = d.type === 'PublishPageAction' ? pageFor(seg, ctx, /^(?:under|beneath|below|as a child of|child of|inside)$/) : undefined;
+      const templateName = template ? (template[1].startsWith('«') ? unmask(p, template[1]) : capitalize(template[1].trim())) : undefined;
+      return {
+        ...(space ? { space } : {}),
+        ...(parentPage ? { parentPage } : {}),
+        title,
+        ...(templateName ? { template: templateName } : {}),
+      };
+    }
+    case 'AddLabelAction':
+    case 'RemoveLabelAction':
+      return { labels: findLabels(p, seg.start, seg.end) };
+    case 'AddCommentAction':
+      return { comment: textIn(seg, ctx, /\bcomment|\breply/, d.index) ?? '' };
+    case 'ChangePageOwnerAction': {
+      const after = /\b(?:to|make)\s+/.exec(text);
+      const from = after ? seg.start + after.index : seg.start;
+      const user = findUsers(p, from, seg.end)[0]?.value;
+      if (user) return { newOwner: user };
+      const role = roleSmartValue(p.lower.slice(from, seg.end).replace(/\bowner(?:ship)?\b/g, ''));
+      return role ? { newOwner: { smartValue: role } } : {};
+    }
+    case 'ChangePageStatusAction': {
+      const after = p.lower.slice(d.index, seg.end);
+      const quoted = /\b(?:to|as)\s+«q(\d+)»/.exec(after);
+      const known = new RegExp(`\\b(?:to|as)\\s+(${STATUS_WORDS})\\b`).exec(after);
+      const value = quoted ? p.quotes[Number(quoted[1])] : (known?.[1] ?? quoteIn(p, d.index, seg.end));
+      return value ? { status: statusName(value) } : {};
+    }
+    case 'SendEmailAction': {
+      const to = recipients(seg, ctx);
+      const subjectQuote = /\bsubject\b/.test(text) ? quoteIn(p, seg.start + text.search(/\bsubject\b/), seg.end) : null;
+      const body = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
+      return {
+        to,
+        subject: subjectQuote ?? defaultSubject(ctx),
+        body: body && body !== subjectQuote ? body : defaultBody(ctx),
+      };
+    }
+    case 'SendSlackMessageAction': {
+      const channel = /#[\w-]+/.exec(p.masked.slice(seg.start, Math.max(seg.end, p.clauses[clauseAt(p, d.index)].end)))?.[0] ??
+        /\b(?:the\s+)?([\w-]+)\s+(?:slack\s+)?channel\b/.exec(p.lower.slice(seg.start, seg.end))?.[1];
+      const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? `${ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx)}`;
+      return { webhookUrl: '', ...(channel && !/^(?:a|the|slack|our)$/.test(channel) ? { channel: channel.startsWith('#') ? channel : `#${channel}` } : {}), message };
+    }
+    case 'SendTeamsMessageAction': {
+      const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? `${ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx)}`;
+      return { webhookUrl: '', title: defaultSubject(ctx), message };
+    }
+    case 'LogAction':
+      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+    case 'CreateVariableAction': {
+      const name = /\bvariable\s+(?:called|named)\s+(«q\d+»|[A-Za-z]\w*)/.exec(p.masked.slice(seg.start, seg.end));
+      const smart = /\{\{[^{}]+\}\}/.exec(p.masked.slice(seg.start, seg.end))?.[0];
+      const value = smart ?? textIn(seg, ctx) ?? '';
+      return { name: name ? unmask(p, name[1]).replace(/\W/g, '') : '', value };
+    }
+    default:
+      // Archive, delete, restrict, grant: no config (or manual).
+      return {};
+  }
+}
+

@@ -1,0 +1,135 @@
+import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fixture-site.js';
+import { type Harness, startHarness, textOf } from '../support/harness.js';
+
+const open: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((h) => h.close()));
+});
+
+type RuleAnswer = {
+  draftId: number | null;
+  status: string | null;
+  rule: { title: string; trigger: { type: string } | null; components: { type: string; config: Record<string, unknown> }[] } | null;
+  problems: { kind: string; message: string }[];
+  manualConfig: string[];
+  unresolved: { path: string; reason: string }[];
+  generator: string;
+  preview: string;
+  message: string;
+};
+
+async function pair(options: { sampling?: (system: string, prompt: string) => string } = {}) {
+  const dataDir = tempDir('automation');
+  const common = { site: 'demo-site', policyFile: 'policies/default.json', dataDir };
+  const agent = await startHarness({ ...common, clientCapabilities: options.sampling ? { sampling: {} } : {} });
+  const reviewer = await startHarness({ ...common, as: 'Hana Sato', role: 'reviewer' });
+  open.push(agent, reviewer);
+  if (options.sampling) {
+    const reply = options.sampling;
+    agent.client.setRequestHandler(CreateMessageRequestSchema, async (request) => ({
+      role: 'assistant',
+      model: 'scripted',
+      content: { type: 'text', text: reply(request.params.systemPrompt ?? '', (request.params.messages[0].content as { text: string }).text) },
+    }));
+  }
+  return { agent, reviewer };
+}
+
+async function draft(h: Harness, args: Record<string, unknown>): Promise<RuleAnswer> {
+  const result = await h.call('draft_automation_rule', args);
+  expect(result.isError, textOf(result)).toBeFalsy();
+  return result.structuredContent as RuleAnswer;
+}
+
+describe('draft_automation_rule', () => {
+  it('drafts the blog example offline, flags the unresolved page, and cannot be approved until it is fixed', async () => {
+    const { agent, reviewer } = await pair();
+    const answer = await draft(agent, {
+      prompt: 'When a page is published, if the title contains Decision, move it under the Decisions page',
+      spaceKey: 'IT',
+    });
+    expect(answer.generator).toBe('offline');
+    expect(answer.rule!.trigger!.type).toBe('PagePublishedTrigger');
+    expect(answer.rule!.components.map((c) => c.type)).toEqual(['CompareCondition', 'MovePageAction']);
+    expect(answer.unresolved.map((u) => u.reason)).toEqual(['not_found']);
+    expect(answer.draftId).not.toBeNull();
+    expect(answer.preview).toMatch(/1\. When a page is published/);
+
+    const refused = await reviewer.call('approve_draft', { draftId: answer.draftId });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/not ready to run: resolve/);
+
+    const fixed = { ...answer.rule!, components: [answer.rule!.components[0], { type: 'MovePageAction', config: { pageDestination: { parentPage: { pageTitle: 'VPN setup', spaceKey: 'IT' } } } }] };
+    const edited = await reviewer.call('edit_draft', { draftId: answer.draftId, rule: fixed, note: 'point at an existing page' });
+    expect(edited.isError, textOf(edited)).toBeFalsy();
+    expect(edited.structuredContent).toMatchObject({ revision: 2, status: 'pending' });
+
+    const approved = await reviewer.call('approve_draft', { draftId: answer.draftId });
+    expect(approved.structuredContent).toMatchObject({ status: 'executed', target: 'outbox' });
+    expect(textOf(approved)).toMatch(/No rule was created in Confluence/);
+    const shown = (await reviewer.call('get_draft', { draftId: answer.draftId })).structuredContent as { outbox: { request: { rule: { rule: { state: string; trigger: { component: string } } } } } };
+    expect(shown.outbox.request.rule.rule.state).toBe('DISABLED');
+    expect(shown.outbox.request.rule.rule.trigger.component).toBe('TRIGGER');
+  });
+
+  it('reports no trigger, unsupported and excluded requests in friendly words', async () => {
+    const { agent } = await pair();
+    const noTrigger = await draft(agent, { prompt: 'Add the label reviewed to the page' });
+    expect(noTrigger.problems.map((p) => p.kind)).toContain('no_trigger');
+    const whiteboard = await draft(agent, { prompt: 'When a whiteboard is created, add a comment' });
+    expect(whiteboard.problems.map((p) => p.kind)).toContain('unsupported');
+    expect(whiteboard.draftId).toBeNull();
+    const web = await draft(agent, { prompt: 'When a page is published, send a web request to https://example.com/hook' });
+    expect(web.problems.map((p) => p.kind)).toContain('excluded_component');
+    expect(JSON.stringify(web.rule ?? {})).not.toMatch(/SendWebRequestAction/);
+  });
+
+  it('keeps permission grants for a person to configure', async () => {
+    const { agent } = await pair();
+    const answer = await draft(agent, { prompt: 'When a space is created, grant space permissions to the managers group' });
+    expect(answer.manualConfig).toContain('GrantSpacePermissionAction');
+  });
+
+  it('keeps the scope inside the draft allowlist', async () => {
+    const { agent } = await pair();
+    const result = await agent.call('draft_automation_rule', { prompt: 'When a page is published, add label new', spaceKey: 'ENG' });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/not allowed for drafting/);
+  });
+
+  it('accepts a rule written by the agent, with the same checks', async () => {
+    const { agent } = await pair();
+    const catalog = await agent.call('get_automation_catalog', { types: ['LabelAddedTrigger', 'AddCommentAction'] });
+    expect(Object.keys((catalog.structuredContent as { schemas: object }).schemas)).toEqual(['LabelAddedTrigger', 'AddCommentAction']);
+    const answer = await draft(agent, {
+      prompt: 'comment when labelled needs-review',
+      spaceKey: 'IT',
+      rule: { title: 'Ask for review', trigger: { type: 'LabelAddedTrigger', config: { labels: ['needs-review'] } }, components: [{ type: 'AddCommentAction', config: { comment: 'A reviewer will look at this.' } }] },
+    });
+    expect(answer.generator).toBe('agent');
+    expect(answer.draftId).not.toBeNull();
+    const nested = await draft(agent, {
+      prompt: 'bad',
+      rule: { title: 'x', trigger: { type: 'PagePublishedTrigger' }, components: [{ type: 'ForEachPageBranch', config: { criteria: {} }, components: [{ type: 'ForEachPageBranch', config: { criteria: {} }, components: [] }] }] },
+    });
+    expect(nested.problems.map((p) => p.kind)).toContain('invalid_structure');
+  });
+
+  it('uses the client model through sampling when it can', async () => {
+    const { agent } = await pair({
+      // A scripted model: two selection calls, then one generation call with the pared-down schema.
+      sampling: (system) =>
+        system.startsWith('You pick the trigger')
+          ? '{"triggers": ["PageEditedTrigger"]}'
+          : system.startsWith('You pick the conditions')
+            ? '{"components": ["AddLabelAction"]}'
+            : JSON.stringify({ title: 'Tag edits', trigger: { type: 'PageEditedTrigger', config: {} }, components: [{ type: 'AddLabelAction', config: { labels: ['edited'] } }] }),
+    });
+    const answer = await draft(agent, { prompt: 'When a page is edited, add the label edited', spaceKey: 'IT' });
+    expect(answer.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(answer.generator).toBe('sampling');
+    expect(answer.rule?.components.map((c) => c.type)).toEqual(['AddLabelAction']);
+  });
+});
