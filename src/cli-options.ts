@@ -25,6 +25,18 @@ export const CLI_OPTIONS = {
   project: { type: 'string' },
   'issue-type': { type: 'string' },
   note: { type: 'string' },
+  // review (console); port, host and tokens also serve `serve --http`
+  port: { type: 'string' },
+  host: { type: 'string' },
+  tokens: { type: 'string' },
+  // serve --http
+  http: { type: 'boolean' },
+  stateless: { type: 'boolean' },
+  // report
+  days: { type: 'string' },
+  actor: { type: 'string' },
+  action: { type: 'string' },
+  decision: { type: 'string' },
 } as const;
 
 export type CliValues = { [K in keyof typeof CLI_OPTIONS]?: (typeof CLI_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };

@@ -7,6 +7,9 @@ const USAGE = `confluence-steward ${PACKAGE_VERSION} — governed MCP access to 
 
 Usage:
   confluence-steward serve [options]        MCP server over stdio
+  confluence-steward serve --http [--port 3333] [--host 127.0.0.1] [--tokens FILE] [--stateless]
+                                            MCP over Streamable HTTP at /mcp for a team (loopback
+                                            only without --tokens); GET /healthz for probes
   confluence-steward drafts list [--status S] [--kind K] [--space KEY] [--drafter ID] [--json]
   confluence-steward drafts show ID
   confluence-steward drafts approve ID      approve and execute (a failed draft: retry)
@@ -15,6 +18,11 @@ Usage:
                                     [--issue-type T] [--note T]
   confluence-steward drafts reconcile       finish executions interrupted by a crash
                                             (drafts commands act as the reviewer given by --as)
+  confluence-steward review [--port 3334] [--host 127.0.0.1] [--as REVIEWER | --tokens FILE]
+                                            reviewer console in the browser (loopback by default;
+                                            another --host needs --tokens / STEWARD_TOKENS)
+  confluence-steward report [--days N] [--actor ID] [--action A] [--decision allow|deny] [--json]
+                                            trust report as text (--as is the reviewer)
 
 Options (each has an environment twin):
   --site DIR        site folder to serve locally       STEWARD_SITE_DIR  (default: bundled demo site,
@@ -24,6 +32,13 @@ Options (each has an environment twin):
   --policy FILE     policy JSON                                           STEWARD_POLICY
   --data-dir DIR    audit, drafts and index cache                         STEWARD_DATA_DIR
   --role ROLE       agent (default) or reviewer                           STEWARD_ROLE
+  --port N          review console port (default 3334)                    STEWARD_REVIEW_PORT
+  --host ADDR       review console address (default 127.0.0.1)            STEWARD_REVIEW_HOST
+  --tokens FILE     reviewer tokens for the console (JSON)                STEWARD_TOKENS
+                    with serve --http: --port (3333) STEWARD_HTTP_PORT, --host (127.0.0.1)
+                    STEWARD_HTTP_HOST, --tokens: agent and reviewer bearer tokens
+  --http            serve MCP over Streamable HTTP instead of stdio
+  --stateless       with --http: no sessions (so no sampling/elicitation)  STEWARD_STATELESS=1
   -h, --help        this text
   -v, --version     the version
 `;
@@ -32,6 +47,8 @@ Options (each has an environment twin):
 const COMMANDS: Record<string, () => Promise<(context: CliContext) => Promise<number>>> = {
   serve: async () => (await import('./cli-serve.js')).runServe,
   drafts: async () => (await import('./cli-drafts.js')).runDrafts,
+  review: async () => (await import('./cli-review.js')).runReview,
+  report: async () => (await import('./cli-report.js')).runReport,
 };
 
 function log(message: string): void {
