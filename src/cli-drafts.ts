@@ -1,10 +1,9 @@
-import { commonFlags } from './cli-flags.js';
+import { commonFlags, openReviewerRuntime } from './cli-flags.js';
 import type { CliContext } from './cli-options.js';
-import { type CommonFlags, resolveConfig } from './config.js';
+import type { CommonFlags } from './config.js';
 import { StewardError } from './errors.js';
-import { createRuntime } from './runtime.js';
 import { previewIssue, type JiraDraftPayload } from './services/drafts/jira-issue.js';
-import { createServices } from './services/services.js';
+import { servicesFor } from './services/services.js';
 import type { Draft } from './store/draft-store.js';
 
 export interface DraftsCommand {
@@ -50,14 +49,9 @@ async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Ou
     err('drafts commands need the reviewer identity: --as USER (or STEWARD_USER)');
     return 2;
   }
-  let runtime;
-  try {
-    runtime = await createRuntime(resolveConfig({ ...flags, role: 'reviewer' }, process.env), { reviewerCli: true });
-  } catch (error) {
-    err(`cannot start: ${(error as Error).message}`);
-    return 1;
-  }
-  const services = createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker });
+  const runtime = await openReviewerRuntime(flags, process.env, err);
+  if (!runtime) return 1;
+  const services = servicesFor(runtime);
   const gate = runtime.gateFor(runtime.identity, 'reviewer');
   const drafts = services.drafts;
   const id = () => {

@@ -1,7 +1,5 @@
-import { commonFlags } from './cli-flags.js';
+import { commonFlags, openReviewerRuntime } from './cli-flags.js';
 import type { CliContext } from './cli-options.js';
-import { resolveConfig } from './config.js';
-import { createRuntime } from './runtime.js';
 import { gateLookups } from './services/report/lookups.js';
 import { formatTrustReport } from './services/report/report-text.js';
 import { buildTrustReport } from './services/report/trust-report.js';
@@ -26,13 +24,8 @@ export async function runReport(context: CliContext): Promise<number> {
     err(`--decision must be allow or deny, not ${JSON.stringify(values.decision)}`);
     return 2;
   }
-  let runtime;
-  try {
-    runtime = await createRuntime(resolveConfig({ ...flags, role: 'reviewer' }, process.env), { reviewerCli: true });
-  } catch (error) {
-    err(`cannot start: ${(error as Error).message}`);
-    return 1;
-  }
+  const runtime = await openReviewerRuntime(flags, process.env, err);
+  if (!runtime) return 1;
   try {
     const gate = runtime.gateFor(runtime.identity, 'reviewer');
     const report = await buildTrustReport(

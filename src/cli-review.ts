@@ -1,8 +1,6 @@
-import { commonFlags } from './cli-flags.js';
+import { commonFlags, openReviewerRuntime } from './cli-flags.js';
 import type { CliContext } from './cli-options.js';
-import { resolveConfig } from './config.js';
 import { type ConsoleToken, isLoopbackHost, loadTokens } from './console/auth.js';
-import { createRuntime } from './runtime.js';
 
 /**
  * `confluence-steward review`: the reviewer console on http://127.0.0.1:3334. On loopback
@@ -40,13 +38,8 @@ export async function runReview(context: CliContext): Promise<number> {
     return 2;
   }
 
-  let runtime;
-  try {
-    runtime = await createRuntime(resolveConfig({ ...flags, role: 'reviewer' }, env), { reviewerCli: true });
-  } catch (error) {
-    err(`cannot start: ${(error as Error).message}`);
-    return 1;
-  }
+  const runtime = await openReviewerRuntime(flags, env, err);
+  if (!runtime) return 1;
   const { startConsole } = await import('./console/server.js');
   let handle;
   try {

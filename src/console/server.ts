@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime.js';
 import type { JiraDraftPayload } from '../services/drafts/jira-issue.js';
 import { gateLookups } from '../services/report/lookups.js';
 import { type ReportLookups, auditTrail, buildTrustReport } from '../services/report/trust-report.js';
-import { type Services, createServices } from '../services/services.js';
+import { type Services, servicesFor } from '../services/services.js';
 import { DraftNotFoundError } from '../store/draft-store.js';
 import { type ConsoleToken, CsrfTokens, isLoopbackHost, matchToken, presentedToken } from './auth.js';
 import { draftPage } from './draft-page.js';
@@ -80,7 +80,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
   if (!tokens && !options.reviewer) throw new Error('without a tokens file the console needs the reviewer identity: --as REVIEWER');
 
   const { runtime } = options;
-  const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker });
+  const services = options.services ?? servicesFor(runtime);
   const log = options.log ?? (() => {});
   const csrf = new CsrfTokens();
   const flashes = new Map<string, { flash: Flash; user: string; expires: number }>();

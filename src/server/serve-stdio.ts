@@ -1,6 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Runtime } from '../runtime.js';
-import { createServices } from '../services/services.js';
+import { servicesFor } from '../services/services.js';
 import { createStewardServer } from './create-server.js';
 
 /** MCP over stdio: stdout carries only protocol messages; everything human goes to stderr. */
@@ -8,7 +8,7 @@ export async function serveStdio(runtime: Runtime, log: (message: string) => voi
   const role = runtime.config.role;
   const server = createStewardServer({
     gate: runtime.gateFor(runtime.identity, role),
-    services: createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker }),
+    services: servicesFor(runtime),
     role,
     log,
   });

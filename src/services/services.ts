@@ -48,3 +48,8 @@ export function createServices(deps: ServiceDeps): Services {
     reports: new ReportService(deps.db),
   };
 }
+
+/** Services for a runtime's database, audit log and (if configured) Jira. */
+export function servicesFor(runtime: { db: Db; audit: AuditLog; issueTracker?: IssueTracker }, now?: () => Date): Services {
+  return createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now });
+}

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ConsoleHandle, startConsole } from '../../src/console/server.js';
 import { sha256Hex } from '../../src/console/auth.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
-import { type Harness, startHarness, textOf } from '../support/harness.js';
+import { startHarness, textOf } from '../support/harness.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {

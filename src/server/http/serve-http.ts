@@ -1,6 +1,6 @@
 import { type Authentication, loadPrincipals } from '../../auth/principals.js';
 import type { Runtime } from '../../runtime.js';
-import { createServices } from '../../services/services.js';
+import { servicesFor } from '../../services/services.js';
 import { type HttpOptions } from './http-options.js';
 import { startHttpServer } from './http-server.js';
 
@@ -16,7 +16,7 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: (me
     auth = options.tokensFile
       ? { mode: 'tokens', principals: await loadPrincipals(options.tokensFile, runtime.source) }
       : { mode: 'none', principal: { key: 'loopback', identity: runtime.identity, role: runtime.config.role } };
-    const services = createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker });
+    const services = servicesFor(runtime);
     running = await startHttpServer({ runtime, services, auth, options, log });
   } catch (error) {
     log(`cannot start: ${(error as Error).message}`);
