@@ -2,6 +2,7 @@ import type { IssueTracker } from '../adapters/issue-tracker.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import { DraftStore } from '../store/draft-store.js';
+import { PageStore } from '../store/page-store.js';
 import { QuestionLog } from '../store/question-log.js';
 import { PageCache } from './answers/page-cache.js';
 import { automationExecutor, automationReadiness } from './automation/automation-drafts.js';
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   audit: AuditLog;
   issueTracker?: IssueTracker;
   now?: () => Date;
+  /** Keep converted pages on disk between runs (worth it for a remote source, not the local index). */
+  persistPages?: boolean;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -42,7 +45,7 @@ export function createServices(deps: ServiceDeps): Services {
   );
   return {
     now,
-    pageCache: new PageCache(),
+    pageCache: new PageCache(500, deps.persistPages ? new PageStore(deps.db, now) : undefined),
     questions: new QuestionLog(deps.db, now),
     drafts,
     reports: new ReportService(deps.db),
@@ -50,6 +53,6 @@ export function createServices(deps: ServiceDeps): Services {
 }
 
 /** Services for a runtime's database, audit log and (if configured) Jira. */
-export function servicesFor(runtime: { db: Db; audit: AuditLog; issueTracker?: IssueTracker }, now?: () => Date): Services {
-  return createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now });
+export function servicesFor(runtime: { db: Db; audit: AuditLog; issueTracker?: IssueTracker; source: { kind: string } }, now?: () => Date): Services {
+  return createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now, persistPages: runtime.source.kind === 'confluence' });
 }

@@ -95,4 +95,16 @@ export const MIGRATIONS: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE page_cache (
+        page_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        page_json TEXT NOT NULL,
+        cached_at TEXT NOT NULL,
+        PRIMARY KEY (page_id, version)
+      ) STRICT;
+    `,
+  },
 ];

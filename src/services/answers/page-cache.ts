@@ -29,7 +29,11 @@ export class PageCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly capacity = 500) {}
+  /** `disk` (optional) keeps converted pages across processes; memory stays bounded by `capacity`. */
+  constructor(
+    private readonly capacity = 500,
+    private readonly disk?: { load(pageId: string, version: number): Page | undefined; save(page: Page): void },
+  ) {}
 
   /** Forgets everything (benchmarks measure a cold cache with it). */
   clear(): void {
@@ -43,14 +47,22 @@ export class PageCache {
       this.hits++;
       this.entries.delete(key);
       this.entries.set(key, entry);
+      return entry;
     }
-    return entry;
+    const stored = this.disk?.load(pageId, version);
+    if (!stored) return undefined;
+    this.hits++;
+    return this.remember(cachedPage(stored));
   }
 
   put(page: Page): CachedPage {
-    const entry = cachedPage(page);
-    const key = `${page.id}@${page.version}`;
     this.misses++;
+    this.disk?.save(page);
+    return this.remember(cachedPage(page));
+  }
+
+  private remember(entry: CachedPage): CachedPage {
+    const key = `${entry.page.id}@${entry.page.version}`;
     this.entries.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > this.capacity) {
