@@ -3,8 +3,8 @@
  *
  * Pipeline:
  *  1. sanitise the raw string (line endings, invisible / bidi / control characters);
- *  2. parse it with a small, tolerant XML-ish tokenizer into a tree (CDATA, namespaced tags and
- *     self-closing tags are understood; malformed nesting is repaired, never rejected);
+ *  2. parse it with htmlparser2 (HTML mode with CDATA and self-closing tags recognised, entities
+ *     decoded) into a small depth-capped tree; malformed nesting is repaired, never rejected;
  *  3. render that tree to *plain* HTML, rewriting every `ac:`/`ri:` construct into ordinary HTML
  *     (code macro → `<pre><code class="language-x">`, panels → `<blockquote>`, tasks → checkbox
  *     list items, links → `<a>` or text, …) plus two private inline elements for bracketed text;
@@ -15,6 +15,8 @@
  *
  * The converter never throws: on any unexpected failure it falls back to a tag-stripped text dump.
  */
+import { decodeHTML, escapeAttribute, escapeText } from 'entities';
+import { Parser } from 'htmlparser2';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 
@@ -36,21 +38,6 @@ export interface StorageToMarkdownOptions {
 const INVISIBLE_RE =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
-function isInvisibleCodePoint(cp: number): boolean {
-  return (
-    (cp <= 0x1f && cp !== 0x09 && cp !== 0x0a) ||
-    (cp >= 0x7f && cp <= 0x9f) ||
-    cp === 0xad ||
-    cp === 0x61c ||
-    cp === 0x180e ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2060 && cp <= 0x2064) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0xfeff
-  );
-}
-
 function sanitizeInput(input: string): string {
   return input.replace(/\r\n?/g, '\n').replace(INVISIBLE_RE, '');
 }
@@ -66,97 +53,7 @@ const ROW_RE = /\u0001([^\u0001\u0002]*)\u0002/g;
 const CELL_RE = /\u0003([^\u0003\u0004]*)\u0004/g;
 
 /* ------------------------------------------------------------------------------------------------
- * Entities
- * ---------------------------------------------------------------------------------------------- */
-
-/** Latin-1 named entities, in code point order from U+00A0. */
-const LATIN1_ENTITY_NAMES =
-  'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml'.split(
-    ' ',
-  );
-
-const NAMED_ENTITIES: ReadonlyMap<string, string> = (() => {
-  const map = new Map<string, string>([
-    ['amp', '&'],
-    ['lt', '<'],
-    ['gt', '>'],
-    ['quot', '"'],
-    ['apos', "'"],
-  ]);
-  LATIN1_ENTITY_NAMES.forEach((name, i) => map.set(name, String.fromCharCode(0xa0 + i)));
-  const extra: Array<[string, number]> = [
-    ['OElig', 338], ['oelig', 339], ['Scaron', 352], ['scaron', 353], ['Yuml', 376], ['fnof', 402],
-    ['circ', 710], ['tilde', 732], ['ensp', 8194], ['emsp', 8195], ['thinsp', 8201], ['zwnj', 8204],
-    ['zwj', 8205], ['lrm', 8206], ['rlm', 8207], ['ndash', 8211], ['mdash', 8212], ['lsquo', 8216],
-    ['rsquo', 8217], ['sbquo', 8218], ['ldquo', 8220], ['rdquo', 8221], ['bdquo', 8222],
-    ['dagger', 8224], ['Dagger', 8225], ['bull', 8226], ['hellip', 8230], ['permil', 8240],
-    ['prime', 8242], ['Prime', 8243], ['lsaquo', 8249], ['rsaquo', 8250], ['euro', 8364],
-    ['trade', 8482], ['larr', 8592], ['uarr', 8593], ['rarr', 8594], ['darr', 8595], ['harr', 8596],
-    ['lArr', 8656], ['rArr', 8658], ['hArr', 8660], ['minus', 8722], ['infin', 8734],
-    ['asymp', 8776], ['ne', 8800], ['le', 8804], ['ge', 8805],
-  ];
-  for (const [name, cp] of extra) map.set(name, String.fromCodePoint(cp));
-  return map;
-})();
-
-const ENTITY_RE = /&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});/g;
-
-function numericEntityCodePoint(ref: string): number | undefined {
-  const cp = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-  if (!Number.isFinite(cp) || cp <= 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
-  return cp;
-}
-
-/** Decode entities into plain text (used for attribute values and macro parameters). */
-function decodeEntities(text: string): string {
-  if (text.indexOf('&') === -1) return text;
-  return text.replace(ENTITY_RE, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const cp = numericEntityCodePoint(ref);
-      return cp === undefined || isInvisibleCodePoint(cp) ? '' : String.fromCodePoint(cp);
-    }
-    return NAMED_ENTITIES.get(ref) ?? whole;
-  });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttr(text: string): string {
-  return escapeHtml(text).replace(/"/g, '&quot;');
-}
-
-/**
- * Turn raw (non-CDATA) storage text into safe HTML text: stray `<`, `>` and `&` are escaped,
- * numeric references are resolved (invisible targets dropped), non-breaking spaces become plain
- * spaces, and other named entities are passed through for the HTML parser to decode.
- */
-function safeTextHtml(raw: string): string {
-  return raw.replace(
-    /&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]{0,31});|[&<>\u00a0]/g,
-    (whole, ref: string | undefined) => {
-      if (ref === undefined) {
-        if (whole === '&') return '&amp;';
-        if (whole === '<') return '&lt;';
-        if (whole === '>') return '&gt;';
-        return ' '; // U+00A0
-      }
-      if (ref[0] === '#') {
-        const cp = numericEntityCodePoint(ref);
-        if (cp === undefined || isInvisibleCodePoint(cp)) return '';
-        if (cp === 0xa0) return ' ';
-        const ch = String.fromCodePoint(cp);
-        return ch === '&' || ch === '<' || ch === '>' ? escapeHtml(ch) : ch;
-      }
-      if (ref === 'nbsp') return ' ';
-      return whole;
-    },
-  );
-}
-
-/* ------------------------------------------------------------------------------------------------
- * Tolerant storage-format parser
+ * Parsing (htmlparser2) into a small depth-capped tree
  * ---------------------------------------------------------------------------------------------- */
 
 interface ElementNode {
@@ -170,196 +67,131 @@ interface ElementNode {
 
 interface TextNode {
   type: 'text';
-  /** Safe HTML text (no tags; `&`, `<`, `>` escaped or valid entity references). */
-  html: string;
+  /** Plain text: entities decoded (non-breaking spaces made plain), CDATA verbatim. */
+  text: string;
 }
 
 type StorageNode = ElementNode | TextNode;
 
-const VOID_ELEMENTS = new Set([
-  'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source',
-  'track', 'wbr',
-]);
-
-/** Nesting deeper than this is flattened (protects every recursive step, turndown included). */
+/**
+ * Nesting deeper than this ends structured parsing: the rest of the input is kept as plain text.
+ * This bounds every recursive step (the renderer, turndown) and htmlparser2's open-element stack,
+ * whose upkeep costs O(depth) per tag.
+ */
 const MAX_DEPTH = 100;
 
-const TAG_NAME_RE = /[A-Za-z][A-Za-z0-9:_.-]*/y;
-const WS_RUN_RE = /[ \n\t\f\r]*/y;
-const MAX_ATTRIBUTES = 64;
+const PARSER_OPTIONS = {
+  decodeEntities: true,
+  lowerCaseTags: true,
+  lowerCaseAttributeNames: true,
+  recognizeCDATA: true, // CDATA sections become text, never comments
+  recognizeSelfClosing: true, // `<ri:page … />` closes itself
+} as const;
 
-function isWs(ch: string | undefined): boolean {
-  return ch === ' ' || ch === '\n' || ch === '\t' || ch === '\f' || ch === '\r';
+/** Decoded text from outside CDATA: invisible characters dropped, non-breaking spaces made plain. */
+function cleanText(text: string): string {
+  return text.replace(INVISIBLE_RE, '').replace(/\u00a0/g, ' ');
 }
 
-interface ParsedTag {
-  name: string;
-  attrs: Map<string, string>;
-  selfClosing: boolean;
-  end: number;
+/** Raw storage with the markup stripped and entities decoded; CDATA content kept verbatim. */
+function stripMarkup(storage: string): string {
+  const parts = storage.split(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/);
+  let text = '';
+  parts.forEach((part, index) => {
+    text += index % 2 === 1 ? part : decodeHTML(part.replace(/<[^>]*>?/g, ' '));
+  });
+  return text;
 }
 
+/**
+ * Parse (sanitised) storage format with htmlparser2 in HTML mode, which repairs malformed nesting
+ * instead of rejecting it. Its events build the tree; only what the tokenizer leaves unconsumed at
+ * the end of the input is handled here (see the end of the function).
+ */
 function parseStorage(input: string): ElementNode {
   const root: ElementNode = { type: 'element', name: '#root', attrs: new Map(), children: [] };
   const stack: ElementNode[] = [root];
-  const n = input.length;
-  // Memo of characters known to be absent after some index (keeps malformed input linear-ish).
-  const absentAfter = new Map<string, number>();
-  const findFrom = (needle: string, from: number): number => {
-    const known = absentAfter.get(needle);
-    if (known !== undefined && known <= from) return -1;
-    const idx = input.indexOf(needle, from);
-    if (idx === -1) absentAfter.set(needle, from);
-    return idx;
-  };
-
-  /** Open elements beyond MAX_DEPTH (kept flat, as empty siblings), counted per name. */
-  const overflow = new Map<string, number>();
-  const current = (): ElementNode => stack[stack.length - 1];
-  const pushText = (html: string): void => {
-    if (!html) return;
-    const siblings = current().children;
+  const pushText = (text: string): void => {
+    if (!text) return;
+    const siblings = stack[stack.length - 1].children;
     const last = siblings[siblings.length - 1];
-    if (last && last.type === 'text') last.html += html;
-    else siblings.push({ type: 'text', html });
+    if (last?.type === 'text') last.text += text;
+    else siblings.push({ type: 'text', text });
   };
 
-  const parseStartTag = (start: number): ParsedTag | undefined => {
-    TAG_NAME_RE.lastIndex = start + 1;
-    const m = TAG_NAME_RE.exec(input);
-    if (!m) return undefined;
-    const name = m[0].toLowerCase();
-    const attrs = new Map<string, string>();
-    let j = start + 1 + m[0].length;
-    // A tag name must be followed by whitespace, `/` or `>`.
-    if (j < n && !isWs(input[j]) && input[j] !== '/' && input[j] !== '>') return undefined;
-    for (let steps = 0; ; steps++) {
-      // Real tags have a handful of attributes; giving up early keeps hostile input linear-ish.
-      if (steps > MAX_ATTRIBUTES) return undefined;
-      WS_RUN_RE.lastIndex = j;
-      WS_RUN_RE.exec(input);
-      j = WS_RUN_RE.lastIndex;
-      if (j >= n) return undefined;
-      const ch = input[j];
-      if (ch === '>') return { name, attrs, selfClosing: false, end: j + 1 };
-      if (ch === '/') {
-        if (input[j + 1] === '>') return { name, attrs, selfClosing: true, end: j + 2 };
-        j++;
-        continue;
-      }
-      const nameStart = j;
-      while (j < n && !isWs(input[j]) && input[j] !== '=' && input[j] !== '>' && input[j] !== '/') j++;
-      const attrName = input.slice(nameStart, j).toLowerCase();
-      if (!attrName) {
-        j++; // stray `=` or similar
-        continue;
-      }
-      let k = j;
-      while (k < n && isWs(input[k])) k++;
-      let value = '';
-      if (input[k] === '=') {
-        k++;
-        while (k < n && isWs(input[k])) k++;
-        const q = input[k];
-        if (q === '"' || q === "'") {
-          const close = findFrom(q, k + 1);
-          if (close === -1) return undefined;
-          value = input.slice(k + 1, close);
-          j = close + 1;
-        } else {
-          const vStart = k;
-          while (k < n && !isWs(input[k]) && input[k] !== '>') k++;
-          value = input.slice(vStart, k);
-          j = k;
+  let inCdata = false;
+  /** Offset of the `<` of an open tag whose `>` has not been seen yet, or -1. */
+  let openTagStart = -1;
+  /** Input offset just past the last event delivered to this handler. */
+  let consumed = 0;
+  /** Offset where parsing stopped at MAX_DEPTH, or -1. */
+  let stoppedAt = -1;
+
+  const parser: Parser = new Parser(
+    {
+      onopentagname() {
+        openTagStart = input.indexOf('<', parser.startIndex);
+      },
+      onopentag(name, attribs, isImplied) {
+        if (stoppedAt >= 0) return;
+        const tagStart = openTagStart;
+        openTagStart = -1;
+        if (!isImplied) consumed = parser.endIndex + 1;
+        if (stack.length >= MAX_DEPTH) {
+          stoppedAt = tagStart;
+          parser.pause();
+          return;
         }
-      }
-      if (!attrs.has(attrName)) attrs.set(attrName, decodeEntities(value).replace(INVISIBLE_RE, ''));
-    }
-  };
+        const attrs = new Map<string, string>();
+        for (const [key, value] of Object.entries(attribs)) attrs.set(key, value.replace(INVISIBLE_RE, ''));
+        const el: ElementNode = { type: 'element', name, attrs, children: [] };
+        stack[stack.length - 1].children.push(el);
+        stack.push(el);
+      },
+      // htmlparser2 reports every close (explicit, implied or void) in order, so a pop always matches.
+      onclosetag() {
+        if (stoppedAt < 0 && stack.length > 1) stack.pop();
+      },
+      ontext(text) {
+        if (stoppedAt >= 0) return;
+        consumed = parser.endIndex + 1;
+        pushText(inCdata ? text : cleanText(text));
+      },
+      oncdatastart() {
+        inCdata = true;
+      },
+      oncdataend() {
+        inCdata = false;
+      },
+      oncomment() {
+        consumed = parser.endIndex + 1;
+      },
+      onprocessinginstruction() {
+        consumed = parser.endIndex + 1;
+      },
+    },
+    PARSER_OPTIONS,
+  );
+  // `write` delivers everything complete; `end()` would only flush (or drop) the unterminated tail.
+  parser.write(input);
 
-  let i = 0;
-  while (i < n) {
-    const lt = input.indexOf('<', i);
-    if (lt === -1) {
-      pushText(safeTextHtml(input.slice(i)));
-      break;
-    }
-    if (lt > i) pushText(safeTextHtml(input.slice(i, lt)));
-    i = lt;
-    const next = input[i + 1];
-
-    if (next === '!') {
-      if (input.startsWith('<![CDATA[', i)) {
-        const end = findFrom(']]>', i + 9);
-        pushText(escapeHtml(end === -1 ? input.slice(i + 9) : input.slice(i + 9, end)));
-        i = end === -1 ? n : end + 3;
-        continue;
-      }
-      if (input.startsWith('<!--', i)) {
-        const end = findFrom('-->', i + 4);
-        i = end === -1 ? n : end + 3;
-        continue;
-      }
-      const end = findFrom('>', i + 2);
-      if (end === -1) {
-        pushText('&lt;');
-        i++;
-      } else {
-        i = end + 1; // doctype / other declaration
-      }
-      continue;
-    }
-
-    if (next === '?') {
-      const end = findFrom('>', i + 2);
-      if (end === -1) {
-        pushText('&lt;');
-        i++;
-      } else {
-        i = end + 1; // processing instruction
-      }
-      continue;
-    }
-
-    if (next === '/') {
-      TAG_NAME_RE.lastIndex = i + 2;
-      const m = TAG_NAME_RE.exec(input);
-      const end = m ? findFrom('>', i + 2 + m[0].length) : -1;
-      if (!m || end === -1) {
-        pushText('&lt;');
-        i++;
-        continue;
-      }
-      const name = m[0].toLowerCase();
-      i = end + 1;
-      const pending = overflow.get(name);
-      if (pending) {
-        overflow.set(name, pending - 1); // closes an element opened beyond MAX_DEPTH
-        continue;
-      }
-      for (let k = stack.length - 1; k > 0; k--) {
-        if (stack[k].name === name) {
-          stack.length = k;
-          break;
-        }
-      }
-      continue;
-    }
-
-    const tag = parseStartTag(i);
-    if (!tag) {
-      pushText('&lt;');
-      i++;
-      continue;
-    }
-    const el: ElementNode = { type: 'element', name: tag.name, attrs: tag.attrs, children: [] };
-    current().children.push(el);
-    if (!tag.selfClosing && !VOID_ELEMENTS.has(tag.name)) {
-      if (stack.length < MAX_DEPTH) stack.push(el);
-      else overflow.set(tag.name, (overflow.get(tag.name) ?? 0) + 1);
-    }
-    i = tag.end;
+  if (stoppedAt >= 0) {
+    pushText(cleanText(stripMarkup(input.slice(stoppedAt))));
+    return root;
   }
+  let tailStart = parser.startIndex;
+  if (openTagStart >= 0) {
+    tailStart = openTagStart;
+  } else if (tailStart > consumed && input[tailStart - 1] !== '>') {
+    // The last token was a closing tag name; the tokenizer skips whatever follows it up to `>`.
+    const gt = input.indexOf('>', tailStart);
+    tailStart = gt === -1 ? input.length : gt + 1;
+  }
+  // Unterminated CDATA stays verbatim; unterminated comments and declarations are dropped; an
+  // unterminated tag (or a trailing entity) is kept as text.
+  const tail = input.slice(tailStart);
+  if (tail.startsWith('<![CDATA[')) pushText(tail.slice(9));
+  else if (!tail.startsWith('<!') && !tail.startsWith('<?')) pushText(cleanText(decodeHTML(tail)));
   return root;
 }
 
@@ -376,21 +208,26 @@ function findChild(el: ElementNode, name: string): ElementNode | undefined {
   return undefined;
 }
 
-/** Concatenated safe-HTML text of a subtree (`<br>` → newline; parameters and resources skipped). */
-function textHtml(node: StorageNode): string {
-  if (node.type === 'text') return node.html;
+/** Text of a subtree (`<br>` → newline; parameters and resources skipped). */
+function textOf(node: StorageNode): string {
+  if (node.type === 'text') return node.text;
   if (node.name === 'br') return '\n';
   if (node.name === 'ac:parameter' || node.name.startsWith('ri:')) return '';
   let out = '';
-  for (const child of node.children) out += textHtml(child);
+  for (const child of node.children) out += textOf(child);
   return out;
 }
 
-/** Plain (entity-decoded) text of an element's children. */
+/** A subtree's text as escaped HTML. */
+function textHtml(node: StorageNode): string {
+  return escapeText(textOf(node));
+}
+
+/** Plain text of an element's children. */
 function plainText(el: ElementNode): string {
-  let html = '';
-  for (const child of el.children) html += textHtml(child);
-  return decodeEntities(html);
+  let out = '';
+  for (const child of el.children) out += textOf(child);
+  return out;
 }
 
 function isSafeHref(href: string): boolean {
@@ -481,7 +318,7 @@ class HtmlRenderer {
   }
 
   node(node: StorageNode): string {
-    if (node.type === 'text') return node.html;
+    if (node.type === 'text') return escapeText(node.text);
     const name = node.name;
     const colon = name.indexOf(':');
     if (colon > 0) {
@@ -544,16 +381,16 @@ class HtmlRenderer {
         const href = (el.attrs.get('href') ?? '').trim();
         const content = this.children(el);
         if (!href || !isSafeHref(href)) return content;
-        return `<a href="${escapeAttr(href)}">${content.trim() ? content : escapeHtml(href)}</a>`;
+        return `<a href="${escapeAttribute(href)}">${content.trim() ? content : escapeText(href)}</a>`;
       }
       case 'img': {
         const src = (el.attrs.get('src') ?? '').trim();
         if (!src || !isSafeHref(src)) return '';
-        return `<img src="${escapeAttr(src)}" alt="${escapeAttr(el.attrs.get('alt') ?? '')}">`;
+        return `<img src="${escapeAttribute(src)}" alt="${escapeAttribute(el.attrs.get('alt') ?? '')}">`;
       }
       case 'time': {
         const datetime = (el.attrs.get('datetime') ?? '').trim();
-        return datetime ? escapeHtml(datetime) : this.children(el);
+        return datetime ? escapeText(datetime) : this.children(el);
       }
       default:
         // span, u, sub, sup, font, small, mark, ins, abbr, … and unknown tags: keep the content.
@@ -564,7 +401,7 @@ class HtmlRenderer {
   /** List item content; a single wrapping `<p>` (new-editor style) is unwrapped to keep lists tight. */
   private listItemContent(children: StorageNode[]): string {
     const paragraphs = children.filter((c) => isElement(c, 'p'));
-    const first = children.find((c) => c.type === 'element' || /\S/.test(c.html));
+    const first = children.find((c) => c.type === 'element' || /\S/.test(c.text));
     if (paragraphs.length === 1 && first === paragraphs[0]) {
       let out = '';
       for (const child of children) out += child === first ? this.children(first as ElementNode) : this.node(child);
@@ -580,7 +417,7 @@ class HtmlRenderer {
     let body = '';
     for (const child of el.children) {
       if (child.type === 'element' && child.name === 'caption') caption += `<p>${this.children(child)}</p>`;
-      else if (child.type === 'text' && !/\S/.test(child.html)) continue;
+      else if (child.type === 'text' && !/\S/.test(child.text)) continue;
       else body += this.node(child);
     }
     return `${caption}<table>${body}</table>`;
@@ -667,7 +504,7 @@ class HtmlRenderer {
       case 'code-block': {
         const language = name === 'noformat' ? '' : (params.get('language') ?? params.get('lang') ?? params.get('') ?? '');
         const bodyHtml = plain ? textHtml(plain) : rich ? textHtml(rich) : '';
-        const heading = title ? `<p><strong>${escapeHtml(title)}</strong></p>` : '';
+        const heading = title ? `<p><strong>${escapeText(title)}</strong></p>` : '';
         return heading + this.codeBlock(language, bodyHtml);
       }
       case 'info':
@@ -676,13 +513,13 @@ class HtmlRenderer {
       case 'warning':
       case 'panel': {
         const label = `<strong>${PANEL_LABELS[name]}:</strong>`;
-        let lead = title ? escapeHtml(title) : '';
+        let lead = title ? escapeText(title) : '';
         let content = '';
         if (plain) {
           content = `<p>${textHtml(plain)}</p>`;
         } else if (rich) {
           // Without a title, the label leads the body's first paragraph.
-          const first = rich.children.find((c) => c.type === 'element' || /\S/.test(c.html));
+          const first = rich.children.find((c) => c.type === 'element' || /\S/.test(c.text));
           const inlineFirst = !title && isElement(first, 'p');
           for (const child of rich.children) {
             if (inlineFirst && child === first) lead = this.children(child as ElementNode);
@@ -692,15 +529,15 @@ class HtmlRenderer {
         return `<blockquote><p>${label}${lead ? ` ${lead}` : ''}</p>${content}${extra()}</blockquote>`;
       }
       case 'expand': {
-        const heading = title ? `<p><strong>${escapeHtml(title)}</strong></p>` : '';
+        const heading = title ? `<p><strong>${escapeText(title)}</strong></p>` : '';
         const content = rich ? this.children(rich) : plain ? `<p>${textHtml(plain)}</p>` : '';
         return `<div>${heading}${content}${extra()}</div>`;
       }
       case 'status':
-        return title ? `<x-cs-status>${escapeHtml(title)}</x-cs-status>` : '';
+        return title ? `<x-cs-status>${escapeText(title)}</x-cs-status>` : '';
       case 'jira': {
         const key = params.get('key') ?? params.get('') ?? '';
-        return key ? escapeHtml(key) : '';
+        return key ? escapeText(key) : '';
       }
       case 'toc':
       case 'children':
@@ -737,7 +574,7 @@ class HtmlRenderer {
       else if (!bodyEl && (child.name === 'ac:plain-text-link-body' || child.name === 'ac:link-body')) bodyEl = child;
     }
     const bodyHtml = bodyEl ? (bodyEl.name === 'ac:plain-text-link-body' ? textHtml(bodyEl) : this.children(bodyEl)) : '';
-    const bodyText = decodeEntities(bodyHtml.replace(/<[^>]*>/g, '')).trim();
+    const bodyText = decodeHTML(bodyHtml.replace(/<[^>]*>/g, '')).trim();
     const hasBody = bodyText !== '';
     const attr = (name: string): string => (resource?.attrs.get(name) ?? '').trim();
 
@@ -748,7 +585,7 @@ class HtmlRenderer {
         const title = attr('ri:content-title');
         const spaceKey = attr('ri:space-key');
         const contentId = attr('ri:content-id');
-        const label = hasBody ? bodyHtml : escapeHtml(title || anchor || contentId);
+        const label = hasBody ? bodyHtml : escapeText(title || anchor || contentId);
         if (!label) return '';
         const request: PageLinkRequest = { title };
         if (spaceKey) request.spaceKey = spaceKey;
@@ -756,27 +593,27 @@ class HtmlRenderer {
         let url = this.resolvePage(request);
         if (!url) return label;
         if (anchor && !url.includes('#')) url += `#${encodeURIComponent(anchor)}`;
-        return `<a href="${escapeAttr(url)}">${label}</a>`;
+        return `<a href="${escapeAttribute(url)}">${label}</a>`;
       }
       case 'ri:user': {
         const id = attr('ri:account-id') || attr('ri:userkey') || attr('ri:username');
-        return id ? `@${escapeHtml(id)}` : bodyHtml;
+        return id ? `@${escapeText(id)}` : bodyHtml;
       }
       case 'ri:attachment': {
         const filename = attr('ri:filename');
         if (!filename) return bodyHtml;
         const prefix = hasBody && bodyText !== filename ? `${bodyHtml} ` : '';
-        return `${prefix}<x-cs-attachment>${escapeHtml(filename)}</x-cs-attachment>`;
+        return `${prefix}<x-cs-attachment>${escapeText(filename)}</x-cs-attachment>`;
       }
       case 'ri:url': {
         const value = attr('ri:value');
-        if (!value || !isSafeHref(value)) return hasBody ? bodyHtml : escapeHtml(value);
-        return `<a href="${escapeAttr(value)}">${hasBody ? bodyHtml : escapeHtml(value)}</a>`;
+        if (!value || !isSafeHref(value)) return hasBody ? bodyHtml : escapeText(value);
+        return `<a href="${escapeAttribute(value)}">${hasBody ? bodyHtml : escapeText(value)}</a>`;
       }
       case 'ri:space':
-        return hasBody ? bodyHtml : escapeHtml(attr('ri:space-key'));
+        return hasBody ? bodyHtml : escapeText(attr('ri:space-key'));
       default:
-        return hasBody ? bodyHtml : escapeHtml(anchor);
+        return hasBody ? bodyHtml : escapeText(anchor);
     }
   }
 
@@ -789,7 +626,7 @@ class HtmlRenderer {
       if (name) break;
     }
     if (!name) name = (el.attrs.get('ac:alt') ?? el.attrs.get('ac:title') ?? '').trim();
-    return name ? `<em>Image: ${escapeHtml(name)}</em>` : '';
+    return name ? `<em>Image: ${escapeText(name)}</em>` : '';
   }
 
   private taskList(el: ElementNode): string {
@@ -1028,12 +865,7 @@ function tidyMarkdown(markdown: string): string {
 
 /** Last-resort conversion: strip tags, keep CDATA text, decode entities. */
 function fallbackText(storage: string): string {
-  const parts = sanitizeInput(storage).split(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/);
-  let text = '';
-  parts.forEach((part, index) => {
-    text += index % 2 === 1 ? part : decodeEntities(part.replace(/<[^>]*>?/g, ' '));
-  });
-  return text
+  return stripMarkup(sanitizeInput(storage))
     .replace(INVISIBLE_RE, '')
     .replace(/<(?=[A-Za-z/!?])/g, '\\<')
     .replace(/[ \t]+/g, ' ')
