@@ -25,6 +25,11 @@ export interface AutomationDraftPayload {
 
 const TOOL = 'draft_automation_rule';
 
+function payloadOf(prompt: string, spaceKey: string | null, result: DraftRuleResult): AutomationDraftPayload {
+  const { generator, rule, preview, problems, manualConfig, missingInputs, unresolved, resolved, exportJson } = result;
+  return { prompt, spaceKey, generator, rule, preview, problems, manualConfig, missingInputs, unresolved, resolved, exportJson };
+}
+
 /**
  * Natural language (or an agent's simplified rule) to a pending automation draft. The pipeline
  * decides what is usable; only usable rules are queued, always as drafts, never enabled.
@@ -45,19 +50,7 @@ export async function draftAutomationRule(
     gate.record(TOOL, 'draft', 'allow', undefined, `nothing usable (${result.errorKind ?? 'problems'})`);
     return { result, draft: null, duplicate: false };
   }
-  const payload: AutomationDraftPayload = {
-    prompt: input.prompt,
-    spaceKey: spaceKey ?? null,
-    generator: result.generator,
-    rule: result.rule,
-    preview: result.preview,
-    problems: result.problems,
-    manualConfig: result.manualConfig,
-    missingInputs: result.missingInputs,
-    unresolved: result.unresolved,
-    resolved: result.resolved,
-    exportJson: result.exportJson,
-  };
+  const payload = payloadOf(input.prompt, spaceKey ?? null, result);
   const { draft, duplicate } = services.drafts.queue(gate, TOOL, {
     kind: 'automation',
     title: result.rule.title || input.prompt.slice(0, 120),
@@ -111,17 +104,6 @@ export async function reviseAutomationDraft(gate: PolicyGate, services: Services
   if (!result.usable || result.rule === null) {
     throw new InvalidInputError(`The edited rule is not usable: ${result.problems.map((p) => p.message).join(' ')}`);
   }
-  const payload: AutomationDraftPayload = {
-    ...previous,
-    generator: 'agent',
-    rule: result.rule,
-    preview: result.preview,
-    problems: result.problems,
-    manualConfig: result.manualConfig,
-    missingInputs: result.missingInputs,
-    unresolved: result.unresolved,
-    resolved: result.resolved,
-    exportJson: result.exportJson,
-  };
+  const payload = payloadOf(previous.prompt, previous.spaceKey, result);
   return services.drafts.replacePayload(gate, id, payload, result.rule.title || draft.title, note);
 }
