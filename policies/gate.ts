@@ -56,6 +56,11 @@ export class PolicyGate {
     return narrowSpaces(this.policy.draft.spaces, requested, 'draft');
   }
 
+  /** Whether drafts may reference pages of this space (draft allowlist). */
+  isDraftableSpace(spaceKey: string): boolean {
+    return spaceAllowed(this.policy.draft.spaces, spaceKey);
+  }
+
   /** Policy-level visibility of a page the source returned for this user. */
   isVisible(page: PageMeta): boolean {
     // Fails closed: a page outside the read allowlist, with a denied label, or whose
@@ -97,7 +102,7 @@ export class PolicyGate {
   /** Like readPage, but for pages the caller wants to draft against: the page's real space must be draftable. */
   async readDraftablePage(tool: string, id: string): Promise<Page> {
     const page = await this.readPage(tool, id);
-    if (!spaceAllowed(this.policy.draft.spaces, page.spaceKey)) {
+    if (!this.isDraftableSpace(page.spaceKey)) {
       this.record(tool, 'draft-target', 'deny', id, `space ${page.spaceKey} not in draft.spaces`);
       throw new PolicyDeniedError(
         `Page ${id} is in space ${page.spaceKey}, which the policy does not allow drafting against. Draft spaces: ${this.policy.draft.spaces.join(', ') || '(none)'}.`,

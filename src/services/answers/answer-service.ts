@@ -1,6 +1,5 @@
 import type { PolicyGate } from '../../../policies/gate.js';
 import { staleAfterDays } from '../../../policies/policy-schema.js';
-import { spaceAllowed } from '../../../policies/space-allowlist.js';
 import type { Page } from '../../domain/types.js';
 import { PageNotFoundError } from '../../errors.js';
 import { contentTerms } from '../../text/terms.js';
@@ -223,7 +222,7 @@ function unanswered(
  * would refuse others), and only pages this user could read (the caller passes no others).
  */
 function followUpFor(question: string, pages: Page[], gate: PolicyGate, gap: 'missing' | 'conflicting' | 'stale'): FollowUp {
-  const draftable = pages.filter((page) => spaceAllowed(gate.policy.draft.spaces, page.spaceKey));
+  const draftable = pages.filter((page) => gate.isDraftableSpace(page.spaceKey));
   const shortQuestion = question.length > 80 ? `${question.slice(0, 77)}…` : question;
   const summary = {
     missing: `Documentation gap: ${shortQuestion}`,

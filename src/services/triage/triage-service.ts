@@ -1,6 +1,5 @@
 import type { PolicyGate } from '../../../policies/gate.js';
 import { staleAfterDays } from '../../../policies/policy-schema.js';
-import { spaceAllowed } from '../../../policies/space-allowlist.js';
 import type { Page, PageMeta } from '../../domain/types.js';
 import { PageNotFoundError, StewardError } from '../../errors.js';
 import { markdownToPlainText } from '../../text/markdown.js';
@@ -326,7 +325,7 @@ function conflictFindings(digests: Digest[]): Finding[] {
 }
 
 async function draftFinding(gate: PolicyGate, services: Services, finding: Finding): Promise<number> {
-  const draftable = finding.pages.filter((p) => spaceAllowed(gate.policy.draft.spaces, p.space)).map((p) => p.pageId);
+  const draftable = finding.pages.filter((p) => gate.isDraftableSpace(p.space)).map((p) => p.pageId);
   const args = finding.suggestedAction.arguments as { summary?: string; description?: string };
   const titles = finding.pages.map((p) => `"${p.title}" (${p.space})`).join(', ');
   const summary = args.summary ?? `${finding.suggestedAction.type.replace(/_/g, ' ')}: ${finding.pages.map((p) => p.title).join(' / ')}`;
