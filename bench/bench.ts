@@ -222,7 +222,7 @@ async function drafts(siteDir: string) {
   const dataDir = join(work, 'drafts');
   // The hourly cap is lifted for this measurement only; the shipped default is the point of the real one.
   const policy = join(work, 'drafts-policy.json');
-  writeFileSync(policy, JSON.stringify({ ...JSON.parse(readFileSync(SYNTHETIC_POLICY, 'utf8')), limits: { pendingDraftsPerHour: 100000 } }));
+  writeFileSync(policy, JSON.stringify({ ...JSON.parse(readFileSync(SYNTHETIC_POLICY, 'utf8')), limits: { pendingDraftsPerHour: 100000 }, review: { reviewers: { groups: ['managers'] } } }));
   const runtime = await createRuntime(resolveConfig({ site: siteDir, dataDir, policy, as: 'u-staff' }, {}));
   const services = createServices({ db: runtime.db, audit: runtime.audit });
   const agent = runtime.gateFor(runtime.identity, 'agent');
@@ -234,7 +234,7 @@ async function drafts(siteDir: string) {
   });
   const reviewer = runtime.gateFor({ accountId: 'u-manager', displayName: 'Max Manager', groups: ['staff', 'managers'] }, 'reviewer');
   const approved = await timed(async () => {
-    for (const id of created.value) await services.drafts.approve(reviewer, id);
+    for (const id of created.value) await services.drafts.approve(reviewer, id, services.drafts.get(id).revision);
   });
   const concurrentIds: number[] = [];
   for (let i = 0; i < 60; i++) concurrentIds.push((await services.drafts.draftJira(agent, { summary: `Concurrent approval ${i}` })).draft.id);

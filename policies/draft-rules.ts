@@ -1,4 +1,8 @@
+import type { Identity } from '../src/domain/types.js';
 import { PolicyDeniedError } from '../src/errors.js';
+import { type PersonRecord, namedIn, samePerson } from './identity.js';
+import type { Policy } from './policy-schema.js';
+import type { Role } from './tool-access.js';
 
 /**
  * The draft lifecycle as the policy sees it: which transitions exist, who may make them,
@@ -28,11 +32,52 @@ export function allowedFrom(action: DraftAction): DraftStatus[] {
   return [...TRANSITIONS[action].from];
 }
 
-/** Four eyes. Fails closed: an empty reviewer identity decides nothing. */
-export function assertMayDecide(reviewer: string, drafter: string, action: 'approve' | 'reject' | 'edit' | 'retry'): void {
-  if (reviewer.trim() === '') throw new PolicyDeniedError(`A reviewer identity is required to ${action} a draft.`);
-  if ((action === 'approve' || action === 'retry') && reviewer === drafter) {
+export type ReviewAction = 'list' | 'show' | 'edit' | 'approve' | 'reject' | 'retry' | 'reconcile';
+
+/** What runs something outside the queue (Jira, the outbox) or changes what would run. */
+const WRITES_OUTWARD: ReviewAction[] = ['approve', 'retry', 'reconcile', 'edit'];
+
+/**
+ * Who may work the queue. Fails closed, in this order: the role must be reviewer, the
+ * identity must be known, read-only mode stops everything that executes or changes a draft,
+ * and the policy must name the reviewer (review.reviewers users by account id or email,
+ * or groups). Without review.reviewers nobody may review.
+ */
+export function assertMayReview(policy: Policy, identity: Identity, role: Role, action: ReviewAction): void {
+  if (role !== 'reviewer') throw new PolicyDeniedError(`Only reviewers may ${action} drafts; this session acts in role ${role}.`);
+  if (identity.accountId.trim() === '') throw new PolicyDeniedError(`A known reviewer identity is required to ${action} drafts.`);
+  if (policy.readOnly && WRITES_OUTWARD.includes(action)) {
+    throw new PolicyDeniedError(`The policy is read-only: drafts cannot be ${action === 'edit' ? 'edited' : 'approved or executed'} (readOnly: true).`);
+  }
+  const reviewers = policy.review.reviewers;
+  if (reviewers === undefined) {
+    throw new PolicyDeniedError('The policy names no reviewers (review.reviewers), so nobody may review drafts. Add reviewers by account id, email or group.');
+  }
+  const groups = new Set(identity.groups);
+  if (!namedIn(reviewers.users, identity) && !reviewers.groups.some((group) => groups.has(group))) {
+    throw new PolicyDeniedError(`${identity.displayName || identity.accountId} is not a reviewer named by the policy (review.reviewers).`);
+  }
+}
+
+/**
+ * Four eyes, on canonical identities: whoever approves (or retries) must not be the drafter
+ * under any spelling (account id, email, display name). Fails closed: an empty reviewer
+ * identity decides nothing.
+ */
+export function assertMayDecide(reviewer: PersonRecord, drafter: readonly PersonRecord[], action: 'approve' | 'reject' | 'edit' | 'retry'): void {
+  if (reviewer.accountId.trim() === '') throw new PolicyDeniedError(`A reviewer identity is required to ${action} a draft.`);
+  if ((action === 'approve' || action === 'retry') && samePerson([reviewer], drafter)) {
     throw new PolicyDeniedError(`You drafted this yourself; another reviewer must ${action} it (four-eyes rule).`);
+  }
+}
+
+/** Labels the executor reserves for idempotency; a draft may not carry one of its own. */
+export const IDEMPOTENCY_LABEL = /^steward-draft-/i;
+
+export function assertOwnLabels(labels: readonly string[]): void {
+  const reserved = labels.filter((label) => IDEMPOTENCY_LABEL.test(label.trim()));
+  if (reserved.length > 0) {
+    throw new PolicyDeniedError(`Labels starting with "steward-draft-" are reserved for the idempotency key the server adds itself; remove ${reserved.map((l) => JSON.stringify(l.slice(0, 60))).join(', ')}.`);
   }
 }
 

@@ -2,7 +2,8 @@ import type { ContentSource } from '../src/adapters/content-source.js';
 import type { Identity, Page, PageMeta, PageSummary } from '../src/domain/types.js';
 import { PageNotFoundError, PolicyDeniedError } from '../src/errors.js';
 import type { AuditSink } from './audit.js';
-import { assertDraftQuota, assertMayDecide } from './draft-rules.js';
+import { type ReviewAction, assertDraftQuota, assertMayDecide, assertMayReview, assertOwnLabels } from './draft-rules.js';
+import type { PersonRecord } from './identity.js';
 import type { Policy } from './policy-schema.js';
 import { canRead } from './restrictions.js';
 import { narrowSpaces, spaceAllowed } from './space-allowlist.js';
@@ -136,14 +137,65 @@ export class PolicyGate {
     if (!this.policy.jira.projects.includes(projectKey)) {
       this.record(tool, 'jira-project', 'deny', projectKey, 'not in jira.projects');
       throw new PolicyDeniedError(
-        `Jira project ${JSON.stringify(projectKey)} is not allowed by the policy. Allowed projects: ${this.policy.jira.projects.join(', ') || '(none)'}.`,
+        `Jira project ${quoted(projectKey)} is not allowed by the policy. Allowed projects: ${this.policy.jira.projects.join(', ') || '(none)'}.`,
       );
     }
   }
 
-  /** Four eyes: the acting reviewer may not approve (or retry) what they drafted. */
-  authorizeDecision(tool: string, action: 'approve' | 'reject' | 'edit' | 'retry', draft: { id: number; drafter: string }): void {
-    this.guarded(tool, action, () => assertMayDecide(this.identity.accountId, draft.drafter, action));
+  /** Drafting is for agents, and not in read-only mode (the registry already omits the tools; this is the backstop). */
+  authorizeDrafting(tool: string): void {
+    this.authorizeTool(tool, 'draft');
+  }
+
+  /** Labels an agent or reviewer puts on a draft: the idempotency prefix is reserved. */
+  assertDraftLabels(tool: string, labels: readonly string[]): void {
+    this.guarded(tool, 'draft-labels', () => assertOwnLabels(labels));
+  }
+
+  /**
+   * Every review action passes here: role reviewer, a known identity, read-only mode, the
+   * policy's reviewer list, and for approvals four eyes on canonical identities. The drafter
+   * is compared under every spelling we know (the stored id and name, and the source's record
+   * for that id); if the source cannot be asked, the approval is refused rather than guessed.
+   */
+  async authorizeReview(tool: string, action: ReviewAction, draft?: { id: number; drafter: string; drafterName: string }): Promise<void> {
+    const subject = draft ? String(draft.id) : undefined;
+    try {
+      assertMayReview(this.policy, this.identity, this.role, action);
+      if (draft && (action === 'approve' || action === 'retry' || action === 'edit' || action === 'reject')) {
+        const drafter: PersonRecord[] = [{ accountId: draft.drafter, displayName: draft.drafterName }];
+        if (action === 'approve' || action === 'retry') {
+          let known;
+          try {
+            known = await this.source.findUser(draft.drafter);
+          } catch {
+            throw new PolicyDeniedError(`Could not confirm who drafted draft ${draft.id}, so it cannot be approved now; try again later.`);
+          }
+          if (known) drafter.push({ accountId: known.accountId, email: known.email, displayName: known.displayName });
+        }
+        assertMayDecide(this.identity, drafter, action);
+      }
+    } catch (error) {
+      if (error instanceof PolicyDeniedError) this.record(tool, action, 'deny', subject, error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Whether this reader may see everything a draft rests on: its spaces are readable under the
+   * policy and every evidence page is visible to them. One summary row is audited by the caller;
+   * individual probes are not, so a queue listing does not flood the trail.
+   */
+  async mayReadAll(pageIds: readonly string[], spaces: readonly string[]): Promise<boolean> {
+    if (!spaces.every((space) => spaceAllowed(this.policy.read.spaces, space))) return false;
+    for (const id of new Set(pageIds)) {
+      const page = await this.source.getPage(id, this.identity).catch((error: unknown) => {
+        if (error instanceof PageNotFoundError) return undefined;
+        throw error;
+      });
+      if (page === undefined || !this.isVisible(page)) return false;
+    }
+    return true;
   }
 
   /** Per-user cap on drafts per hour (policy limits). */
@@ -154,7 +206,7 @@ export class PolicyGate {
   assertIssueType(tool: string, issueType: string): void {
     if (!this.policy.jira.issueTypes.includes(issueType)) {
       this.record(tool, 'issue-type', 'deny', issueType, 'not in jira.issueTypes');
-      throw new PolicyDeniedError(`Issue type ${JSON.stringify(issueType)} is not allowed. Allowed: ${this.policy.jira.issueTypes.join(', ')}.`);
+      throw new PolicyDeniedError(`Issue type ${quoted(issueType)} is not allowed. Allowed: ${this.policy.jira.issueTypes.join(', ')}.`);
     }
   }
 
@@ -180,7 +232,8 @@ export class PolicyGate {
 
   /** Records an allow/deny decision made elsewhere under this gate's identity. */
   record(tool: string, action: string, decision: 'allow' | 'deny', subject?: string, reason?: string): void {
-    this.audit.record({ actor: this.identity.accountId, role: this.role, tool, action, decision, subject, reason });
+    // Bounded: whatever a caller passed in, one audit row stays small.
+    this.audit.record({ actor: this.identity.accountId, role: this.role, tool, action, decision, subject: bounded(subject, 200), reason: bounded(reason, 1000) });
   }
 
   private guarded<T>(tool: string, action: string, decide: () => T): T {
@@ -191,4 +244,13 @@ export class PolicyGate {
       throw error;
     }
   }
+}
+
+function bounded(value: string | undefined, max: number): string | undefined {
+  return value === undefined || value.length <= max ? value : `${value.slice(0, max)}… (${value.length} chars)`;
+}
+
+/** A caller's value inside a message: quoted, and cut so a refusal never echoes unbounded input. */
+export function quoted(value: string, max = 60): string {
+  return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length} chars)`;
 }

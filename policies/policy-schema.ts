@@ -24,6 +24,9 @@ const Label = z
   .min(1)
   .transform((label) => label.toLowerCase());
 const Days = z.number().int().positive().max(36500);
+/** A reviewer: an account id, or an email (compared case-insensitively). Display names are not unique, so they do not count. */
+const PersonRef = z.string().trim().min(1).max(200);
+const GroupName = z.string().trim().min(1).max(200);
 
 export const PolicySchema = z
   .strictObject({
@@ -58,10 +61,32 @@ export const PolicySchema = z
         requestsPerMinute: z.number().int().positive().default(120),
       })
       .prefault({}),
+    /**
+     * Who may work the review queue (list, show, edit, approve, reject, retry). Users by account id
+     * or email, groups by name. Policy: when `reviewers` is absent nobody may decide on drafts,
+     * so an approval always rests on a list someone wrote down.
+     */
+    review: z
+      .strictObject({
+        reviewers: z
+          .strictObject({
+            users: z.array(PersonRef).default([]),
+            groups: z.array(GroupName).default([]),
+          })
+          .optional(),
+      })
+      .prefault({}),
     answers: z
       .strictObject({
-        /** Passages scoring below this share of the best BM25 score are not used. */
-        relevanceFloor: z.number().min(0).max(1).default(0.4),
+        /**
+         * Absolute evidence an answer needs: the share of the question's words (weighted by how
+         * rare they are in English) that the cited passages contain, literally or as a close
+         * synonym. Below it the answer is `insufficient_evidence`. Calibrated on the
+         * development questions (README, "How answers are found").
+         */
+        minEvidence: z.number().min(0).max(1).default(0.5),
+        /** Accepted for older policy files; no longer used (minEvidence replaced it). */
+        relevanceFloor: z.number().min(0).max(1).optional(),
         maxSources: z.number().int().min(1).max(8).default(5),
       })
       .prefault({}),

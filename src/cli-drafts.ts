@@ -2,9 +2,9 @@ import { commonFlags, openReviewerRuntime } from './cli-flags.js';
 import type { CliContext } from './cli-options.js';
 import type { CommonFlags } from './config.js';
 import { StewardError } from './errors.js';
+import type { Draft } from './services/drafts/draft-service.js';
 import { previewIssue, type JiraDraftPayload } from './services/drafts/jira-issue.js';
 import { servicesFor } from './services/services.js';
-import type { Draft } from './store/draft-store.js';
 
 export interface DraftsCommand {
   action: string;
@@ -15,6 +15,7 @@ export interface DraftsCommand {
   kind?: string;
   space?: string;
   drafter?: string;
+  revision?: string;
   edits: { summary?: string; description?: string; labels?: string; project?: string; issueType?: string; note?: string };
 }
 
@@ -22,7 +23,9 @@ type Out = (line: string) => void;
 
 /**
  * `confluence-steward drafts …`: the reviewer's command line. Same flags as `serve`; the
- * acting user (--as) is the reviewer. Exit status: 0 done, 1 refused or failed, 2 usage.
+ * acting user (--as) is the reviewer. Every action goes through the reviewer-operations layer
+ * (the same schemas and service calls as the MCP review tools and the console).
+ * Exit status: 0 done, 1 refused or failed, 2 usage.
  */
 export async function runDrafts(context: CliContext): Promise<number> {
   const { values, positionals } = context;
@@ -37,6 +40,7 @@ export async function runDrafts(context: CliContext): Promise<number> {
       kind: values.kind,
       space: values.space,
       drafter: values.drafter,
+      revision: values.revision,
       edits: { summary: values.summary, description: values.description, labels: values.labels, project: values.project, issueType: values['issue-type'], note: values.note },
     },
     context.out,
@@ -53,12 +57,15 @@ async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Ou
   if (!runtime) return 1;
   const services = servicesFor(runtime);
   const gate = runtime.gateFor(runtime.identity, 'reviewer');
-  const drafts = services.drafts;
-  const id = () => {
-    const value = Number(command.id);
-    if (!Number.isSafeInteger(value) || value <= 0) throw new StewardError(`a draft id is a positive number, not ${JSON.stringify(command.id)}`, 'usage');
-    return value;
+  const review = services.review;
+  const positive = (value: string | undefined, what: string) => {
+    const n = Number(value);
+    if (value === undefined || !/^\d{1,15}$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+      throw new StewardError(`${what} is a positive number, not ${JSON.stringify(String(value).slice(0, 40))}`, 'usage');
+    }
+    return n;
   };
+  const id = () => positive(command.id, 'a draft id');
   const show = (draft: Draft, message?: string) => {
     if (command.json) out(JSON.stringify({ ...draft, message }, null, 2));
     else {
@@ -68,35 +75,39 @@ async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Ou
   };
   try {
     // Executions whose process died are finished first (their approval already happened).
-    for (const report of await drafts.reconcile(gate)) err(`reconciled draft ${report.draft.id}: ${report.message}`);
+    const reconciled = await review.reconcile(gate);
+    for (const report of reconciled.reports) err(`reconciled draft ${report.draft.id}: ${report.message}`);
+    if (reconciled.refused) err(`interrupted executions were left for another reviewer: ${reconciled.refused}`);
     switch (command.action) {
       case 'list': {
-        const list = drafts.list({
-          status: command.status as never,
-          kind: command.kind as never,
-          space: command.space,
-          drafter: command.drafter,
-        });
-        if (command.json) out(JSON.stringify(list, null, 2));
-        else if (list.length === 0) out('No drafts match.');
-        else for (const d of list) out(`#${d.id}  ${d.status.padEnd(9)} ${d.kind.padEnd(10)} ${d.createdAt.slice(0, 16)}  ${d.drafterName}  ${d.title}`);
+        const { drafts: list, hidden } = await review.list(gate, stripUndefined({ status: command.status, kind: command.kind, space: command.space, drafter: command.drafter, limit: 200 }), 'drafts');
+        if (command.json) out(JSON.stringify({ drafts: list, hidden }, null, 2));
+        else {
+          if (list.length === 0) out('No drafts match.');
+          for (const d of list) out(`#${d.id}  ${d.status.padEnd(9)} ${d.kind.padEnd(10)} ${d.createdAt.slice(0, 16)}  ${d.drafterName}  ${d.title}`);
+          if (hidden > 0) out(`(${hidden} more draft${hidden === 1 ? '' : 's'} rest on pages you may not read and are not shown.)`);
+        }
         return 0;
       }
       case 'show': {
-        const draft = drafts.get(id());
+        const { draft, revisions } = await review.show(gate, id(), 'drafts');
         show(draft);
         if (!command.json) {
           out('');
           out(draft.kind === 'jira' ? previewIssue(draft.payload as JiraDraftPayload) : String((draft.payload as { preview?: string }).preview ?? ''));
-          const revisions = drafts.store.revisions(draft.id);
           out('');
           for (const r of revisions) out(`revision ${r.revision} by ${r.author} at ${r.createdAt}${r.note ? `: ${r.note}` : ''}`);
+          if (draft.status === 'pending' || draft.status === 'failed') out(`\nTo approve what you see: drafts ${draft.status === 'failed' ? 'retry' : 'approve'} ${draft.id} --revision ${draft.revision}`);
         }
         return 0;
       }
       case 'approve':
       case 'retry': {
-        const report = await drafts.approve(gate, id());
+        if (command.revision === undefined) {
+          err(`${command.action} needs --revision N: the revision you reviewed (drafts show ${command.id ?? 'ID'} prints it)`);
+          return 2;
+        }
+        const report = await review.approve(gate, { draftId: id(), revision: positive(command.revision, '--revision') });
         show(report.draft, report.message);
         return report.draft.status === 'executed' ? 0 : 1;
       }
@@ -105,30 +116,30 @@ async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Ou
           err('reject needs --reason TEXT (at least 3 characters)');
           return 2;
         }
-        show(drafts.reject(gate, id(), command.reason.trim()), 'Rejected.');
+        show(await review.reject(gate, { draftId: id(), reason: command.reason }), 'Rejected.');
         return 0;
       }
       case 'edit': {
         const e = command.edits;
-        const changes = {
+        const changes = stripUndefined({
           summary: e.summary,
-          gap: e.description,
+          description: e.description,
           labels: e.labels?.split(',').map((l) => l.trim()).filter(Boolean),
           projectKey: e.project,
           issueType: e.issueType,
-        };
-        if (Object.values(changes).every((v) => v === undefined)) {
+        });
+        if (Object.keys(changes).length === 0) {
           err('edit needs at least one of --summary, --description, --labels, --project, --issue-type');
           return 2;
         }
-        show(drafts.edit(gate, id(), changes, e.note), 'Saved as a new revision.');
+        show(await review.edit(gate, { draftId: id(), ...changes, ...stripUndefined({ note: e.note }) }), 'Saved as a new revision.');
         return 0;
       }
       case 'reconcile':
-        out('Reconciled any interrupted executions.');
-        return 0;
+        out(reconciled.refused ? 'Nothing reconciled.' : 'Reconciled any interrupted executions.');
+        return reconciled.refused ? 1 : 0;
       default:
-        err(`unknown drafts action ${JSON.stringify(command.action)}: use list, show, approve, reject, edit, retry or reconcile`);
+        err(`unknown drafts action ${JSON.stringify(command.action.slice(0, 40))}: use list, show, approve, reject, edit, retry or reconcile`);
         return 2;
     }
   } catch (error) {
@@ -140,6 +151,10 @@ async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Ou
   } finally {
     await runtime.close();
   }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function describe(d: Draft): string {

@@ -25,6 +25,7 @@ export const CLI_OPTIONS = {
   project: { type: 'string' },
   'issue-type': { type: 'string' },
   note: { type: 'string' },
+  revision: { type: 'string' },
   // review (console); port, host and tokens also serve `serve --http`
   port: { type: 'string' },
   host: { type: 'string' },

@@ -7,7 +7,8 @@ import type { ContentSource } from './adapters/content-source.js';
 import type { IssueTracker } from './adapters/issue-tracker.js';
 import { LocalSource } from './adapters/local/local-source.js';
 import type { StewardConfig } from './config.js';
-import type { Identity } from './domain/types.js';
+import { samePerson } from '../policies/identity.js';
+import type { Identity, UserInfo } from './domain/types.js';
 import { AuditLog } from './store/audit-log.js';
 import { type Db, openStewardDb } from './store/database.js';
 
@@ -96,20 +97,24 @@ async function openIssueTracker(jira: NonNullable<StewardConfig['jira']>): Promi
  */
 async function resolveActingIdentity(config: StewardConfig, source: ContentSource, options: RuntimeOptions): Promise<Identity> {
   if (config.source.kind === 'confluence') {
-    const owner = config.source.email;
+    // Canonical everywhere: the token owner is recorded by the account id Confluence reports,
+    // never by the email the token was configured with.
+    const cloud = source as ContentSource & { currentUser(): Promise<UserInfo> };
     if (options.reviewerCli && config.actingUser !== undefined) {
-      // A reviewer deciding on drafts reads no page content; their identity is recorded as given.
-      const user = await source.findUser(config.actingUser).catch(() => undefined);
-      return user ?? { accountId: config.actingUser, displayName: config.actingUser, groups: [] };
+      // A reviewer deciding on drafts reads no page content, but must be a person Confluence
+      // knows: an unknown name is refused, never recorded as given.
+      return knownPerson(source, config.actingUser, 'Confluence');
     }
-    if (config.actingUser !== undefined && config.actingUser.toLowerCase() !== owner.toLowerCase()) {
+    const owner = await cloud.currentUser();
+    const identity: Identity = { accountId: owner.accountId, displayName: owner.displayName, email: owner.email ?? config.source.email, groups: [] };
+    if (config.actingUser !== undefined && !samePerson([identity, { accountId: owner.accountId, email: config.source.email }], [{ accountId: config.actingUser }])) {
       // Fails closed: acting for someone other than the token owner needs a per-page permission
       // check for that user, which only the service-account mode provides.
       throw new Error(
-        `--as ${config.actingUser} differs from the token owner ${owner}; with a personal API token the server acts as the token owner. Omit --as, or use that user's own token.`,
+        `--as ${config.actingUser} differs from the token owner ${config.source.email}; with a personal API token the server acts as the token owner. Omit --as, or use that user's own token.`,
       );
     }
-    return { accountId: owner, displayName: owner, email: owner, groups: [] };
+    return identity;
   }
   const local = source as LocalSource;
   const ref = config.actingUser ?? local.defaultUser;
@@ -117,4 +122,16 @@ async function resolveActingIdentity(config: StewardConfig, source: ContentSourc
   const user = await source.findUser(ref);
   if (!user) throw new Error(`unknown user ${JSON.stringify(ref)}: no single user in site.json has that accountId, email or display name`);
   return user;
+}
+
+/** The one person `ref` names (account id, email or display name), or an error that says so. */
+async function knownPerson(source: ContentSource, ref: string, where: string): Promise<Identity> {
+  let user: UserInfo | undefined;
+  try {
+    user = await source.findUser(ref);
+  } catch (error) {
+    throw new Error(`--as ${JSON.stringify(ref)}: could not look the user up in ${where} (${(error as Error).message}); a reviewer must be a known person`);
+  }
+  if (!user) throw new Error(`--as ${JSON.stringify(ref)}: no single ${where} user has that account id, email or display name; a reviewer must be a known person`);
+  return { accountId: user.accountId, displayName: user.displayName, email: user.email, groups: user.groups };
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { Draft } from '../src/store/draft-store.js';
+import type { Draft } from '../src/services/drafts/draft-service.js';
+import { DRAFT_KINDS, DRAFT_STATUSES } from '../src/services/review/review-schemas.js';
 
 /** One shape for a draft wherever a tool shows one. */
 export const DraftSummary = z.object({
   id: z.number().int(),
-  kind: z.enum(['jira', 'automation']),
-  status: z.enum(['pending', 'approved', 'executing', 'executed', 'failed', 'rejected']),
+  kind: z.enum(DRAFT_KINDS),
+  status: z.enum(DRAFT_STATUSES),
   title: z.string(),
   drafter: z.string(),
   drafterName: z.string(),
@@ -44,4 +45,4 @@ export function summarizeDraft(draft: Draft): z.output<typeof DraftSummary> {
   };
 }
 
-export const DraftIdArg = z.number().int().positive().describe('Draft id');
+export { DraftIdArg } from '../src/services/review/review-schemas.js';

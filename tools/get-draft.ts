@@ -15,16 +15,16 @@ export const getDraft = defineTool({
     revisions: z.array(z.object({ revision: z.number().int(), author: z.string(), createdAt: z.string(), note: z.string().nullable(), payloadHash: z.string() })),
     outbox: z.unknown(),
   }),
-  async handler(args, { services }) {
-    const draft = services.drafts.get(args.draftId);
+  async handler(args, { gate, services }) {
+    const { draft, revisions, outbox } = await services.review.show(gate, args.draftId);
     const payload = draft.payload as JiraDraftPayload & { preview?: string };
     return {
       structured: {
         ...summarizeDraft(draft),
         payload: draft.payload,
         preview: draft.kind === 'jira' ? previewIssue(payload) : (payload.preview ?? ''),
-        revisions: services.drafts.store.revisions(draft.id).map(({ payload: _p, ...rest }) => rest),
-        outbox: services.drafts.store.outboxEntry(draft.id) ?? null,
+        revisions: revisions.map(({ payload: _p, ...rest }) => rest),
+        outbox: outbox ?? null,
       },
     };
   },

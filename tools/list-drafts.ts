@@ -1,22 +1,19 @@
 import { z } from 'zod';
+import { ListDraftsShape } from '../src/services/review/review-schemas.js';
 import { defineTool } from './define-tool.js';
 import { DraftSummary, summarizeDraft } from './draft-schemas.js';
 
 export const listDrafts = defineTool({
   name: 'list_drafts',
   title: 'List drafts in the review queue',
-  description: 'Lists drafts (Jira issues, automation rules) newest first, filtered by status, kind, space or drafter.',
+  description:
+    'Lists drafts (Jira issues, automation rules) newest first, filtered by status, kind, space or drafter. Only drafts whose ' +
+    'evidence pages you may read are listed; `hidden` counts the others that matched.',
   access: 'review',
-  input: z.object({
-    status: z.enum(['pending', 'approved', 'executing', 'executed', 'failed', 'rejected']).optional(),
-    kind: z.enum(['jira', 'automation']).optional(),
-    space: z.string().trim().optional(),
-    drafter: z.string().trim().optional().describe('Account id of the drafter'),
-    limit: z.number().int().min(1).max(200).default(50),
-  }),
-  output: z.object({ drafts: z.array(DraftSummary), count: z.number().int() }),
-  async handler(args, { services }) {
-    const drafts = services.drafts.list(args).map(summarizeDraft);
-    return { structured: { drafts, count: drafts.length } };
+  input: z.object(ListDraftsShape),
+  output: z.object({ drafts: z.array(DraftSummary), count: z.number().int(), hidden: z.number().int().describe('Matching drafts you may not see (their evidence is not readable to you)') }),
+  async handler(args, { gate, services }) {
+    const { drafts, hidden } = await services.review.list(gate, args);
+    return { structured: { drafts: drafts.map(summarizeDraft), count: drafts.length, hidden } };
   },
 });

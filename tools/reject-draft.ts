@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { RejectDraftShape } from '../src/services/review/review-schemas.js';
 import { defineTool } from './define-tool.js';
-import { DraftIdArg, DraftSummary, summarizeDraft } from './draft-schemas.js';
+import { DraftSummary, summarizeDraft } from './draft-schemas.js';
 
 export const rejectDraft = defineTool({
   name: 'reject_draft',
@@ -8,9 +9,9 @@ export const rejectDraft = defineTool({
   description: 'Rejects a pending draft. The reason is required and kept with the draft; nothing is executed.',
   access: 'review',
   hints: { idempotentHint: false, destructiveHint: false },
-  input: z.object({ draftId: DraftIdArg, reason: z.string().trim().min(3).max(1000).describe('Why it is rejected') }),
+  input: z.object(RejectDraftShape),
   output: DraftSummary,
   async handler(args, { gate, services }) {
-    return { structured: summarizeDraft(services.drafts.reject(gate, args.draftId, args.reason)) };
+    return { structured: summarizeDraft(await services.review.reject(gate, args)) };
   },
 });

@@ -1,15 +1,17 @@
 import type { Identity } from '../domain/types.js';
 import { type JiraDraftPayload, idempotencyLabel, previewIssue } from '../services/drafts/jira-issue.js';
 import type { AuditTrailRow } from '../services/report/trust-report.js';
-import type { Draft, Revision } from '../store/draft-store.js';
+import type { Draft, Revision } from '../services/drafts/draft-service.js';
 import { ago, statusBadge, utc } from './format.js';
 import { type Html, html, safeHref } from './html.js';
-import { lineDiff, revisionText } from './revision-diff.js';
+import { lineDiff, revisionText } from '../services/drafts/revision-diff.js';
 
 export interface DraftView {
   draft: Draft;
   revisions: Revision[];
   outbox: { id: number; target: string; request: unknown; createdAt: string } | undefined;
+  /** What still blocks approval (empty when it could run as it stands); Approve is hidden otherwise. */
+  blockers?: string[];
   audit: AuditTrailRow[];
   reviewer: Identity;
   csrf: string;
@@ -97,7 +99,8 @@ function automationPreview(payload: unknown): Html {
   const heading = lines[0]?.startsWith('Rule:') ? lines.shift() : undefined;
   const items = (list: unknown[], title: string, mark: boolean) =>
     list.length ? html`<h3>${title}</h3><ul>${list.map((item) => html`<li>${mark ? html`<mark>${describeItem(item)}</mark>` : describeItem(item)}</li>`)}</ul>` : '';
-  return html`${heading ? html`<p><strong>${heading.replace(/^Rule:\s*/, '')}</strong></p>` : ''}
+  return html`${typeof p.prompt === 'string' ? html`<blockquote class="request"><strong>Original request:</strong> ${p.prompt}</blockquote>` : ''}
+${heading ? html`<p><strong>${heading.replace(/^Rule:\s*/, '')}</strong></p>` : ''}
 ${lines.length
     ? html`<ol class="steps">${lines.map((line) => {
         const depth = Math.min(3, Math.floor((line.length - line.trimStart().length) / 3));
@@ -181,21 +184,25 @@ function actions(view: DraftView): Html | '' {
   const hidden = html`<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="revision" value="${draft.revision}">`;
   const own = draft.drafter === view.reviewer.accountId;
   if (draft.status === 'pending') {
+    const blockers = view.blockers ?? [];
+    const approve = blockers.length
+      ? html`<p class="small bad">Cannot be approved yet: ${blockers.join('; ')}. Edit it first.</p>`
+      : html`<form method="post" action="/drafts/${draft.id}/approve">${hidden}
+${own ? html`<p class="small bad">You drafted this; another reviewer must approve it (four-eyes rule).</p>` : ''}
+<button type="submit" class="approve">${draft.kind === 'jira' ? 'Approve and create the issue' : 'Approve and export the rule (disabled)'}</button>
+<p class="small muted">Approves revision ${draft.revision}, the one shown here, and runs exactly once, right away${draft.kind === 'jira' ? ': creates the Jira issue, or writes the exact request to the outbox when Jira is not configured.' : ': writes the rule, disabled, to the outbox for import in the rule builder. No rule is created in Confluence.'}</p>
+</form>`;
     return html`<section class="card actions" aria-labelledby="decide-h">
 <h2 id="decide-h">Decide</h2>
-<form method="post" action="/drafts/${draft.id}/approve">${hidden}
-${own ? html`<p class="small bad">You drafted this; another reviewer must approve it (four-eyes rule).</p>` : ''}
-<button type="submit" class="approve">Approve${draft.kind === 'jira' ? ' and create the issue' : ' and create the rule'}</button>
-<p class="small muted">Runs exactly once, right away${draft.kind === 'jira' ? ': creates the Jira issue, or writes the exact request to the outbox when Jira is not configured.' : '.'}</p>
-</form>
+${approve}
 <form method="post" action="/drafts/${draft.id}/reject">${hidden}
 <div class="field"><label for="reason">Reason for rejecting</label>
-<textarea id="reason" name="reason" required minlength="3" maxlength="2000" aria-describedby="reason-help"></textarea>
+<textarea id="reason" name="reason" required minlength="3" maxlength="1000" aria-describedby="reason-help"></textarea>
 <div id="reason-help" class="small muted">Kept with the draft and in the audit trail.</div></div>
 <button type="submit" class="reject">Reject</button>
 </form>
 </section>
-${draft.kind === 'jira' ? editForm(view, hidden) : html`<section class="card"><h2>Edit</h2><p class="small muted">The console edits Jira drafts only. To change an automation rule, reject it with a reason that says what to change, so it can be drafted again.</p></section>`}`;
+${draft.kind === 'jira' ? editForm(view, hidden) : ruleEditForm(view, hidden)}`;
   }
   if (draft.status === 'failed') {
     return html`<section class="card actions" aria-labelledby="decide-h">
@@ -208,6 +215,18 @@ ${draft.kind === 'jira' ? editForm(view, hidden) : html`<section class="card"><h
 </section>`;
   }
   return '';
+}
+
+function ruleEditForm(view: DraftView, hidden: Html): Html {
+  const payload = (view.draft.payload && typeof view.draft.payload === 'object' ? view.draft.payload : {}) as { rule?: unknown };
+  return html`<section class="card" aria-labelledby="edit-h">
+<h2 id="edit-h">Edit the rule before deciding</h2>
+<form method="post" action="/drafts/${view.draft.id}/edit">${hidden}
+<div class="field"><label for="e-rule">Simplified rule JSON <span class="muted small">(goes through the same checks as a new rule)</span></label><textarea id="e-rule" name="rule" required rows="14" maxlength="60000">${JSON.stringify(payload.rule ?? {}, null, 2)}</textarea></div>
+<div class="field"><label for="e-note">Note for the revision</label><input type="text" id="e-note" name="note" maxlength="500"></div>
+<button type="submit">Save as a new revision</button>
+</form>
+</section>`;
 }
 
 function editForm(view: DraftView, hidden: Html): Html {

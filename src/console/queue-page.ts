@@ -1,4 +1,4 @@
-import type { Draft } from '../store/draft-store.js';
+import type { Draft } from '../services/drafts/draft-service.js';
 import { STATUSES, ago, statusBadge } from './format.js';
 import { type Html, html } from './html.js';
 
@@ -40,6 +40,8 @@ export function applyAge(drafts: Draft[], age: string | undefined, now: Date): D
 
 export function queuePage(view: {
   drafts: Draft[];
+  /** Matching drafts this reviewer may not see (their evidence is not readable to them). */
+  hidden?: number;
   filter: QueueFilter;
   counts: Record<string, number>;
   spaces: string[];
@@ -78,6 +80,7 @@ export function queuePage(view: {
 </section>
 <section class="card" aria-labelledby="drafts-h">
 <h2 id="drafts-h">${view.drafts.length} draft${view.drafts.length === 1 ? '' : 's'}</h2>
+${view.hidden ? html`<p class="small muted">${view.hidden} more draft${view.hidden === 1 ? ' rests' : 's rest'} on pages you may not read, so ${view.hidden === 1 ? 'it is' : 'they are'} not shown here.</p>` : ''}
 ${view.drafts.length === 0
   ? html`<p class="empty">No drafts match these filters.</p>`
   : html`<table>

@@ -5,11 +5,11 @@ import type { PolicyGate } from '../../policies/gate.js';
 import type { Identity } from '../domain/types.js';
 import { StewardError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
+import { DraftNotFoundError } from '../services/drafts/draft-service.js';
 import type { JiraDraftPayload } from '../services/drafts/jira-issue.js';
 import { gateLookups } from '../services/report/lookups.js';
 import { type ReportLookups, auditTrail, buildTrustReport } from '../services/report/trust-report.js';
 import { type Services, servicesFor } from '../services/services.js';
-import { DraftNotFoundError } from '../store/draft-store.js';
 import { type ConsoleToken, CsrfTokens, isLoopbackHost, matchToken, presentedToken } from './auth.js';
 import { draftPage } from './draft-page.js';
 import { html } from './html.js';
@@ -40,8 +40,6 @@ export interface ConsoleHandle {
 
 const MAX_BODY = 64 * 1024;
 const LOOKUP_TTL_MS = 5 * 60_000;
-/** Who finishes interrupted executions at start when no single reviewer runs the console. */
-const CONSOLE_IDENTITY: Identity = { accountId: 'review-console', displayName: 'review console', groups: [] };
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -84,25 +82,31 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
   const log = options.log ?? (() => {});
   const csrf = new CsrfTokens();
   const flashes = new Map<string, { flash: Flash; user: string; expires: number }>();
-  const identities = new Map<string, Promise<Identity>>();
   const lookups = new Map<string, ReportLookups>();
   const names = new Map<string, Promise<string | undefined>>();
 
-  // Executions whose process died are finished first (their approval already happened).
-  const startGate = runtime.gateFor(options.reviewer ?? CONSOLE_IDENTITY, 'reviewer');
-  for (const report of await services.drafts.reconcile(startGate)) log(`reconciled draft ${report.draft.id}: ${report.message}`);
-
-  const resolveIdentity = (user: string): Promise<Identity> => {
-    let identity = identities.get(user);
-    if (!identity) {
-      identity = runtime.source.findUser(user).then(
-        (found) => found ?? { accountId: user, displayName: user, groups: [] },
-        () => ({ accountId: user, displayName: user, groups: [] }),
-      );
-      identities.set(user, identity);
+  // Every token's user must be a person the source knows, resolved once to a canonical
+  // identity: an unknown name refuses the start instead of becoming a reviewer as written.
+  const tokenIdentities = new Map<string, Identity>();
+  if (tokens) {
+    const unknown: string[] = [];
+    for (const entry of tokens) {
+      if (entry.role !== 'reviewer') continue;
+      const found = await runtime.source.findUser(entry.user).catch(() => undefined);
+      if (found) tokenIdentities.set(entry.tokenSha256, { accountId: found.accountId, displayName: found.displayName, email: found.email, groups: found.groups });
+      else unknown.push(JSON.stringify(entry.user));
     }
-    return identity;
+    if (unknown.length > 0) throw new Error(`the tokens file names reviewers the source does not know: ${unknown.join(', ')}`);
+  }
+
+  // Executions whose process died are finished first (their approval already happened), by a
+  // reviewer the policy names; with tokens, by the first reviewer who opens the queue.
+  const reconcile = async (gate: PolicyGate) => {
+    const { reports, refused } = await services.review.reconcile(gate);
+    for (const report of reports) log(`reconciled draft ${report.draft.id}: ${report.message}`);
+    if (refused) log(`interrupted executions left for another reviewer: ${refused}`);
   };
+  if (options.reviewer) await reconcile(runtime.gateFor(options.reviewer, 'reviewer'));
 
   const displayName = (gate: PolicyGate, accountId: string): Promise<string | undefined> => {
     let name = names.get(accountId);
@@ -118,7 +122,9 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
     const entry = matchToken(tokens, presentedToken(req.headers.authorization));
     if (!entry) throw new HttpError(401, 'Sign in with your reviewer token.', { 'WWW-Authenticate': 'Basic realm="confluence-steward review", charset="UTF-8"' });
     if (entry.role !== 'reviewer') throw new HttpError(403, 'Only reviewers may use the review console.');
-    return resolveIdentity(entry.user);
+    const identity = tokenIdentities.get(entry.tokenSha256);
+    if (!identity) throw new HttpError(403, 'Only reviewers may use the review console.');
+    return identity;
   }
 
   /** DNS rebinding: on loopback, only requests addressed to this machine by name or address. */
@@ -166,21 +172,16 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
     const reviewerName = `${reviewer.displayName}${reviewer.accountId !== reviewer.displayName ? ` (${reviewer.accountId})` : ''}`;
 
     if (method === 'GET' && url.pathname === '/') {
+      if (tokens) await reconcile(gate);
       const filter = queueFilterFrom(url.searchParams);
-      const listed = services.drafts.list({
-        status: filter.status === 'all' ? undefined : (filter.status as never),
-        kind: filter.kind as never,
-        space: filter.space,
-        drafter: filter.drafter,
-        limit: 500,
-      });
-      const counts = Object.fromEntries(
-        (runtime.db.prepare(`SELECT status, count(*) AS n FROM drafts GROUP BY status`).all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+      const { drafts: listed, hidden } = await services.review.list(
+        gate,
+        stripUndefined({ status: filter.status === 'all' ? undefined : filter.status, kind: filter.kind, space: filter.space, drafter: filter.drafter, limit: 200 }),
+        'review_console',
       );
-      const drafters = runtime.db.prepare(`SELECT drafter AS id, max(drafter_name) AS name FROM drafts GROUP BY drafter ORDER BY name`).all() as { id: string; name: string }[];
-      const spaceRows = runtime.db.prepare(`SELECT DISTINCT spaces FROM drafts WHERE spaces != ''`).all() as { spaces: string }[];
-      const spaces = [...new Set([...runtime.policy.draft.spaces, ...spaceRows.flatMap((row) => row.spaces.split(','))])].sort();
-      const body = queuePage({ drafts: applyAge(listed, filter.age, now), filter, counts, spaces, drafters, now });
+      const facets = await services.review.facets(gate);
+      const spaces = [...new Set([...runtime.policy.draft.spaces, ...facets.spaces])].sort();
+      const body = queuePage({ drafts: applyAge(listed, filter.age, now), hidden, filter, counts: facets.counts, spaces, drafters: facets.drafters, now });
       return send(res, 200, page({ title: 'Review queue', reviewer: reviewerName, active: 'queue', flash, body }));
     }
 
@@ -200,8 +201,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
     if (match) {
       const id = Number(match[1]);
       if (method === 'GET' && !match[2]) {
-        const draft = services.drafts.get(id);
-        const revisions = services.drafts.store.revisions(id);
+        const { draft, revisions, outbox } = await services.review.show(gate, id, 'review_console');
         const audit = auditTrail(runtime.db, '', { draftId: id, limit: 100 }).rows;
         const people = new Map<string, string>([[draft.drafter, draft.drafterName]]);
         for (const accountId of new Set([...revisions.map((r) => r.author), ...audit.map((r) => r.actor), ...(draft.decidedBy ? [draft.decidedBy] : [])])) {
@@ -213,7 +213,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
         const body = draftPage({
           draft,
           revisions,
-          outbox: services.drafts.store.outboxEntry(id),
+          outbox,
+          blockers: services.drafts.blockers(draft),
           audit,
           reviewer,
           csrf: csrf.tokenFor(reviewer.accountId),
@@ -243,45 +244,56 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
 
   async function decide(action: 'approve' | 'reject' | 'edit', id: number, form: URLSearchParams, gate: PolicyGate): Promise<Flash> {
     try {
-      const draft = services.drafts.get(id);
-      // The reviewer decides on what they saw: a draft edited since the page was rendered is shown again first.
-      const seen = Number(form.get('revision'));
-      if (form.has('revision') && seen !== draft.revision) {
-        return { kind: 'error', text: `Draft #${id} changed since you opened it (now revision ${draft.revision}). Review it again before deciding.` };
+      const { draft } = await services.review.show(gate, id, 'review_console');
+      // The reviewer decides on what they saw: the form names the revision it showed.
+      const seenText = form.get('revision');
+      const seen = Number(seenText);
+      if (seenText === null || !Number.isSafeInteger(seen) || seen <= 0) {
+        return { kind: 'error', text: 'This form does not say which revision you reviewed. Reload the draft and try again.' };
+      }
+      if (seen !== draft.revision) {
+        // The page shown next has every revision's diff: what changed is right there.
+        return { kind: 'error', text: `Draft #${id} changed since you opened it (now revision ${draft.revision}). Review the changes below before deciding.` };
       }
       if (action === 'approve') {
-        const report = await services.drafts.approve(gate, id);
+        // The service checks the revision again inside the approving transaction.
+        const report = await services.review.approve(gate, { draftId: id, revision: seen });
         const ok = report.draft.status === 'executed' || report.draft.status === 'executing';
         return { kind: ok ? 'ok' : 'error', text: `${draft.status === 'failed' ? 'Retried' : 'Approved'}. ${report.message}` };
       }
       if (action === 'reject') {
         const reason = (form.get('reason') ?? '').trim();
         if (reason.length < 3) return { kind: 'error', text: 'A reason of at least 3 characters is required to reject.' };
-        services.drafts.reject(gate, id, reason.slice(0, 2000));
+        await services.review.reject(gate, { draftId: id, reason });
         return { kind: 'ok', text: `Rejected draft #${id}. The reason is kept with the draft.` };
       }
-      if (draft.kind !== 'jira') return { kind: 'error', text: 'Only Jira drafts can be edited here.' };
+      const note = form.get('note')?.trim() || undefined;
+      if (draft.kind !== 'jira') {
+        const text = form.get('rule')?.trim();
+        if (!text) return { kind: 'error', text: 'Paste the edited rule JSON to save a new revision.' };
+        let rule: unknown;
+        try {
+          rule = JSON.parse(text);
+        } catch {
+          return { kind: 'error', text: 'The rule is not valid JSON.' };
+        }
+        const edited = await services.review.edit(gate, stripUndefined({ draftId: id, rule, note }));
+        return { kind: 'ok', text: `Saved as revision ${edited.revision}.` };
+      }
       const current = draft.payload as JiraDraftPayload;
-      const changes: Partial<Pick<JiraDraftPayload, 'summary' | 'gap' | 'labels' | 'projectKey' | 'issueType'>> = {};
+      const changes: Record<string, unknown> = {};
       const summary = form.get('summary')?.trim();
       const gap = form.get('gap')?.replace(/\r\n/g, '\n').trim();
       const labels = form.get('labels')?.split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
-      if (summary !== undefined && summary !== current.summary) {
-        if (summary.length === 0 || summary.length > 255) return { kind: 'error', text: 'The summary must be 1 to 255 characters.' };
-        changes.summary = summary;
-      }
-      if (gap !== undefined && gap !== current.gap) {
-        if (gap.length === 0) return { kind: 'error', text: 'The description cannot be empty.' };
-        changes.gap = gap.slice(0, 5000);
-      }
+      if (summary !== undefined && summary !== current.summary) changes.summary = summary;
+      if (gap !== undefined && gap !== current.gap) changes.description = gap;
       if (labels !== undefined && [...new Set(labels)].sort().join(',') !== current.labels.join(',')) changes.labels = labels;
       const projectKey = form.get('projectKey')?.trim();
       if (projectKey && projectKey !== current.projectKey) changes.projectKey = projectKey;
       const issueType = form.get('issueType')?.trim();
       if (issueType && issueType !== current.issueType) changes.issueType = issueType;
       if (Object.keys(changes).length === 0) return { kind: 'error', text: 'Nothing changed, so no revision was saved.' };
-      const note = form.get('note')?.trim() || undefined;
-      const edited = services.drafts.edit(gate, id, changes, note?.slice(0, 500));
+      const edited = await services.review.edit(gate, stripUndefined({ draftId: id, ...changes, note }));
       return { kind: 'ok', text: `Saved as revision ${edited.revision}.` };
     } catch (error) {
       if (error instanceof DraftNotFoundError) throw new HttpError(404, error.message);
@@ -355,4 +367,8 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     chunks.push(chunk as Buffer);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

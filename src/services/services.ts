@@ -4,10 +4,14 @@ import type { Db } from '../store/database.js';
 import { DraftStore } from '../store/draft-store.js';
 import { PageStore } from '../store/page-store.js';
 import { QuestionLog } from '../store/question-log.js';
+import { type Embedder, WordVectorEmbedder } from './answers/embedder.js';
 import { PageCache } from './answers/page-cache.js';
+import { SoftMatcher } from './answers/soft-match.js';
+import { sharedWordVectors } from './answers/word-vectors.js';
 import { automationExecutor, automationReadiness } from './automation/automation-drafts.js';
 import { DraftService } from './drafts/draft-service.js';
 import { ReportService } from './report/report-service.js';
+import { ReviewerOperations } from './review/reviewer-operations.js';
 
 /**
  * Long-lived services shared by all tool calls of one runtime (caches, stores, executors).
@@ -18,8 +22,14 @@ export interface Services {
   /** The clock, injectable so staleness is testable. */
   now(): Date;
   pageCache: PageCache;
+  /** Meaning for ranking: the shipped word vectors, or a configured embeddings endpoint. */
+  embedder: Embedder | undefined;
+  /** Synonym and typo credit for question words (word vectors; a fresh memo per answer). */
+  softMatcher(): SoftMatcher;
   questions: QuestionLog;
   drafts: DraftService;
+  /** What MCP review tools, the CLI and the console call (shared schemas, the reviewer's gate). */
+  review: ReviewerOperations;
   reports: ReportService;
 }
 
@@ -30,6 +40,8 @@ export interface ServiceDeps {
   now?: () => Date;
   /** Keep converted pages on disk between runs (worth it for a remote source, not the local index). */
   persistPages?: boolean;
+  /** Default: the shipped word vectors. `null`: no semantic signal (ablation). */
+  embedder?: Embedder | null;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -43,16 +55,31 @@ export function createServices(deps: ServiceDeps): Services {
     { automation: 'outbox' },
     { automation: automationReadiness },
   );
-  return {
+  const services: Services = {
     now,
     pageCache: new PageCache(500, deps.persistPages ? new PageStore(deps.db, now) : undefined),
+    embedder: deps.embedder === null ? undefined : (deps.embedder ?? new WordVectorEmbedder()),
+    softMatcher: () => new SoftMatcher(sharedWordVectors()),
     questions: new QuestionLog(deps.db, now),
     drafts,
+    review: undefined as unknown as ReviewerOperations,
     reports: new ReportService(deps.db),
   };
+  services.review = new ReviewerOperations(services);
+  return services;
 }
 
 /** Services for a runtime's database, audit log and (if configured) Jira. */
-export function servicesFor(runtime: { db: Db; audit: AuditLog; issueTracker?: IssueTracker; source: { kind: string } }, now?: () => Date): Services {
-  return createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now, persistPages: runtime.source.kind === 'confluence' });
+export function servicesFor(
+  runtime: { db: Db; audit: AuditLog; issueTracker?: IssueTracker; source: { kind: string }; embedder?: Embedder },
+  now?: () => Date,
+): Services {
+  return createServices({
+    db: runtime.db,
+    audit: runtime.audit,
+    issueTracker: runtime.issueTracker,
+    now,
+    persistPages: runtime.source.kind === 'confluence',
+    embedder: runtime.embedder,
+  });
 }

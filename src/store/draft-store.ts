@@ -41,12 +41,24 @@ export interface Revision {
   note: string | null;
 }
 
+export interface NewDraft {
+  kind: DraftKind;
+  drafter: string;
+  drafterName: string;
+  role: string;
+  spaces: string[];
+  title: string;
+  payload: unknown;
+}
+
 export interface DraftFilter {
   status?: DraftStatus;
   kind?: DraftKind;
   space?: string;
   drafter?: string;
   limit?: number;
+  /** Rows to skip (newest first), for filling a page when some rows are filtered out later. */
+  offset?: number;
 }
 
 /** Stable JSON (sorted keys), so equal payloads hash equally. */
@@ -83,11 +95,21 @@ export class DraftStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(input: { kind: DraftKind; drafter: string; drafterName: string; role: string; spaces: string[]; title: string; payload: unknown }): Draft {
+  create(input: NewDraft): Draft {
+    return this.createWithinQuota(input, undefined);
+  }
+
+  /**
+   * Creates a draft after `authorize` has seen how many drafts this drafter created since
+   * `quota.since`, in one IMMEDIATE transaction: the count and the insert hold the write lock
+   * together, so concurrent processes of one user cannot both pass the same count.
+   */
+  createWithinQuota(input: NewDraft, quota: { since: Date; authorize: (createdSince: number) => void } | undefined): Draft {
     const at = this.now().toISOString();
     const hash = payloadHash(input.payload);
     const json = canonicalJson(input.payload);
     return this.db.transaction(() => {
+      if (quota) quota.authorize(this.countCreatedSince(input.drafter, quota.since));
       const id = Number(
         this.db
           .prepare(
@@ -101,7 +123,7 @@ export class DraftStore {
         .run(id, json, hash, input.drafter, at);
       this.audit.record({ actor: input.drafter, role: input.role, tool: 'drafts', action: 'create', decision: 'allow', subject: String(id), reason: input.kind, afterHash: hash });
       return this.get(id);
-    })();
+    }).immediate();
   }
 
   /** A pending draft of this user with exactly this payload, if one exists. */
@@ -128,10 +150,14 @@ export class DraftStore {
         `SELECT * FROM drafts
          WHERE (@status IS NULL OR status = @status) AND (@kind IS NULL OR kind = @kind)
            AND (@drafter IS NULL OR drafter = @drafter)
-           AND (@space IS NULL OR (',' || spaces || ',') LIKE '%,' || @space || ',%')
-         ORDER BY id DESC LIMIT @limit`,
+           AND (@space IS NULL OR instr(',' || spaces || ',', ',' || @space || ',') > 0)
+         ORDER BY id DESC LIMIT @limit OFFSET @offset`,
       )
-      .all({ status: filter.status ?? null, kind: filter.kind ?? null, drafter: filter.drafter ?? null, space: filter.space ?? null, limit: filter.limit ?? 100 }) as DraftRow[];
+      // instr, not LIKE: a space value is data, never a pattern (a long one made LIKE fail).
+      .all({
+        status: filter.status ?? null, kind: filter.kind ?? null, drafter: filter.drafter ?? null, space: filter.space ?? null,
+        limit: filter.limit ?? 100, offset: filter.offset ?? 0,
+      }) as DraftRow[];
     return rows.map(fromRow);
   }
 
@@ -154,8 +180,27 @@ export class DraftStore {
     });
   }
 
-  approve(id: number, reviewer: string, role: string): Draft {
-    return this.transition(id, 'approve', reviewer, role, (_d, at) => ({ sql: `decided_by = @reviewer, decided_at = @at`, params: { reviewer, at } }));
+  /** Approves exactly the revision the reviewer saw: a different current revision refuses inside the transaction. */
+  approve(id: number, reviewer: string, role: string, revision: number): Draft {
+    return this.transition(id, 'approve', reviewer, role, (draft, at) => {
+      if (draft.revision !== revision) throw new RevisionChangedError(id, revision, draft.revision);
+      return { sql: `decided_by = @reviewer, decided_at = @at`, params: { reviewer, at } };
+    });
+  }
+
+  /** Drafts per status, and who drafted (ids and names: people are not restricted content). */
+  statusCounts(): Record<string, number> {
+    const rows = this.db.prepare(`SELECT status, count(*) AS n FROM drafts GROUP BY status`).all() as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  }
+
+  drafters(): { id: string; name: string }[] {
+    return this.db.prepare(`SELECT drafter AS id, max(drafter_name) AS name FROM drafts GROUP BY drafter ORDER BY name`).all() as { id: string; name: string }[];
+  }
+
+  draftSpaces(): string[] {
+    const rows = this.db.prepare(`SELECT DISTINCT spaces FROM drafts WHERE spaces != ''`).all() as { spaces: string }[];
+    return [...new Set(rows.flatMap((row) => row.spaces.split(',')))].sort();
   }
 
   reject(id: number, reviewer: string, role: string, reason: string): Draft {
@@ -265,6 +310,17 @@ export class DraftStore {
     // Recorded outside the transaction, so the refusal stays in the audit trail.
     this.audit.record({ actor, role, tool: 'drafts', action, decision: 'deny', subject: String(id), reason: `status is ${outcome.refused}` });
     throw new PolicyDeniedError(`Draft ${id} is ${outcome.refused}; it can only be ${pastTense(action)} when ${allowedFrom(action).join(' or ')}.`);
+  }
+}
+
+export class RevisionChangedError extends StewardError {
+  constructor(
+    readonly draftId: number,
+    readonly seen: number,
+    readonly current: number,
+    changes = '',
+  ) {
+    super(`Draft ${draftId} changed since you saw revision ${seen}: it is now revision ${current}. Review it again and approve revision ${current}.${changes}`, 'conflict');
   }
 }
 

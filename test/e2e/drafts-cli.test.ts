@@ -1,10 +1,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLI, runCli, startCli, waitFor } from '../support/cli.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
 import { type JiraStub, startJiraStub } from '../support/jira-stub.js';
+
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let stub: JiraStub | undefined;
 const clients: Client[] = [];
@@ -46,28 +50,28 @@ describe('draft → review → execute, end to end', () => {
     const { env, flags } = await setup();
     const { client, draftId } = await agentDraft(flags, env);
 
-    const selfApprove = await client.callTool({ name: 'approve_draft', arguments: { draftId } }).then(
+    const selfApprove = await client.callTool({ name: 'approve_draft', arguments: { draftId, revision: 1 } }).then(
       (r) => (r as CallToolResult).isError === true,
       () => true,
     );
     expect(selfApprove).toBe(true);
     expect(stub!.issues).toHaveLength(0);
 
-    const ownApproval = await runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.employee.email], env);
+    const ownApproval = await runCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', USERS.employee.email], env);
     expect(ownApproval.code).toBe(1);
     expect(ownApproval.stderr).toMatch(/four-eyes/);
 
     const listed = await runCli(['drafts', 'list', ...flags, '--as', USERS.hr.email, '--status', 'pending'], env);
     expect(listed.stdout).toMatch(new RegExp(`#${draftId}\\s+pending\\s+jira .*Printer guide lacks macOS steps`));
 
-    const approved = await runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.hr.email], env);
+    const approved = await runCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', USERS.hr.email], env);
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stdout).toMatch(/Created KB-1/);
     expect(stub!.issues).toHaveLength(1);
     expect(stub!.issues[0]).toMatchObject({ projectKey: 'KB', issueType: 'Task', summary: 'Printer guide lacks macOS steps' });
     expect(stub!.issues[0].labels).toContain(`steward-draft-${draftId}`);
 
-    const again = await runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.lead.email], env);
+    const again = await runCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', USERS.lead.email], env);
     expect(again.code).toBe(1);
     expect(stub!.issues).toHaveLength(1);
   });
@@ -76,8 +80,8 @@ describe('draft → review → execute, end to end', () => {
     const { env, flags } = await setup();
     const { draftId } = await agentDraft(flags, env);
     const results = await Promise.all([
-      runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.hr.email], env),
-      runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.lead.email], env),
+      runCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', USERS.hr.email], env),
+      runCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', USERS.lead.email], env),
     ]);
     expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
     expect(stub!.issues).toHaveLength(1);
@@ -89,7 +93,7 @@ describe('draft → review → execute, end to end', () => {
     const { draftId } = await agentDraft(flags, env);
     // Jira stores the issue, then hangs before answering: the approving process dies meanwhile.
     stub!.failNext(1, { delayMs: 30_000, processFirst: true }, { method: 'POST', path: '/rest/api/3/issue' });
-    const approving = startCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.hr.email], env);
+    const approving = startCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', USERS.hr.email], env);
     await waitFor(() => stub!.issues.length === 1);
     approving.child.kill('SIGKILL');
     await approving.done;

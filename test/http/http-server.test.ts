@@ -105,7 +105,7 @@ describe('serve --http: authentication and roles', () => {
     expect(refused.isError).toBe(true);
     expect(text(refused)).toMatch(/approve_draft/);
 
-    const approved = await call(reviewer, 'approve_draft', { draftId });
+    const approved = await call(reviewer, 'approve_draft', { draftId, revision: 1 });
     expect(approved.isError, text(approved)).toBeFalsy();
     expect(approved.structuredContent).toMatchObject({ id: draftId, status: 'executed', decidedBy: USERS.hr.accountId });
   });

@@ -62,12 +62,12 @@ beforeAll(async () => {
   advance(1);
   expect((await hr.call('reject_draft', { draftId: drafts.rejected, reason: 'Duplicate of KB-12' })).isError).toBeFalsy();
   advance(1);
-  expect((await hr.call('approve_draft', { draftId: drafts.plain })).isError).toBeFalsy();
+  expect((await hr.call('approve_draft', { draftId: drafts.plain, revision: 1 })).isError).toBeFalsy();
   expect((await hr.call('edit_draft', { draftId: drafts.edited, summary: 'Printer guide: floor and badge release are outdated', note: 'clearer' })).isError).toBeFalsy();
   advance(2);
-  expect((await lead.call('approve_draft', { draftId: drafts.edited })).isError).toBeFalsy();
+  expect((await lead.call('approve_draft', { draftId: drafts.edited, revision: 2 })).isError).toBeFalsy();
   // Four eyes: the drafter cannot approve their own draft; the refusal is audited.
-  expect((await selfReviewer.call('approve_draft', { draftId: drafts.pending })).isError).toBe(true);
+  expect((await selfReviewer.call('approve_draft', { draftId: drafts.pending, revision: 1 })).isError).toBe(true);
 });
 
 afterAll(async () => {

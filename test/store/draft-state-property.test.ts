@@ -39,7 +39,7 @@ describe('draft state machine', () => {
             try {
               switch (op) {
                 case 'edit': store.edit(id, actor, 'reviewer', { n: draft, by: actor }, 'edited'); break;
-                case 'approve': store.approve(id, actor, 'reviewer'); break;
+                case 'approve': store.approve(id, actor, 'reviewer', store.get(id).revision); break;
                 case 'reject': store.reject(id, actor, 'reviewer', 'no'); break;
                 case 'execute': case 'retry': case 'reconcile': store.claim(id, actor, 'reviewer', op, 'outbox'); break;
                 case 'succeed': store.succeed(id, actor, 'reviewer', 'outbox', {}); break;
@@ -66,5 +66,5 @@ describe('draft state machine', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });

@@ -74,6 +74,8 @@ export const FIXTURE_POLICY = {
   labels: { deny: ['confidential'] },
   staleness: { defaultDays: 365 },
   readOnly: false,
+  // Every site user may review (four eyes still applies); test/services/review-gate.test.ts narrows it.
+  review: { reviewers: { groups: ['staff'] } },
 };
 
 export function tempDir(prefix: string): string {

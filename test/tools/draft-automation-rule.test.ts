@@ -57,7 +57,7 @@ describe('draft_automation_rule', () => {
     expect(answer.draftId).not.toBeNull();
     expect(answer.preview).toMatch(/1\. When a page is published/);
 
-    const refused = await reviewer.call('approve_draft', { draftId: answer.draftId });
+    const refused = await reviewer.call('approve_draft', { draftId: answer.draftId, revision: 1 });
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/not ready to run: resolve/);
 
@@ -66,7 +66,7 @@ describe('draft_automation_rule', () => {
     expect(edited.isError, textOf(edited)).toBeFalsy();
     expect(edited.structuredContent).toMatchObject({ revision: 2, status: 'pending' });
 
-    const approved = await reviewer.call('approve_draft', { draftId: answer.draftId });
+    const approved = await reviewer.call('approve_draft', { draftId: answer.draftId, revision: 2 });
     expect(approved.structuredContent).toMatchObject({ status: 'executed', target: 'outbox' });
     expect(textOf(approved)).toMatch(/No rule was created in Confluence/);
     const shown = (await reviewer.call('get_draft', { draftId: answer.draftId })).structuredContent as { outbox: { request: { rule: { rule: { state: string; trigger: { component: string } } } } } };

@@ -102,7 +102,7 @@ describe('reviewing drafts', () => {
   it('approves into the outbox when Jira is not configured, saying so plainly', async () => {
     const { agent, reviewer } = await pair();
     const { draftId } = (await agent.call('draft_jira', draftArgs)).structuredContent as { draftId: number };
-    const approved = await reviewer.call('approve_draft', { draftId });
+    const approved = await reviewer.call('approve_draft', { draftId, revision: 1 });
     expect(approved.isError, textOf(approved)).toBeFalsy();
     expect(approved.structuredContent).toMatchObject({ status: 'executed', target: 'outbox', decidedBy: USERS.hr.accountId });
     expect(textOf(approved)).toMatch(/No Jira issue was created/);
@@ -113,7 +113,7 @@ describe('reviewing drafts', () => {
   it('enforces four eyes: nobody approves their own draft', async () => {
     const { agent, reviewer } = await pair({ reviewer: USERS.employee.email });
     const { draftId } = (await agent.call('draft_jira', draftArgs)).structuredContent as { draftId: number };
-    const result = await reviewer.call('approve_draft', { draftId });
+    const result = await reviewer.call('approve_draft', { draftId, revision: 1 });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/four-eyes/);
     expect(((await reviewer.call('get_draft', { draftId })).structuredContent as { status: string }).status).toBe('pending');
@@ -127,7 +127,7 @@ describe('reviewing drafts', () => {
     expect((await reviewer.call('reject_draft', { draftId, reason: '' })).isError).toBe(true);
     const rejected = await reviewer.call('reject_draft', { draftId, reason: 'Already covered by KB-12' });
     expect(rejected.structuredContent).toMatchObject({ status: 'rejected', rejectReason: 'Already covered by KB-12' });
-    const again = await reviewer.call('approve_draft', { draftId });
+    const again = await reviewer.call('approve_draft', { draftId, revision: 2 });
     expect(textOf(again)).toMatch(/is rejected; it can only be approved when pending/);
     const listed = (await reviewer.call('list_drafts', { status: 'rejected' })).structuredContent as { count: number };
     expect(listed.count).toBe(1);
@@ -140,7 +140,7 @@ describe('reviewing drafts', () => {
   it('creates exactly one Jira issue through jira.js, with the ADF description and labels', async () => {
     const { agent, reviewer } = await pair({ jira: true });
     const { draftId } = (await agent.call('draft_jira', { ...draftArgs, labels: ['kb-gap'] })).structuredContent as { draftId: number };
-    const approved = await reviewer.call('approve_draft', { draftId });
+    const approved = await reviewer.call('approve_draft', { draftId, revision: 1 });
     expect(approved.structuredContent).toMatchObject({ status: 'executed', target: 'jira' });
     expect(textOf(approved)).toMatch(/Created KB-1/);
     expect(stub!.issues).toHaveLength(1);
@@ -154,10 +154,10 @@ describe('reviewing drafts', () => {
     const { agent, reviewer } = await pair({ jira: true });
     const { draftId } = (await agent.call('draft_jira', draftArgs)).structuredContent as { draftId: number };
     stub!.failNext(1, { status: 400, body: { errorMessages: ['Field customfield_1 is required'], errors: {} } }, { method: 'POST', path: '/rest/api/3/issue' });
-    const failed = await reviewer.call('approve_draft', { draftId });
+    const failed = await reviewer.call('approve_draft', { draftId, revision: 1 });
     expect(failed.structuredContent).toMatchObject({ status: 'failed' });
     expect((failed.structuredContent as { failureReason: string }).failureReason).toMatch(/customfield_1 is required/);
-    const retried = await reviewer.call('approve_draft', { draftId });
+    const retried = await reviewer.call('approve_draft', { draftId, revision: 1 });
     expect(retried.structuredContent).toMatchObject({ status: 'executed', attempts: 2 });
     expect(stub!.issues).toHaveLength(1);
   });

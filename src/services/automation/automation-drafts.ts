@@ -98,7 +98,7 @@ export function automationExecutor(drafts: () => DraftService) {
  * checks, resolution and mapping as a new one, and becomes a new revision.
  */
 export async function reviseAutomationDraft(gate: PolicyGate, services: Services, id: number, rule: unknown, note?: string): Promise<Draft> {
-  const draft = services.drafts.get(id);
+  const draft = await services.drafts.decisionTarget(gate, 'edit_draft', 'edit', id);
   const previous = draft.payload as AutomationDraftPayload;
   const result = await draftRule({ prompt: previous.prompt, spaceKey: previous.spaceKey ?? undefined, rule, resolver: gateResolver(gate) });
   if (!result.usable || result.rule === null) {

@@ -1,9 +1,12 @@
+import type { ReviewAction } from '../../../policies/draft-rules.js';
 import type { PolicyGate } from '../../../policies/gate.js';
 import type { IssueTracker } from '../../adapters/issue-tracker.js';
 import type { Page } from '../../domain/types.js';
 import { InvalidInputError, UpstreamError } from '../../errors.js';
-import type { Draft, DraftFilter, DraftStore } from '../../store/draft-store.js';
+import { type Draft, type DraftFilter, DraftNotFoundError, type DraftStore, type Revision, RevisionChangedError } from '../../store/draft-store.js';
+import { draftVisibleTo } from './evidence.js';
 import { type JiraDraftPayload, buildIssueRequest, idempotencyLabel, previewIssue } from './jira-issue.js';
+import { lineDiff, revisionText } from './revision-diff.js';
 
 export interface JiraDraftInput {
   summary: string;
@@ -21,12 +24,29 @@ export interface ExecutionReport {
   message: string;
 }
 
+export type { Draft, DraftFilter, Revision };
+export { DraftNotFoundError };
+
+export interface DraftView {
+  draft: Draft;
+  revisions: Revision[];
+  outbox: { id: number; target: string; request: unknown; createdAt: string } | undefined;
+}
+
+/** How far one listing scans to fill its page with drafts the reviewer may see. */
+const LIST_SCAN_BATCHES = 20;
+
 const DEFAULT_GAP = 'Documentation is missing or unclear: an agent could not give a grounded answer from the pages its user can read.';
 
 /**
  * The queue's behaviour: agents draft through a gate; reviewers decide through a gate; only
  * an approval executes, exactly once, against Jira or the outbox. Executors for other kinds
  * (automation rules) plug in through `executors`.
+ *
+ * Every method that drafts, shows or decides takes the caller's gate and asks it first
+ * (role, identity, read-only, review.reviewers, four eyes), so a front-end wired to this
+ * service cannot skip a check. A reviewer sees, and may decide, only drafts whose evidence
+ * they may read (visibleTo); any other draft is reported exactly like a missing one.
  */
 export class DraftService {
   constructor(
@@ -39,6 +59,11 @@ export class DraftService {
     private readonly readiness: Partial<Record<Draft['kind'], (draft: Draft) => string[]>> = {},
   ) {}
 
+  /** What still blocks this draft from running as it stands (empty when it could be approved). */
+  blockers(draft: Draft): string[] {
+    return this.readiness[draft.kind]?.(draft) ?? [];
+  }
+
   /** Where this process sends a draft of this kind: the configured system, or the outbox. */
   targetFor(kind: Draft['kind']): string {
     if (kind === 'jira') return this.tracker ? 'jira' : 'outbox';
@@ -47,6 +72,8 @@ export class DraftService {
 
   async draftJira(gate: PolicyGate, input: JiraDraftInput): Promise<{ draft: Draft; duplicate: boolean; preview: string }> {
     const tool = 'draft_jira';
+    gate.authorizeDrafting(tool);
+    gate.assertDraftLabels(tool, input.labels ?? []);
     const projectKey = input.projectKey ?? gate.policy.jira.defaultProject;
     gate.assertJiraProject(tool, projectKey);
     const issueType = input.issueType ?? 'Task';
@@ -78,75 +105,136 @@ export class DraftService {
    * returned instead of a duplicate, and the hourly cap applies to new ones.
    */
   queue(gate: PolicyGate, tool: string, input: { kind: Draft['kind']; title: string; spaces: string[]; payload: unknown }): { draft: Draft; duplicate: boolean } {
+    gate.authorizeDrafting(tool);
     const drafter = gate.identity;
     const existing = this.store.findPendingDuplicate(input.kind, drafter.accountId, input.payload);
     if (existing) {
       gate.record(tool, 'draft', 'allow', String(existing.id), 'identical pending draft returned');
       return { draft: existing, duplicate: true };
     }
-    gate.authorizeNewDraft(tool, this.store.countCreatedSince(drafter.accountId, new Date(this.now().getTime() - 3_600_000)));
-    const draft = this.store.create({
-      kind: input.kind,
-      drafter: drafter.accountId,
-      drafterName: drafter.displayName,
-      role: gate.role,
-      spaces: [...new Set(input.spaces)],
-      title: input.title,
-      payload: input.payload,
-    });
+    const draft = this.store.createWithinQuota(
+      {
+        kind: input.kind,
+        drafter: drafter.accountId,
+        drafterName: drafter.displayName,
+        role: gate.role,
+        spaces: [...new Set(input.spaces)],
+        title: input.title,
+        payload: input.payload,
+      },
+      { since: new Date(this.now().getTime() - 3_600_000), authorize: (count) => gate.authorizeNewDraft(tool, count) },
+    );
     return { draft, duplicate: false };
   }
 
-  list(filter: DraftFilter): Draft[] {
-    return this.store.list(filter);
-  }
-
+  /** The raw record, for executors and tests; front-ends use `show`, which applies the reviewer's view. */
   get(id: number): Draft {
     return this.store.get(id);
   }
 
-  edit(gate: PolicyGate, id: number, changes: Partial<Pick<JiraDraftPayload, 'summary' | 'gap' | 'labels' | 'projectKey' | 'issueType' | 'question'>>, note?: string): Draft {
-    const draft = this.store.get(id);
-    gate.authorizeDecision('edit_draft', 'edit', draft);
+  /**
+   * Whether this reader may see the draft: every space it names is readable and every page it
+   * rests on (Jira evidence pages, pages an automation rule resolved or offered as candidates)
+   * is visible to them. The one rule for MCP, CLI, console and the trust report.
+   */
+  async visibleTo(gate: PolicyGate, draft: Draft): Promise<boolean> {
+    return draftVisibleTo(gate, draft);
+  }
+
+  /** The drafts this reviewer may see (newest first, the limit filled from further rows), and how many others matched. */
+  async list(gate: PolicyGate, filter: DraftFilter, tool = 'list_drafts'): Promise<{ drafts: Draft[]; hidden: number }> {
+    await gate.authorizeReview(tool, 'list');
+    const limit = filter.limit ?? 50;
+    const drafts: Draft[] = [];
+    let hidden = 0;
+    let offset = 0;
+    for (let batch = 0; batch < LIST_SCAN_BATCHES && drafts.length < limit; batch++) {
+      const rows = this.store.list({ ...filter, limit, offset });
+      offset += rows.length;
+      for (const draft of rows) {
+        if (!(await this.visibleTo(gate, draft))) hidden++;
+        else if (drafts.length < limit) drafts.push(draft);
+      }
+      if (rows.length < limit) break;
+    }
+    gate.record(tool, 'list', 'allow', undefined, `${drafts.length} shown, ${hidden} not visible to this reviewer`);
+    return { drafts, hidden };
+  }
+
+  /** One draft with its revisions and outbox entry, if this reviewer may see it; otherwise "No draft N". */
+  async show(gate: PolicyGate, id: number, tool = 'get_draft'): Promise<DraftView> {
+    await gate.authorizeReview(tool, 'show');
+    const draft = await this.visibleOrMissing(gate, tool, id);
+    return { draft, revisions: this.store.revisions(id), outbox: this.store.outboxEntry(id) };
+  }
+
+  /** Counts for the queue header and the filter choices (no titles, no evidence). */
+  async queueFacets(gate: PolicyGate, tool = 'review_console'): Promise<{ counts: Record<string, number>; drafters: { id: string; name: string }[]; spaces: string[] }> {
+    await gate.authorizeReview(tool, 'list');
+    return { counts: this.store.statusCounts(), drafters: this.store.drafters(), spaces: this.store.draftSpaces() };
+  }
+
+  async edit(gate: PolicyGate, id: number, changes: Partial<Pick<JiraDraftPayload, 'summary' | 'gap' | 'labels' | 'projectKey' | 'issueType' | 'question'>>, note?: string): Promise<Draft> {
+    const draft = await this.decisionTarget(gate, 'edit_draft', 'edit', id);
     if (draft.kind !== 'jira') throw new InvalidInputError('Only Jira drafts have these fields; use replacePayload for other kinds.');
     const payload = { ...(draft.payload as JiraDraftPayload), ...stripUndefined(changes) };
     if (changes.projectKey) gate.assertJiraProject('edit_draft', payload.projectKey);
     if (changes.issueType) gate.assertIssueType('edit_draft', payload.issueType);
-    if (changes.labels) payload.labels = [...new Set(changes.labels.map((l) => l.toLowerCase()))].sort();
+    if (changes.labels) {
+      gate.assertDraftLabels('edit_draft', changes.labels);
+      payload.labels = [...new Set(changes.labels.map((l) => l.toLowerCase()))].sort();
+    }
     return this.store.edit(id, gate.identity.accountId, gate.role, payload, payload.summary, note);
   }
 
+  /** The draft a reviewer is about to change, after the gate allowed it: hidden drafts are missing ones. */
+  async decisionTarget(gate: PolicyGate, tool: string, action: ReviewAction, id: number): Promise<Draft> {
+    await gate.authorizeReview(tool, action);
+    const draft = await this.visibleOrMissing(gate, tool, id);
+    await gate.authorizeReview(tool, action, draft);
+    return draft;
+  }
+
   /** Editing any kind's payload wholesale (automation rules use this). */
-  replacePayload(gate: PolicyGate, id: number, payload: unknown, title: string, note?: string): Draft {
-    const draft = this.store.get(id);
-    gate.authorizeDecision('edit_draft', 'edit', draft);
+  async replacePayload(gate: PolicyGate, id: number, payload: unknown, title: string, note?: string): Promise<Draft> {
+    await this.decisionTarget(gate, 'edit_draft', 'edit', id);
     return this.store.edit(id, gate.identity.accountId, gate.role, payload, title, note);
   }
 
-  reject(gate: PolicyGate, id: number, reason: string): Draft {
-    const draft = this.store.get(id);
-    gate.authorizeDecision('reject_draft', 'reject', draft);
+  async reject(gate: PolicyGate, id: number, reason: string): Promise<Draft> {
+    await this.decisionTarget(gate, 'reject_draft', 'reject', id);
     return this.store.reject(id, gate.identity.accountId, gate.role, reason);
   }
 
-  /** Approves and executes (or retries a failed draft). Exactly one execution per approval. */
-  async approve(gate: PolicyGate, id: number): Promise<ExecutionReport> {
-    const draft = this.store.get(id);
-    if (draft.status === 'failed') {
-      gate.authorizeDecision('approve_draft', 'retry', draft);
+  /**
+   * Approves `revision` (the one the reviewer saw) and executes it, or retries a failed draft.
+   * Exactly one execution per approval. A different current revision refuses, with the diff.
+   */
+  async approve(gate: PolicyGate, id: number, revision: number): Promise<ExecutionReport> {
+    const tool = 'approve_draft';
+    await gate.authorizeReview(tool, 'approve');
+    const current = await this.visibleOrMissing(gate, tool, id);
+    const action = current.status === 'failed' ? 'retry' : 'approve';
+    const draft = await this.decisionTarget(gate, tool, action, id);
+    if (draft.revision !== revision) this.refuseChanged(gate, tool, draft, revision);
+    if (action === 'retry') {
       const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'retry', this.targetFor(draft.kind));
       if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} is already being executed by another process.` };
       return this.execute(claimed, gate, true);
     }
-    gate.authorizeDecision('approve_draft', 'approve', draft);
     // A draft that cannot run as it stands (e.g. a rule with fields left for a person) stays
     // pending, where it can still be edited.
-    const missing = this.readiness[draft.kind]?.(draft) ?? [];
+    const missing = this.blockers(draft);
     if (missing.length > 0) {
-      gate.record('approve_draft', 'approve', 'deny', String(id), 'not ready');
+      gate.record(tool, 'approve', 'deny', String(id), 'not ready');
       throw new InvalidInputError(`Draft ${id} is not ready to run: ${missing.join('; ')}. Edit it first.`);
     }
-    this.store.approve(id, gate.identity.accountId, gate.role);
+    try {
+      this.store.approve(id, gate.identity.accountId, gate.role, revision);
+    } catch (error) {
+      if (error instanceof RevisionChangedError) this.refuseChanged(gate, tool, this.store.get(id), revision);
+      throw error;
+    }
     const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'execute', this.targetFor(draft.kind));
     if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} was approved; another process is executing it.` };
     return this.execute(claimed, gate, false);
@@ -154,12 +242,49 @@ export class DraftService {
 
   /** Finishes executions whose process died (crash between "sent" and "recorded"). */
   async reconcile(gate: PolicyGate): Promise<ExecutionReport[]> {
+    const orphans = this.store.orphanedExecutions();
+    if (orphans.length === 0) return [];
+    await gate.authorizeReview('drafts', 'reconcile');
     const reports: ExecutionReport[] = [];
-    for (const orphan of this.store.orphanedExecutions()) {
+    for (const orphan of orphans) {
       const claimed = this.store.claim(orphan.id, gate.identity.accountId, gate.role, 'reconcile', this.targetFor(orphan.kind));
       if (claimed) reports.push(await this.execute(claimed, gate, true));
     }
     return reports;
+  }
+
+  private async visibleOrMissing(gate: PolicyGate, tool: string, id: number): Promise<Draft> {
+    let draft: Draft;
+    try {
+      draft = this.store.get(id);
+    } catch (error) {
+      if (error instanceof DraftNotFoundError) gate.record(tool, 'show', 'deny', String(id), 'missing or not visible');
+      throw error;
+    }
+    if (!(await this.visibleTo(gate, draft))) {
+      // Same error, same audit reason as a draft that does not exist.
+      gate.record(tool, 'show', 'deny', String(id), 'missing or not visible');
+      throw new DraftNotFoundError(id);
+    }
+    return draft;
+  }
+
+  /** Refuses an approval of a revision that is no longer current, showing what changed since. */
+  private refuseChanged(gate: PolicyGate, tool: string, draft: Draft, seen: number): never {
+    const revisions = this.store.revisions(draft.id);
+    const before = revisions.find((r) => r.revision === seen);
+    const after = revisions.find((r) => r.revision === draft.revision);
+    let changes = '';
+    if (before && after) {
+      const lines = lineDiff(revisionText(draft.kind, before.payload), revisionText(draft.kind, after.payload)).filter((line) => line.kind === 'add' || line.kind === 'del');
+      const shown = lines.slice(0, 40).map((line) => `${line.kind === 'add' ? '+' : '-'} ${line.text.slice(0, 300)}`);
+      if (lines.length > shown.length) shown.push(`… ${lines.length - shown.length} more changed lines`);
+      changes = `\nWhat changed since revision ${seen}:\n${shown.join('\n')}`;
+    } else if (!before) {
+      changes = `\nRevision ${seen} does not exist; the draft has revisions 1 to ${draft.revision}.`;
+    }
+    gate.record(tool, 'approve', 'deny', String(draft.id), `revision ${seen} is not current (${draft.revision})`);
+    throw new RevisionChangedError(draft.id, seen, draft.revision, changes);
   }
 
   private async execute(draft: Draft, gate: PolicyGate, resume: boolean): Promise<ExecutionReport> {

@@ -1,6 +1,6 @@
 import { diffLines } from 'diff';
-import { previewIssue, type JiraDraftPayload } from '../services/drafts/jira-issue.js';
-import { canonicalJson } from '../store/draft-store.js';
+import { previewIssue, type JiraDraftPayload } from './jira-issue.js';
+import { canonicalJson } from '../../store/draft-store.js';
 
 export interface DiffLine {
   kind: 'add' | 'del' | 'ctx' | 'gap';

@@ -1,5 +1,6 @@
 import type { PolicyGate } from '../../../policies/gate.js';
 import { PageNotFoundError } from '../../errors.js';
+import { draftVisibleTo } from '../drafts/evidence.js';
 import type { ReportLookups } from './trust-report.js';
 
 /**
@@ -23,6 +24,9 @@ export function gateLookups(gate: PolicyGate, tool: string, ttlMs = 0): ReportLo
       );
       if (ttlMs > 0) pages.set(id, { at: Date.now(), value });
       return value;
+    },
+    draft(record) {
+      return draftVisibleTo(gate, record);
     },
     person(accountId) {
       let value = people.get(accountId);

@@ -17,7 +17,8 @@ export interface TrustReport {
   sources: SourceQuality;
   approvals: { byKind: ApprovalStats[]; total: ApprovalStats };
   gaps: { unanswered: number; clustered: number; clusters: GapCluster[] };
-  audit: { filter: AuditFilter; total: number; rows: AuditTrailRow[] };
+  /** `hiddenDrafts`: drafts in these rows the reader may not see; their rows keep only the id. */
+  audit: { filter: AuditFilter; total: number; rows: AuditTrailRow[]; hiddenDrafts?: number };
 }
 
 export interface QuestionCounts {
@@ -117,6 +118,8 @@ export interface ReportLookups {
   page(id: string): Promise<{ title: string; space: string; url: string } | undefined>;
   /** A person's display name; undefined when unknown. */
   person(accountId: string): Promise<string | undefined>;
+  /** Whether the reader may see this draft (the queue's visibility rule). */
+  draft(record: { kind: 'jira' | 'automation'; payload: unknown; spaces: string[] }): Promise<boolean>;
 }
 
 /**
@@ -162,6 +165,7 @@ export async function buildTrustReport(db: Db, options: TrustReportOptions = {},
     .all(lower, ...UNANSWERED, options.maxGapQuestions ?? 2000) as { id: number; at: string; text: string; status: string }[];
 
   const audit = auditTrail(db, lower, options.audit ?? {});
+  await redactHiddenDrafts(db, audit, lookups);
   if (lookups) {
     const names = new Map<string, string | undefined>();
     for (const row of audit.rows) {
@@ -300,6 +304,33 @@ export function auditTrail(db: Db, lower: string, filter: AuditFilter): TrustRep
     )
     .all(params) as AuditTrailRow[];
   return { filter: { ...filter, limit: params.limit as number }, total, rows };
+}
+
+/**
+ * A draft's title and reject reason appear in the trail only for readers who may see the draft
+ * (its evidence); other rows keep the action and the id, and are counted in `hiddenDrafts`.
+ * Without lookups nobody is known to see anything, so nothing is named.
+ */
+async function redactHiddenDrafts(db: Db, audit: TrustReport['audit'], lookups: ReportLookups | undefined): Promise<void> {
+  const ids = [...new Set(audit.rows.filter((row) => row.draftTitle !== null).map((row) => Number(row.subject)))];
+  const visible = new Set<number>();
+  if (lookups && ids.length > 0) {
+    const drafts = db.prepare(`SELECT id, kind, payload_json, spaces FROM drafts WHERE id IN (${placeholders(ids)})`).all(...ids) as {
+      id: number; kind: 'jira' | 'automation'; payload_json: string; spaces: string;
+    }[];
+    for (const d of drafts) {
+      const record = { kind: d.kind, payload: JSON.parse(d.payload_json) as unknown, spaces: d.spaces === '' ? [] : d.spaces.split(',') };
+      if (await lookups.draft(record).catch(() => false)) visible.add(d.id);
+    }
+  }
+  const hidden = new Set<number>();
+  for (const row of audit.rows) {
+    if (row.draftTitle === null || visible.has(Number(row.subject))) continue;
+    hidden.add(Number(row.subject));
+    row.draftTitle = null;
+    row.rejectReason = null;
+  }
+  audit.hiddenDrafts = hidden.size;
 }
 
 function placeholders(values: readonly unknown[]): string {
