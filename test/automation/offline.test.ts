@@ -133,13 +133,16 @@ describe('schedules', () => {
   it('writes the schedule into the ScheduledTrigger config', async () => {
     const r = await draft('Every Monday at 9, archive pages in the HR space that have not been updated in 6 months');
     expect(r.rule?.trigger).toEqual({ type: 'ScheduledTrigger', config: { schedule: { frequency: 'WEEKLY', daysOfWeek: ['MON'], time: '09:00' } } });
+    // Archiving in bulk is treated like deleting in bulk (issue 12): which pages is left to the reviewer.
     expect(r.rule?.components).toEqual([
       {
         type: 'ForEachPageBranch',
-        config: { criteria: { spaces: [{ spaceKey: 'HR' }], lastUpdatedMoreThanDaysAgo: 180 } },
+        config: {},
         components: [{ type: 'ArchivePageAction', config: {} }],
       },
     ]);
+    expect(r.manualConfig.map((m) => m.type).sort()).toEqual(['ArchivePageAction', 'ForEachPageBranch']);
+    expect(r.manualConfig[0].reason).toMatch(/archives pages in bulk/);
     expect(r.preview).toContain('1. Every Monday at 09:00');
     expect(r.preview).toContain('2.1 Archive the page');
   });

@@ -4,6 +4,7 @@ import type { Draft } from '../../store/draft-store.js';
 import type { ExecutionReport, DraftService } from '../drafts/draft-service.js';
 import type { Services } from '../services.js';
 import { gateResolver } from './gate-resolver.js';
+import { checkStructure } from './structure.js';
 import type { RuleGenerator } from './generator.js';
 import { type DraftRuleResult, draftRule } from './pipeline.js';
 import { createSamplingGenerator } from './sampling-generator.js';
@@ -69,6 +70,15 @@ export function automationReadiness(draft: Draft): string[] {
   if (payload.unresolved?.length) missing.push(`resolve ${payload.unresolved.map((u) => u.path).join(', ')}`);
   if (!payload.rule?.trigger) missing.push('choose a trigger');
   if (!payload.exportJson) missing.push('the rule could not be mapped to the export format');
+  // The stored rule is checked again, whatever problems the payload lists: an oversized or
+  // nested rule must not reach the outbox because a field said it was fine.
+  if (payload.rule) {
+    try {
+      for (const problem of checkStructure(payload.rule)) missing.push(`fix the structure: ${problem.message}`);
+    } catch {
+      missing.push('fix the structure: the stored rule cannot be read');
+    }
+  }
   return missing;
 }
 

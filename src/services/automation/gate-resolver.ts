@@ -25,6 +25,9 @@ export function gateResolver(gate: PolicyGate): RuleResolver {
       const pages = await gate.findPagesByTitle(TOOL, title, scope);
       return pages.map((page): PageCandidate => ({ id: page.id, title: page.title, spaceKey: page.spaceKey }));
     },
+    async draftableSpaces() {
+      return (await draftSpaces()).map((space) => space.key);
+    },
     async findUsers(ref) {
       const user = await gate.findUser(TOOL, 'email' in ref ? ref.email : ref.displayName);
       return user ? [user as UserCandidate] : [];

@@ -14,6 +14,7 @@ import {
   type Problem,
   type RequestErrorKind,
 } from './problems.js';
+import { constrainRuleCql } from './cql-scope.js';
 import { resolveRule, type ResolvedRef, type RuleResolver, type UnresolvedRef } from './resolution.js';
 import { componentTypes, parseRuleLeniently, walkComponents, type SimplifiedRule } from './rule-schema.js';
 import { checkStructure } from './structure.js';
@@ -133,6 +134,12 @@ async function draftFromAgentRule(base: Base, raw: unknown): Promise<DraftRuleRe
   return finish(base, 'agent', parsed.rule, checked, [...checked.problems, ...parsed.problems], [], undefined);
 }
 
+const BULK_VERBS: Record<string, [string, string]> = {
+  DeletePageAction: ['deletes', 'delete'],
+  ArchivePageAction: ['archives', 'archive'],
+  MovePageAction: ['moves', 'move'],
+};
+
 async function finish(
   base: Base,
   kind: GeneratorKind,
@@ -145,13 +152,18 @@ async function finish(
   const manual = new Map(checked.manual);
   // Safety: a delete inside a branch deletes in bulk, however it was worded; the branch that
   // chooses the pages is left for the reviewer too.
+  // Archiving or moving pages in bulk is treated the same way: it takes pages out of sight just as surely.
   for (const w of walkComponents(rule.components)) {
-    if (w.node.type === 'DeletePageAction' && w.inBranch) {
-      const reason = `${MESSAGES.manual} Safety: this deletes pages in bulk, so which pages and whether to delete them is left to the reviewer.`;
-      manual.set('DeletePageAction', reason);
+    const verb = BULK_VERBS[w.node.type];
+    if (verb && w.inBranch) {
+      const reason = `${MESSAGES.manual} Safety: this ${verb[0]} pages in bulk, so which pages and whether to ${verb[1]} them is left to the reviewer.`;
+      manual.set(w.node.type, reason);
       manual.set(w.inBranch.type, reason);
     }
   }
+  // CQL in the rule may only reach the draftable spaces (the rule's own space when space-scoped).
+  const scope = base.spaceKey ? [base.spaceKey] : ((await base.resolver.draftableSpaces?.().catch(() => [])) ?? []);
+  for (const [type, reason] of constrainRuleCql(rule, scope).manual) if (!manual.has(type)) manual.set(type, reason);
   const normalized = normalizeRule(rule, { allowed, manual });
   const structure = checkStructure(normalized.rule);
   const resolution = await resolveRule(normalized.rule, { resolver: base.resolver, spaceKey: base.spaceKey });

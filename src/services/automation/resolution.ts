@@ -49,6 +49,8 @@ export interface RuleResolver {
   findUsers(ref: { displayName: string } | { email: string }): Promise<UserCandidate[]>;
   /** Groups with this exact name. Optional: without it group references stay unresolved. */
   findGroups?(name: string): Promise<GroupCandidate[]>;
+  /** Keys of the spaces rules may act on (the draft allowlist). Without it, CQL in a rule is left for a person. */
+  draftableSpaces?(): Promise<string[]>;
 }
 
 export type UnresolvedReason = 'not_found' | 'ambiguous' | 'lookup_failed';

@@ -24,6 +24,9 @@ export function createStaticResolver(site: StaticSite): RuleResolver {
     async findUsers(ref) {
       return site.users.filter((u) => ('email' in ref ? u.email !== undefined && same(u.email, ref.email) : same(u.displayName, ref.displayName)));
     },
+    async draftableSpaces() {
+      return site.spaces.map((s) => s.key);
+    },
     async findGroups(name) {
       return (site.groups ?? []).filter((g) => same(g.name, name));
     },
