@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duplicateKeys } from './json-keys.js';
 import { normalizeSpaceKey } from './space-key.js';
 
 /**
@@ -84,7 +85,13 @@ export const PolicySchema = z
          * synonym. Below it the answer is `insufficient_evidence`. Calibrated on the
          * development questions (README, "How answers are found").
          */
-        minEvidence: z.number().min(0).max(1).default(0.5),
+        minEvidence: z.number().min(0).max(1).default(0.4),
+        /**
+         * A question word at least this rare in English (ln(1 + frequency rank / 200): "office" ≈
+         * 1.5, "sabbatical" ≈ 5) that no page the user can read contains in any form makes the
+         * question unanswerable. Higher refuses less.
+         */
+        missingTermRarity: z.number().min(0).max(10).default(2.6),
         /** Accepted for older policy files; no longer used (minEvidence replaced it). */
         relevanceFloor: z.number().min(0).max(1).optional(),
         maxSources: z.number().int().min(1).max(8).default(5),
@@ -143,6 +150,8 @@ export function parsePolicy(text: string, origin: string): Policy {
   } catch (error) {
     throw new Error(`policy ${origin} is not valid JSON: ${(error as Error).message}`);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) throw new Error(`policy ${origin} is invalid:\n${duplicates.map((problem) => `  - ${problem}`).join('\n')}`);
   const result = PolicySchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);

@@ -10,12 +10,18 @@ export const answerWithSources = defineTool({
     'Answers a question from the Confluence pages this user may read, citing every claim with [n] markers that point at ' +
     'quoted passages. Warns when sources are stale or disagree. When nothing readable supports an answer, returns status ' +
     'insufficient_evidence or no_permitted_content with answer null (never a guess) and followUp arguments for draft_jira ' +
-    'so a human can fill the gap.',
+    'so a human can fill the gap. Pass searchTerms: words the documentation itself probably uses for this topic ' +
+    '(synonyms, product or team names, official terms) — it widens the search when the question is phrased in everyday words.',
   access: 'read',
   input: z.object({
     question: z.string().trim().min(1).max(1000).describe('The question, in plain words'),
     spaces: SpacesArg,
-    maxSources: z.number().int().min(1).max(8).optional().describe('Most passages to cite (1-8, default from policy: 5)'),
+    searchTerms: z
+      .array(z.string().trim().min(1).max(60))
+      .max(10)
+      .optional()
+      .describe('Up to 10 words or short phrases the pages likely use for this topic (synonyms, product names)'),
+    maxSources: z.number().int().min(1).max(8).optional().describe('Most passages to cite (1-8; at most 3 are quoted by default)'),
   }),
   output: z.object({
     status: z.enum(['answered', 'conflicting_sources', 'insufficient_evidence', 'no_permitted_content']),
@@ -48,6 +54,7 @@ export const answerWithSources = defineTool({
     const result = await answerQuestion(gate, services, {
       question: args.question,
       spaces: args.spaces,
+      searchTerms: args.searchTerms,
       maxSources: args.maxSources ?? gate.policy.answers.maxSources,
       sample,
     });

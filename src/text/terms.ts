@@ -15,6 +15,7 @@ const QUESTION_SHAPE = [
   'really', 'still', 'just', 'even', 'else', 'exist', 'exists', 'possible', 'able', 'want', 'wants', 'like', 'go',
   'going', 'make', 'sure', 'afterwards', 'onto', 'per', 'which', 'whom', 'whose',
 ];
+const ENGLISH_STOPWORDS = new Set(englishStopwords);
 const STOPWORDS = new Set([...englishStopwords, ...QUESTION_SHAPE]);
 
 const NUMBER_WORDS: Record<string, string> = {
@@ -41,4 +42,20 @@ export function contentTerms(text: string): string[] {
 
 export function uniqueContentTerms(text: string): string[] {
   return [...new Set(contentTerms(text))];
+}
+
+/** One token's matching form: number words as digits, letters stemmed. */
+export function stemToken(token: string): string {
+  const mapped = NUMBER_WORDS[token] ?? token;
+  return /^\p{L}+$/u.test(mapped) ? stemmer(mapped) : mapped;
+}
+
+/** Every word of a text in matching form, stopwords included ("minimum", "after" can matter). */
+export function stemSet(text: string): Set<string> {
+  return new Set(tokenize(text).map(stemToken));
+}
+
+/** Only English function words (no question-shape list): what question analysis drops. */
+export function isFunctionWord(token: string): boolean {
+  return ENGLISH_STOPWORDS.has(token);
 }

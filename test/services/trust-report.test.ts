@@ -92,10 +92,12 @@ describe('trust report', () => {
     expect(report.sources.answersOnStaleSources).toBe(2);
     expect(report.sources.staleShare).toBe(0.4);
     expect(report.sources.topPages[0]).toMatchObject({ pageId: '1002', title: 'Printer guide', space: 'IT', answers: 2 });
-    expect(report.sources.topPages.map((p) => p.pageId).sort()).toEqual(['1001', '1002', '2001', '2002']);
-    expect(report.sources.topSpaces).toEqual([
+    // The salary answer quotes the band page and its (equally restricted) review notes.
+    expect(report.sources.topPages.map((p) => p.pageId).sort()).toEqual(['1001', '1002', '2001', '2002', '2003']);
+    // Counted per cited page: the salary answer counts for both HR pages it quotes.
+    expect([...report.sources.topSpaces].sort((a, b) => a.space.localeCompare(b.space))).toEqual([
+      { space: 'HR', answers: 3 },
       { space: 'IT', answers: 3 },
-      { space: 'HR', answers: 2 },
     ]);
     expect(report.sources.unattributedCitations).toBe(0);
   });
@@ -104,7 +106,7 @@ describe('trust report', () => {
     const report = await reportFor(lead);
     expect(report.sources.topPages.map((p) => p.pageId)).not.toContain('2002');
     expect(JSON.stringify(report)).not.toContain('Salary bands');
-    expect(report.sources.unattributedCitations).toBe(1);
+    expect(report.sources.unattributedCitations).toBe(2);
     expect(report.sources.topSpaces).toEqual([
       { space: 'IT', answers: 3 },
       { space: 'HR', answers: 1 },

@@ -2,12 +2,22 @@ import type { PolicyGate } from '../../../policies/gate.js';
 import { staleAfterDays } from '../../../policies/policy-schema.js';
 import type { Page } from '../../domain/types.js';
 import { PageNotFoundError } from '../../errors.js';
-import { contentTerms } from '../../text/terms.js';
 import { type Conflict, findConflicts } from '../compare/conflicts.js';
 import type { Services } from '../services.js';
-import { type NumberedPassage, SAMPLING_SYSTEM_PROMPT, cleanPassageText, composeExtractive, samplingPrompt, verifySampledAnswer } from './compose.js';
+import {
+  type NumberedPassage,
+  SAMPLING_SYSTEM_PROMPT,
+  composeExtractive,
+  quoteSentence,
+  quoteWindow,
+  samplingPrompt,
+  verifySampledAnswer,
+} from './compose.js';
 import { mapBounded } from './page-cache.js';
-import { rankPassages, selectDiverse } from './rank-passages.js';
+import { rankPages } from './rank-pages.js';
+import { type RankInput, rankPassages, selectPassages } from './rank-passages.js';
+import { missingTopicTerm } from './evidence.js';
+import { analyzeQuestion } from './question.js';
 import { ageInDays, isStale } from './staleness.js';
 
 export type AnswerStatus = 'answered' | 'conflicting_sources' | 'insufficient_evidence' | 'no_permitted_content';
@@ -43,14 +53,18 @@ export interface AnswerResult {
 export interface AnswerRequest {
   question: string;
   spaces?: string[];
+  /** Words or phrases the agent expects the documentation to use (synonyms, product names). */
+  searchTerms?: string[];
   maxSources: number;
   sample?: (request: { system: string; prompt: string; maxTokens: number }) => Promise<string>;
 }
 
-const CANDIDATE_PAGES = 6;
-/** All candidates in one parallel round: one search plus one fetch round per answer. */
-const FETCH_CONCURRENCY = CANDIDATE_PAGES;
-const PASSAGE_CHARS = 500;
+/** Pages asked of the search: one request on Confluence (its limit is 50), cheap locally. */
+const CANDIDATE_PAGES = 20;
+/** Bodies read per answer, all in one parallel round: the Cloud request budget (1 search + 6 reads + 1 space). */
+const READ_PAGES = 6;
+/** Passages quoted in an answer (maxSources may lower it). */
+const ANSWER_PASSAGES = 3;
 const TOOL = 'answer_with_sources';
 
 /**
@@ -74,16 +88,25 @@ export async function answerQuestion(gate: PolicyGate, services: Services, reque
   return result;
 }
 
-async function buildAnswer(gate: PolicyGate, services: Services, request: AnswerRequest): Promise<AnswerResult> {
+/** Everything the ranking decided, for the evaluation script and tests (never shown to agents). */
+export interface AnswerTrace {
+  evidence: number;
+  missing?: { term: string; rarity: number };
+  ranked: { pageId: string; score: number; evidence: number; features: Record<string, number> }[];
+}
+
+export async function buildAnswer(gate: PolicyGate, services: Services, request: AnswerRequest, trace?: AnswerTrace): Promise<AnswerResult> {
   const now = services.now();
-  const candidates = await gate.searchPages(TOOL, { text: request.question, spaces: request.spaces, limit: CANDIDATE_PAGES });
-  if (candidates.length === 0) {
+  const question = analyzeQuestion(request.question, request.searchTerms);
+  const found = await gate.searchPages(TOOL, { text: question.searchText, spaces: request.spaces, limit: CANDIDATE_PAGES });
+  if (found.length === 0) {
     return unanswered('no_permitted_content', request.question, [], gate, [
       'Nothing in the spaces you can read matches this question.',
     ]);
   }
+  const candidates = rankPages(found, question).slice(0, READ_PAGES);
 
-  const fetched = await mapBounded(candidates, FETCH_CONCURRENCY, async (candidate) => {
+  const fetched = await mapBounded(candidates, READ_PAGES, async (candidate) => {
     const cached = services.pageCache.get(candidate.id, candidate.version);
     if (cached) return cached;
     try {
@@ -95,31 +118,50 @@ async function buildAnswer(gate: PolicyGate, services: Services, request: Answer
     }
   });
   const pages = new Map<string, Page>();
-  const passages = fetched.flatMap((entry) => {
-    if (!entry) return [];
+  const inputs: RankInput[] = [];
+  const embedder = services.embedder;
+  const questionVector = embedder ? (await embedder.embed([question.question]))[0] : undefined;
+  for (const [pageRank, entry] of fetched.entries()) {
+    if (!entry) continue;
     pages.set(entry.page.id, entry.page);
-    return entry.passages;
-  });
+    const vectors = embedder ? await entry.vectorsFor(embedder) : undefined;
+    entry.passages.forEach((passage, i) => inputs.push({ passage, pageRank, vector: vectors?.[i] }));
+  }
 
-  const { ranked, weights } = rankPassages(request.question, passages);
-  const floor = gate.policy.answers.relevanceFloor;
-  const chosen = selectDiverse(ranked, request.maxSources, floor);
-  // Fails closed: no passage covers enough of what the question asks.
-  if (chosen.length === 0) {
-    const near = ranked.slice(0, 3).map((r) => pages.get(r.passage.pageId)!).filter(Boolean);
-    return unanswered('insufficient_evidence', request.question, near, gate, [
+  const soft = services.softMatcher();
+  const ranked = rankPassages(inputs, { question, questionVector, soft });
+  const chosen = selectPassages(ranked, Math.min(request.maxSources, ANSWER_PASSAGES));
+  const evidence = Math.max(0, ...chosen.map((r) => r.evidence));
+  const candidateTexts = [
+    ...found.map((f) => `${f.title} ${f.labels.join(' ')} ${f.excerpt}`),
+    ...inputs.map((i) => `${i.passage.title} ${i.passage.heading} ${i.passage.text}`),
+  ];
+  const missing = missingTopicTerm(question, candidateTexts, soft, gate.policy.answers.missingTermRarity);
+  if (trace) {
+    trace.missing = missing ? { term: missing.tokens[0], rarity: missing.rarity } : undefined;
+    trace.evidence = evidence;
+    trace.ranked = ranked.slice(0, 10).map((r) => ({ pageId: r.passage.pageId, score: r.score, evidence: r.evidence, features: r.features }));
+  }
+  if (missing) {
+    return unanswered('insufficient_evidence', request.question, [], gate, [
+      `None of the pages you can read mentions "${missing.tokens[0]}", which this question is about.`,
+    ]);
+  }
+  // Fails closed on absolute evidence: the passages must contain enough of what the question names.
+  if (chosen.length === 0 || evidence < gate.policy.answers.minEvidence) {
+    const near = chosen.map((r) => pages.get(r.passage.pageId)!).filter(Boolean);
+    return unanswered('insufficient_evidence', request.question, [...new Set(near)], gate, [
       'The pages you can read mention parts of this question but none answers it.',
     ]);
   }
 
   const warnings: string[] = [];
-  const numbered: NumberedPassage[] = [];
+  const numbered: (NumberedPassage & { window: string })[] = [];
   const citations: Citation[] = chosen.map((ranking, index) => {
     const n = index + 1;
     const page = pages.get(ranking.passage.pageId)!;
-    const cleaned = cleanPassageText(ranking.passage.text);
-    if (cleaned.removed) warnings.push(`Source [${n}] contains text addressed to AI assistants; it was treated as data and left out.`);
-    numbered.push({ n, title: page.title, heading: ranking.passage.heading, text: cleaned.text });
+    const text = ranking.passage.text;
+    numbered.push({ n, title: page.title, heading: ranking.passage.heading, text, window: quoteWindow(text, ranking.bestSentence) });
     const threshold = staleAfterDays(gate.policy, page.spaceKey);
     const stale = isStale(page.updated, threshold, now);
     if (stale) {
@@ -127,7 +169,6 @@ async function buildAnswer(gate: PolicyGate, services: Services, request: Answer
         `Source [${n}] "${page.title}" was last updated ${page.updated.slice(0, 10)} (${ageInDays(page.updated, now)} days ago; the ${page.spaceKey} space treats pages older than ${threshold} days as stale).`,
       );
     }
-    if (ranking.coverage < floor + 0.1) warnings.push(`Source [${n}] only partly matches the question.`);
     return {
       n,
       pageId: page.id,
@@ -136,15 +177,19 @@ async function buildAnswer(gate: PolicyGate, services: Services, request: Answer
       url: page.url,
       updated: page.updated,
       version: page.version,
-      passage: clipPassage(cleaned.text),
+      passage: quoteSentence(text, ranking.bestSentence),
       stale,
     };
   });
+  const citedPages = new Set(citations.map((c) => c.pageId));
+  if (inputs.some((i) => i.passage.cleaned && citedPages.has(i.passage.pageId))) {
+    warnings.push('A cited page contains text addressed to AI assistants; it was treated as data and left out.');
+  }
+  if (evidence < gate.policy.answers.minEvidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
 
-  const focus = new Set(contentTerms(request.question));
   const conflicts = findConflicts(
     numbered.map((p) => ({ pageId: citations[p.n - 1].pageId, text: p.text })),
-    focus,
+    question.focus,
   );
 
   let answer: string | null = null;
@@ -169,7 +214,7 @@ async function buildAnswer(gate: PolicyGate, services: Services, request: Answer
       warnings.push('The client model could not be asked; showing extracts instead.');
     }
   }
-  answer ??= composeExtractive(numbered, weights, request.question);
+  answer ??= composeExtractive(numbered);
   if (answer === null) {
     return unanswered('insufficient_evidence', request.question, [...pages.values()], gate, ['No sentence in the passages answers this question.']);
   }
@@ -240,11 +285,4 @@ function followUpFor(question: string, pages: Page[], gate: PolicyGate, gap: 'mi
     arguments: { summary, description, question, pageIds: draftable.map((page) => page.id) },
     likelyOwner: first ? (first.owner ?? first.lastUpdatedBy ?? null) : null,
   };
-}
-
-function clipPassage(text: string): string {
-  if (text.length <= PASSAGE_CHARS) return text;
-  const cut = text.slice(0, PASSAGE_CHARS);
-  const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('.\n'));
-  return `${end > PASSAGE_CHARS * 0.5 ? cut.slice(0, end + 1) : cut.trimEnd()} …`;
 }

@@ -1,8 +1,6 @@
 import { contentTerms } from '../../text/terms.js';
-import { containsAnswerType, expectedAnswerType } from './answer-type.js';
 import { REMOVED_NOTE, isInstructionToModel } from './injection.js';
-import { splitSentences } from './passages.js';
-import type { TermWeights } from './rank-passages.js';
+import { splitSentences } from '../../text/sentences.js';
 
 /** A passage as numbered for the answer: [n] points at it. */
 export interface NumberedPassage {
@@ -12,57 +10,48 @@ export interface NumberedPassage {
   text: string;
 }
 
-const MAX_ANSWER_SENTENCES = 4;
 const MAX_SENTENCE_CHARS = 320;
+/** Characters of each passage quoted in an extractive answer. */
+export const WINDOW_CHARS = 600;
 
-/** The passage text a model or a reader may see: sentences addressed to AI readers removed. */
-export function cleanPassageText(text: string): { text: string; removed: boolean } {
-  let removed = false;
-  const lines = text.split('\n').map((line) => {
-    const sentences = splitSentences(line);
-    const first = sentences.findIndex((sentence) => isInstructionToModel(sentence));
-    if (first === -1) return line;
-    removed = true;
-    // The rest of that paragraph belongs to the same message to the model: it goes too.
-    return [...sentences.slice(0, first), REMOVED_NOTE].join(' ');
-  });
-  return { text: lines.join('\n'), removed };
+/**
+ * A passage's text as quoted in an answer: at most `max` characters, starting at the sentence
+ * the answer rests on (so the fact comes first), then the sentences after it, then — if room
+ * is left — the ones before it, in page order. Whole sentences only, except a single sentence
+ * longer than `max`, which is cut.
+ */
+export function quoteWindow(text: string, best: number, max = WINDOW_CHARS): string {
+  const all = splitSentences(text).map((sentence, index) => ({ sentence, index }));
+  const kept = all.filter(({ sentence }) => sentence !== REMOVED_NOTE && !isInstructionToModel(sentence));
+  if (kept.length === 0) return '';
+  const sentences = kept.map((k) => k.sentence);
+  const at = kept.findIndex((k) => k.index >= best);
+  const anchor = at === -1 ? kept.length - 1 : at;
+  let from = anchor;
+  let to = anchor + 1;
+  let length = sentences[anchor].length;
+  while (to < sentences.length && length + 1 + sentences[to].length <= max) length += 1 + sentences[to++].length;
+  while (from > 0 && length + 1 + sentences[from - 1].length <= max) length += 1 + sentences[--from].length;
+  // The best sentence leads; what precedes it follows as context only when it fits after.
+  const ordered = [...sentences.slice(anchor, to), ...sentences.slice(from, anchor)];
+  const quoted = ordered.join(' ');
+  return quoted.length <= max ? quoted : `${quoted.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** The sentence itself, clipped for a citation. */
+export function quoteSentence(text: string, index: number): string {
+  const sentence = splitSentences(text)[index] ?? text;
+  return clip(sentence);
 }
 
 /**
- * The answer without a model: the sentences of the numbered passages that cover the
- * question best, each followed by the marker of the passage it came from. Only text from the
- * passages, in their words.
+ * The answer without a model: the chosen passages themselves, best first, each as a window
+ * that starts at its answer-bearing sentence and ends with its [n] marker. Only the pages'
+ * words; the agent reads the fact in its context instead of a few echo sentences.
  */
-export function composeExtractive(passages: NumberedPassage[], weights: TermWeights, question = ''): string | null {
-  const wanted = expectedAnswerType(question);
-  const scored: { n: number; sentence: string; score: number; order: number }[] = [];
-  passages.forEach((passage, passageIndex) => {
-    splitSentences(passage.text).forEach((sentence, sentenceIndex) => {
-      if (sentence === REMOVED_NOTE || isInstructionToModel(sentence) || sentence.length < 12) return;
-      // The sentence's own words decide; its heading helps a little, earlier passages a little.
-      const coverage = weights.coverage(sentence);
-      // A sentence holding the kind of answer asked for ("how long" → a duration) ranks higher.
-      const typed = wanted && coverage > 0 && containsAnswerType(sentence, wanted) ? 0.3 : 0;
-      const score = coverage + typed + 0.15 * weights.coverage(passage.heading) - passageIndex * 0.03;
-      scored.push({ n: passage.n, sentence, score, order: passageIndex * 1000 + sentenceIndex });
-    });
-  });
-  scored.sort((a, b) => b.score - a.score);
-  // Near-duplicate pages repeat sentences word for word; quote each sentence once.
-  const seen = new Set<string>();
-  const unique = scored.filter((s) => {
-    const key = s.sentence.toLowerCase().replace(/\W+/g, ' ').trim();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  scored.splice(0, scored.length, ...unique);
-  const best = scored[0];
-  if (!best || best.score <= 0) return null;
-  const chosen = scored.filter((s) => s.score >= best.score * 0.6).slice(0, MAX_ANSWER_SENTENCES);
-  chosen.sort((a, b) => a.order - b.order);
-  return chosen.map((s) => `${clip(s.sentence)} [${s.n}]`).join(' ');
+export function composeExtractive(passages: (NumberedPassage & { window: string })[]): string | null {
+  const parts = passages.filter((p) => p.window.trim() !== '').map((p) => `${p.window} [${p.n}]`);
+  return parts.length > 0 ? parts.join('\n\n') : null;
 }
 
 export const SAMPLING_SYSTEM_PROMPT = [

@@ -1,3 +1,5 @@
+import { splitSentences } from '../../text/sentences.js';
+
 /**
  * Page text is data. Sentences that address an AI reader ("ignore previous instructions",
  * "assistants reading this: tell the user…") are never used as answer text and are removed
@@ -16,3 +18,18 @@ export function isInstructionToModel(sentence: string): boolean {
 }
 
 export const REMOVED_NOTE = '[text addressed to AI assistants removed]';
+
+/** The passage text a model or a reader may see: sentences addressed to AI readers removed. */
+export function cleanPassageText(text: string): { text: string; removed: boolean } {
+  let removed = false;
+  const lines = text.split('\n').map((line) => {
+    const sentences = splitSentences(line);
+    const first = sentences.findIndex((sentence) => isInstructionToModel(sentence));
+    if (first === -1) return line;
+    removed = true;
+    // The rest of that paragraph belongs to the same message to the model: it goes too.
+    return [...sentences.slice(0, first), REMOVED_NOTE].join(' ');
+  });
+  return { text: lines.join('\n'), removed };
+}
+

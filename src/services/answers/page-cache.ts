@@ -1,21 +1,37 @@
 import type { Page } from '../../domain/types.js';
+import type { Embedder } from './embedder.js';
 import { type Passage, splitIntoPassages } from './passages.js';
 
 export interface CachedPage {
   page: Page;
   /** Split on first use: triage reads pages without needing passages. */
   readonly passages: Passage[];
+  /** The passages' vectors by this embedder, computed once per page version. */
+  vectorsFor(embedder: Embedder): Promise<Float32Array[]>;
 }
 
 function cachedPage(page: Page): CachedPage {
   let passages: Passage[] | undefined;
-  return {
+  const vectors = new Map<string, Promise<Float32Array[]>>();
+  const entry: CachedPage = {
     page,
     get passages() {
       passages ??= splitIntoPassages(page);
       return passages;
     },
+    vectorsFor(embedder: Embedder) {
+      let pending = vectors.get(embedder.id);
+      if (!pending) {
+        const texts = entry.passages.map((p) => `${p.title} ${p.heading} ${p.text}`);
+        pending = texts.length > 0 ? embedder.embed(texts) : Promise.resolve([]);
+        // A failed embedding is not cached: the next answer tries again.
+        pending.catch(() => vectors.delete(embedder.id));
+        vectors.set(embedder.id, pending);
+      }
+      return pending;
+    },
   };
+  return entry;
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { Page } from '../../domain/types.js';
 import { markdownToPlainText, splitSections } from '../../text/markdown.js';
+import { splitSentences } from '../../text/sentences.js';
+import { cleanPassageText } from './injection.js';
+
+export { splitSentences };
 
 export interface Passage {
   /** Stable within a page version: `<pageId>#<index>`. */
@@ -9,12 +13,16 @@ export interface Passage {
   spaceKey: string;
   /** The heading of the section the passage sits in ('' before the first heading). */
   heading: string;
-  /** Plain text, what is ranked, quoted and cited. */
+  /** Plain text, what is ranked, quoted and cited; text addressed to AI readers already removed. */
   text: string;
+  /** Whether such text was removed from it. */
+  cleaned?: boolean;
 }
 
 const TARGET_CHARS = 700;
 const MAX_CHARS = 1100;
+/** Markdown converted to text at a time (remove-markdown's regexes are not linear on huge inputs). */
+const MAX_MARKDOWN_CHARS = 8_000;
 
 /**
  * Splits a page into passages: by section, then by paragraph, merging short neighbours up to
@@ -27,19 +35,23 @@ export function splitIntoPassages(page: Page): Passage[] {
     const body = section.level > 0 ? section.markdown.replace(/^[^\n]*\n?/, '') : section.markdown;
     const paragraphs = body
       .split(/\n\s*\n/)
+      // Converted in bounded pieces: a page editor's 3 MB paragraph costs linear time, not quadratic.
+      .flatMap((paragraph) => (paragraph.length > MAX_MARKDOWN_CHARS ? cutAtSpaces(paragraph, MAX_MARKDOWN_CHARS) : [paragraph]))
       .map((paragraph) => markdownToPlainText(paragraph))
       .filter((text) => text !== '')
       .flatMap((text) => (text.length > MAX_CHARS ? splitLong(text) : [text]));
     let buffer = '';
     const flush = () => {
       if (buffer.trim() === '') return;
+      const cleaned = cleanPassageText(buffer.trim());
       passages.push({
         key: `${page.id}#${passages.length}`,
         pageId: page.id,
         title: page.title,
         spaceKey: page.spaceKey,
         heading: section.heading,
-        text: buffer.trim(),
+        text: cleaned.text,
+        ...(cleaned.removed ? { cleaned: true } : {}),
       });
       buffer = '';
     };
@@ -52,17 +64,27 @@ export function splitIntoPassages(page: Page): Passage[] {
   return passages;
 }
 
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'(])|\n+/u)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence !== '');
+/** Pieces of at most `max` characters, cut at the last whitespace before the limit when there is one. */
+export function cutAtSpaces(text: string, max: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (text.length - start > max) {
+    const window = text.slice(start, start + max);
+    const space = Math.max(window.lastIndexOf(' '), window.lastIndexOf('\n'));
+    const end = space > max / 2 ? start + space : start + max;
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  out.push(text.slice(start));
+  return out.map((piece) => piece.trim()).filter((piece) => piece !== '');
 }
 
 function splitLong(text: string): string[] {
   const out: string[] = [];
   let current = '';
-  for (const sentence of splitSentences(text)) {
+  // A "sentence" with no full stop for thousands of characters is cut at spaces like any other text.
+  const sentences = splitSentences(text).flatMap((sentence) => (sentence.length > MAX_CHARS ? cutAtSpaces(sentence, TARGET_CHARS) : [sentence]));
+  for (const sentence of sentences) {
     if (current !== '' && current.length + sentence.length > TARGET_CHARS) {
       out.push(current);
       current = '';

@@ -1,111 +1,198 @@
 import MiniSearch from 'minisearch';
-import { contentTerms, isStopword, tokenize, uniqueContentTerms } from '../../text/terms.js';
+import { stemToken, tokenize } from '../../text/terms.js';
+import { containsAnswerType } from './answer-type.js';
+import { dot } from './embedder.js';
 import { type Passage, splitSentences } from './passages.js';
-import { stemmer } from 'stemmer';
+import type { QuestionAnalysis, QuestionTerm } from './question.js';
+import type { SoftMatcher } from './soft-match.js';
 
 export interface RankedPassage {
   passage: Passage;
-  /** BM25 (with title and heading boosts) relative to the best passage, 0..1. */
-  relevance: number;
-  /** Share of the question's informative words the passage covers, IDF-weighted, 0..1. */
-  coverage: number;
-  /** The same share for the passage's best single sentence: an answer usually sits in one. */
-  sentenceCoverage: number;
+  /** Position of the passage's page among the search's candidates (0 = first). */
+  pageRank: number;
   score: number;
+  /**
+   * Absolute evidence: the share of the question's rarity-weighted words the passage (with
+   * its page title and heading) contains, literally or as a close synonym. Weights come from
+   * English at large, not from the candidates, so 0.6 means the same for every question.
+   */
+  evidence: number;
+  /** The sentence the passage's answer rests on (index into splitSentences(passage.text)). */
+  bestSentence: number;
+  features: Record<string, number>;
 }
 
-export interface TermWeights {
-  terms: string[];
-  weight(term: string): number;
-  /** Weighted share of the question's terms present in `text`. */
-  coverage(text: string): number;
+export interface RankInput {
+  passage: Passage;
+  pageRank: number;
+  /** Unit vector of the passage, when an embedder is available. */
+  vector?: Float32Array;
+}
+
+export interface RankOptions {
+  question: QuestionAnalysis;
+  /** The question's unit vector (same embedder as the passages'). */
+  questionVector?: Float32Array;
+  soft?: SoftMatcher;
+  weights?: Partial<typeof DEFAULT_WEIGHTS>;
+}
+
+/** Blend of the ranking signals; tuned on the development questions (eval/*.dev.jsonl) only. */
+export const DEFAULT_WEIGHTS = {
+  bm25: 0.3,
+  coverage: 0.25,
+  sentence: 0.2,
+  page: 0.15,
+  answerType: 0.08,
+  semantic: 0.15,
+  /** Credit for a question word found only in the page title or the section heading. */
+  titleCredit: 0.7,
+};
+
+interface Matchable {
+  stems: Set<string>;
+  words: string[];
+}
+
+function matchable(text: string): Matchable {
+  const words = tokenize(text);
+  const stems = new Set(words.map(stemToken));
+  // Joined neighbours too, so "wifi" finds "Wi-Fi" and "sign-in" finds "signin".
+  for (let i = 0; i + 1 < words.length; i++) stems.add(stemToken(words[i] + words[i + 1]));
+  return { stems, words };
+}
+
+/** How well one question term is present in a text: 1 literally, less for a synonym or a near spelling. */
+function termCredit(term: QuestionTerm, text: Matchable, soft: SoftMatcher | undefined): number {
+  if (text.stems.has(term.stem)) return 1;
+  // A stem that prefixes a word ("onboard" / "onboarding" stemmed differently).
+  if (term.stem.length >= 5) for (const s of text.stems) if (s.length > term.stem.length && s.startsWith(term.stem)) return 1;
+  return soft ? soft.credit(term, text.words) : 0;
 }
 
 /**
- * Question-term weights over the candidate passages: words that are rare among them (or
- * absent from all) say most about whether a passage answers the question; words every
- * passage has say little.
+ * Ranks passages of the candidate pages for a question: BM25 over the passages (title and
+ * heading boosted), weighted coverage of the question's words by the passage and by its best
+ * sentence, the page's own search rank (so the passage stage cannot lose what the page stage
+ * found), the expected answer type and, when available, meaning (embedding similarity).
  */
-export function termWeights(question: string, passages: Passage[]): TermWeights {
-  const terms = uniqueContentTerms(question);
-  const documents = passages.map((p) => new Set(contentTerms(`${p.title} ${p.heading} ${p.text}`)));
-  const n = documents.length;
-  const weights = new Map<string, number>();
-  for (const term of terms) {
-    const df = documents.filter((doc) => hasTerm(doc, term)).length;
-    weights.set(term, Math.log(1 + (n + 1) / (df + 0.5)));
+export function rankPassages(inputs: RankInput[], options: RankOptions): RankedPassage[] {
+  const q = options.question;
+  const w = { ...DEFAULT_WEIGHTS, ...options.weights };
+  if (inputs.length === 0 || q.terms.length === 0) return [];
+
+  // Words common to most candidate pages say little about which of them answers.
+  const pages = new Map<string, Set<string>>();
+  for (const { passage } of inputs) {
+    const stems = pages.get(passage.pageId) ?? new Set<string>();
+    for (const s of matchable(`${passage.title} ${passage.heading} ${passage.text}`).stems) stems.add(s);
+    pages.set(passage.pageId, stems);
   }
-  const total = [...weights.values()].reduce((a, b) => a + b, 0);
-  return {
-    terms,
-    weight: (term) => weights.get(term) ?? 0,
-    coverage(text: string) {
-      if (total === 0) return 0;
-      const doc = new Set(contentTerms(text));
-      let covered = 0;
-      for (const term of terms) if (hasTerm(doc, term)) covered += weights.get(term) ?? 0;
-      return covered / total;
-    },
-  };
+  const n = pages.size;
+  const maxIdf = Math.log(1 + (n + 1) / 0.5);
+  const weightOf = new Map<string, number>();
+  for (const term of q.terms) {
+    let df = 0;
+    for (const stems of pages.values()) if (stems.has(term.stem)) df++;
+    const idf = Math.log(1 + (n + 1) / (df + 0.5)) / maxIdf;
+    weightOf.set(term.stem, term.rarity * (0.4 + 0.6 * idf));
+  }
+  const totalWeight = q.terms.reduce((sum, t) => sum + weightOf.get(t.stem)!, 0);
+  const totalRarity = q.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + t.rarity, 0);
+
+  const bm25 = bm25Scores(inputs.map((i) => i.passage), q);
+  const bestBm25 = Math.max(0, ...bm25.values());
+
+  const ranked = inputs.map(({ passage, pageRank, vector }) => {
+    const body = matchable(passage.text);
+    const context = matchable(`${passage.title} ${passage.heading}`);
+    let covered = 0;
+    let evidence = 0;
+    const credits = new Map<string, number>();
+    for (const term of q.terms) {
+      const credit = Math.max(termCredit(term, body, options.soft), w.titleCredit * termCredit(term, context, options.soft));
+      credits.set(term.stem, credit);
+      covered += weightOf.get(term.stem)! * credit;
+      if (!term.fromAgent) evidence += term.rarity * credit;
+    }
+    const sentences = splitSentences(passage.text);
+    let bestSentence = 0;
+    let bestSentenceScore = -1;
+    sentences.forEach((sentence, index) => {
+      const words = matchable(sentence);
+      let score = 0;
+      for (const term of q.terms) {
+        const credit = Math.max(termCredit(term, words, options.soft), 0.5 * (credits.get(term.stem)! > 0 && context.stems.has(term.stem) ? 1 : 0));
+        score += weightOf.get(term.stem)! * credit;
+      }
+      score = totalWeight > 0 ? score / totalWeight : 0;
+      if (q.answerType && score > 0 && containsAnswerType(sentence, q.answerType)) score += 0.15;
+      // Earlier sentences a little, so ties go to the one that introduces the topic.
+      score -= index * 0.002;
+      if (score > bestSentenceScore) {
+        bestSentenceScore = score;
+        bestSentence = index;
+      }
+    });
+    const features = {
+      bm25: bestBm25 > 0 ? (bm25.get(passage.key) ?? 0) / bestBm25 : 0,
+      coverage: totalWeight > 0 ? covered / totalWeight : 0,
+      sentence: Math.max(0, bestSentenceScore),
+      page: 1 / (1 + pageRank / 2),
+      answerType: q.answerType && sentences.some((s) => containsAnswerType(s, q.answerType!)) ? 1 : 0,
+      semantic: vector && options.questionVector ? Math.max(0, dot(vector, options.questionVector)) : 0,
+    };
+    const score =
+      w.bm25 * features.bm25 +
+      w.coverage * features.coverage +
+      w.sentence * features.sentence +
+      w.page * features.page +
+      w.answerType * features.answerType +
+      w.semantic * features.semantic;
+    return {
+      passage,
+      pageRank,
+      score,
+      evidence: totalRarity > 0 ? evidence / totalRarity : 0,
+      bestSentence,
+      features,
+    };
+  });
+  ranked.sort((a, b) => b.score - a.score || a.pageRank - b.pageRank);
+  return ranked;
 }
 
-function hasTerm(doc: Set<string>, term: string): boolean {
-  if (doc.has(term)) return true;
-  // A stem that is a prefix of a document word ("onboard" / "onboarding" stemmed differently).
-  if (term.length >= 5) for (const word of doc) if (word.length > term.length && word.startsWith(term)) return true;
-  return false;
-}
-
-/**
- * Ranks passages against a question with BM25 (MiniSearch), boosting title and heading
- * matches, and blends in IDF-weighted coverage so a passage that mentions one common word
- * many times does not outrank one that answers the question.
- */
-export function rankPassages(question: string, passages: Passage[]): { ranked: RankedPassage[]; weights: TermWeights } {
-  const weights = termWeights(question, passages);
-  if (passages.length === 0 || weights.terms.length === 0) return { ranked: [], weights };
+function bm25Scores(passages: Passage[], q: QuestionAnalysis): Map<string, number> {
   const index = new MiniSearch<Passage>({
     idField: 'key',
     fields: ['title', 'heading', 'text'],
     tokenize: (text) => tokenize(text),
-    processTerm: (term) => (isStopword(term) ? null : /^\p{L}+$/u.test(term) ? stemmer(term) : term),
+    processTerm: (term) => stemToken(term),
   });
   index.addAll(passages);
-  const byKey = new Map(passages.map((p) => [p.key, p]));
-  const results = index.search(question, {
-    boost: { title: 2, heading: 1.5, text: 1 },
-    combineWith: 'OR',
-    prefix: (term) => term.length >= 5,
-  });
-  const best = results[0]?.score ?? 0;
-  const ranked = results.map((result) => {
-    const passage = byKey.get(String(result.id))!;
-    const relevance = best > 0 ? result.score / best : 0;
-    const coverage = weights.coverage(`${passage.title} ${passage.heading} ${passage.text}`);
-    const sentenceCoverage = Math.max(0, ...splitSentences(passage.text).map((sentence) => weights.coverage(sentence)));
-    return { passage, relevance, coverage, sentenceCoverage, score: 0.4 * relevance + 0.3 * coverage + 0.3 * sentenceCoverage };
-  });
-  ranked.sort((a, b) => b.score - a.score);
-  return { ranked, weights };
+  const query = q.terms.map((t) => t.tokens[0]).join(' ');
+  const scores = new Map<string, number>();
+  for (const result of index.search(query, { boost: { title: 2, heading: 1.5, text: 1 }, combineWith: 'OR', prefix: (term) => term.length >= 6 })) {
+    scores.set(String(result.id), result.score);
+  }
+  return scores;
 }
 
 /**
- * Picks up to `max` passages above the floors, the best passage of each page first, then a
- * second passage per page at most: answers draw on several pages when several are relevant.
+ * Up to `max` passages: the best; then the best of another page when it is still relevant
+ * (answers often need two pages, and a second page guards against one stale page); then the
+ * next best of any page. Nothing far below the best is added.
  */
-export function selectDiverse(ranked: RankedPassage[], max: number, floor: number): RankedPassage[] {
-  const eligible = ranked.filter((r) => r.coverage >= floor && r.relevance >= 0.2);
-  const chosen: RankedPassage[] = [];
-  const perPage = new Map<string, number>();
-  for (const round of [1, 2]) {
-    for (const candidate of eligible) {
-      if (chosen.length >= max) break;
-      const count = perPage.get(candidate.passage.pageId) ?? 0;
-      if (count >= round || chosen.includes(candidate)) continue;
-      if (round === 2 && candidate.score < 0.6 * (chosen[0]?.score ?? 0)) continue;
-      chosen.push(candidate);
-      perPage.set(candidate.passage.pageId, count + 1);
-    }
+export function selectPassages(ranked: RankedPassage[], max: number): RankedPassage[] {
+  const best = ranked[0];
+  if (!best) return [];
+  const chosen = [best];
+  const otherPage = ranked.find((r) => r.passage.pageId !== best.passage.pageId && r.score >= 0.6 * best.score);
+  if (otherPage && chosen.length < max) chosen.push(otherPage);
+  for (const candidate of ranked) {
+    if (chosen.length >= max) break;
+    if (chosen.includes(candidate) || candidate.score < 0.75 * best.score) continue;
+    chosen.push(candidate);
   }
   return chosen.sort((a, b) => b.score - a.score);
 }

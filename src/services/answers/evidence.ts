@@ -1,0 +1,40 @@
+import { stemToken, tokenize } from '../../text/terms.js';
+import type { QuestionAnalysis, QuestionTerm } from './question.js';
+import type { SoftMatcher } from './soft-match.js';
+
+/**
+ * A question word that none of the candidate pages contains in any form — literally, as
+ * another form of the word, joined or hyphenated differently ("wifi" / "Wi-Fi"), with a
+ * one-letter slip, or (except for names) as a close synonym — and that is rare enough in
+ * English to be the question's topic ("sabbatical", "Munich", "Datadog"), not its phrasing.
+ *
+ * The candidates are the pages the search found for this user: when a rare word occurs in any
+ * readable page, a word search ranks such pages high, so a rare word missing from all of them
+ * is missing from what this user can read. Hidden pages play no part, so a refusal says
+ * nothing about them.
+ */
+export function missingTopicTerm(question: QuestionAnalysis, candidateTexts: string[], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm | undefined {
+  const rare = question.terms.filter((t) => !t.fromAgent && t.rarity >= minRarity);
+  if (rare.length === 0) return undefined;
+  const words = [...new Set(candidateTexts.flatMap((text) => tokenize(text)))];
+  const stems = matchingForms(words, candidateTexts);
+  const missing = rare.filter((term) => {
+    if (stems.has(term.stem)) return false;
+    if (term.stem.length >= 5 && words.some((w) => w.startsWith(term.stem))) return false;
+    const credit = soft ? soft.credit(term, words) : 0;
+    // Names match by spelling only: Munich is not Hamburg, however close their vectors.
+    return term.name ? credit < 0.8 : credit === 0;
+  });
+  missing.sort((a, b) => b.rarity - a.rarity);
+  return missing[0];
+}
+
+/** Stems of the words, plus adjacent pairs joined ("wi" + "fi" → "wifi"). */
+export function matchingForms(words: string[], texts: string[]): Set<string> {
+  const forms = new Set(words.map(stemToken));
+  for (const text of texts) {
+    const tokens = tokenize(text);
+    for (let i = 0; i + 1 < tokens.length; i++) forms.add(stemToken(tokens[i] + tokens[i + 1]));
+  }
+  return forms;
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../package-root.js';
+
+/** Built by scripts/build-word-vectors.mjs from GloVe 100-d (PDDL), shipped with the package. */
+export const WORD_VECTORS_FILE = join(PACKAGE_ROOT, 'data', 'word-vectors.bin');
+
+/**
+ * GloVe word vectors (int8, one scale per word) for the most frequent English words, in
+ * frequency order. Besides similarity, the rank is a corpus-independent estimate of how common
+ * a word is: what lets "is this question's topic word in the evidence?" mean the same thing
+ * for every question and every site.
+ */
+export class WordVectors {
+  readonly dims: number;
+  private readonly index = new Map<string, number>();
+  private readonly vectors: Int8Array;
+
+  private constructor(buffer: Buffer) {
+    if (buffer.toString('latin1', 0, 6) !== 'CSWV1\n') throw new Error('word vector file: unknown format');
+    const count = buffer.readUInt32LE(6);
+    this.dims = buffer.readUInt32LE(10);
+    const wordBytes = buffer.readUInt32LE(14);
+    const words = buffer.toString('utf8', 18, 18 + wordBytes).split('\n');
+    if (words.length !== count) throw new Error('word vector file: word count mismatch');
+    words.forEach((word, i) => this.index.set(word, i));
+    // Per-word scales (f32[count]) follow the words; every use normalises a vector, so they cancel out.
+    const vectorsAt = 18 + wordBytes + count * 4;
+    // A copy, so the typed array is aligned whatever the header length.
+    this.vectors = new Int8Array(buffer.buffer.slice(buffer.byteOffset + vectorsAt, buffer.byteOffset + vectorsAt + count * this.dims));
+  }
+
+  static load(file = WORD_VECTORS_FILE): WordVectors {
+    return new WordVectors(readFileSync(file));
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** 0-based frequency rank, or undefined for a word outside the vocabulary. */
+  rank(word: string): number | undefined {
+    return this.index.get(word);
+  }
+
+  /** Adds `weight ×` the word's (unit) vector into `into`; false when the word is unknown. */
+  addTo(into: Float32Array, word: string, weight: number): boolean {
+    const i = this.index.get(word);
+    if (i === undefined) return false;
+    const base = i * this.dims;
+    let norm = 0;
+    for (let d = 0; d < this.dims; d++) norm += this.vectors[base + d] * this.vectors[base + d];
+    const factor = norm > 0 ? weight / Math.sqrt(norm) : 0;
+    for (let d = 0; d < this.dims; d++) into[d] += this.vectors[base + d] * factor;
+    return true;
+  }
+
+  /** Cosine similarity of two words; 0 when either is unknown. */
+  similarity(a: string, b: string): number {
+    const i = this.index.get(a);
+    const j = this.index.get(b);
+    if (i === undefined || j === undefined) return 0;
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    const ai = i * this.dims;
+    const bj = j * this.dims;
+    for (let d = 0; d < this.dims; d++) {
+      const x = this.vectors[ai + d];
+      const y = this.vectors[bj + d];
+      dot += x * y;
+      na += x * x;
+      nb += y * y;
+    }
+    return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+  }
+}
+
+let shared: WordVectors | undefined;
+
+/** Loaded on first use (about 0.1 s), never at start-up. */
+export function sharedWordVectors(): WordVectors {
+  shared ??= WordVectors.load();
+  return shared;
+}
