@@ -51,4 +51,21 @@ describe('policy file', () => {
     expect(staleAfterDays(policy, 'HR')).toBe(90);
     expect(staleAfterDays(policy, 'IT')).toBe(365);
   });
+
+  it('rejects duplicate keys instead of letting the last one win (a second readOnly could widen access)', () => {
+    const text = JSON.stringify(minimal).replace('"readOnly":false', '"readOnly":true,"readOnly":false');
+    expect(() => parsePolicy(text, 'dup.json')).toThrow(/dup\.json.*duplicate key "readOnly"/s);
+    const nested = JSON.stringify(minimal).replace('"spaces":["IT","HR"]', '"spaces":["IT"],"spaces":["IT","HR"]');
+    expect(() => parsePolicy(nested, 'dup.json')).toThrow(/duplicate key "spaces" in read/);
+    // The same key in different objects, and keys inside strings, are fine.
+    expect(parsePolicy(JSON.stringify({ ...minimal, labels: { deny: ['"readOnly":1'] } }), 'ok.json').labels.deny).toEqual(['"readonly":1']);
+  });
+
+  it('names reviewers by users and groups; without review.reviewers nobody may review', () => {
+    expect(parse(minimal).review.reviewers).toBeUndefined();
+    const policy = parse({ ...minimal, review: { reviewers: { users: ['acc-1', 'lee@example.test'], groups: ['hr'] } } });
+    expect(policy.review.reviewers).toEqual({ users: ['acc-1', 'lee@example.test'], groups: ['hr'] });
+    expect(() => parse({ ...minimal, review: { reviewer: { users: [] } } })).toThrow('reviewer');
+    expect(() => parse({ ...minimal, review: { reviewers: { users: ['x'.repeat(500)] } } })).toThrow('review.reviewers.users');
+  });
 });
