@@ -111,4 +111,26 @@ describe('draft → review → execute, end to end', () => {
     expect(stub!.issues).toHaveLength(1);
     expect(stub!.requestsTo('POST', '/rest/api/3/issue')).toHaveLength(1);
   });
+
+  it('asks for the revision the reviewer saw, and refuses unknown reviewers and bad filters clearly', async () => {
+    const { env, flags } = await setup();
+    const { draftId } = await agentDraft(flags, env);
+    const noRevision = await runCli(['drafts', 'approve', String(draftId), ...flags, '--as', USERS.hr.email], env);
+    expect(noRevision.code).toBe(2);
+    expect(noRevision.stderr).toMatch(/needs --revision N/);
+    const shown = await runCli(['drafts', 'show', String(draftId), ...flags, '--as', USERS.hr.email], env);
+    expect(shown.stdout).toContain(`drafts approve ${draftId} --revision 1`);
+    const nobody = await runCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', 'Nobody Atall'], env);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/unknown user "Nobody Atall"/);
+    const status = await runCli(['drafts', 'list', ...flags, '--as', USERS.hr.email, '--status', 'sideways'], env);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toMatch(/refused: Invalid input — status/);
+    const space = await runCli(['drafts', 'list', ...flags, '--as', USERS.hr.email, '--space', 'x'.repeat(100_000)], env);
+    expect(space.stderr).toMatch(/space: Too big|space: .*255/);
+    expect(space.stderr.length).toBeLessThan(2_000);
+    const labels = await runCli(['drafts', 'edit', String(draftId), ...flags, '--as', USERS.hr.email, '--labels', 'has space'], env);
+    expect(labels.code).toBe(1);
+    expect(labels.stderr).toMatch(/labels/);
+  });
 });

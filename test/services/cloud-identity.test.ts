@@ -5,6 +5,7 @@ import { resolveConfig } from '../../src/config.js';
 import { type Runtime, createRuntime } from '../../src/runtime.js';
 import { createServices } from '../../src/services/services.js';
 import { type ConfluenceStub, demoConfluenceSite, startConfluenceStub } from '../support/confluence-stub.js';
+import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/fixture-site.js';
 
 /**
@@ -43,7 +44,7 @@ async function cloud() {
     runtimes.push(runtime);
     return runtime;
   };
-  return { open };
+  return { open, env, policy, dataDir: join(root, 'data') };
 }
 
 describe('Cloud identities are canonical', () => {
@@ -80,4 +81,19 @@ describe('Cloud identities are canonical', () => {
     expect((await open('Mia Krystof', false)).identity.accountId).toBe(MIA);
     await expect(open('sam@example.com', false)).rejects.toThrow(/token owner/);
   });
+
+  it('the CLI refuses an invented reviewer and the drafter under another name, and nothing is approved', async () => {
+    const { open, env, policy, dataDir } = await cloud();
+    const agent = await open(undefined, false);
+    const services = createServices({ db: agent.db, audit: agent.audit });
+    const { draft } = await services.drafts.draftJira(agent.gateFor(agent.identity, 'agent'), { summary: 'Runbook lacks rollback steps', pageIds: ['2001'] });
+    const flags = ['--policy', policy, '--data-dir', dataDir, '--revision', '1'];
+    const nobody = await runCli(['drafts', 'approve', String(draft.id), ...flags, '--as', 'Nobody Atall'], env);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/no single Confluence user has that account id, email or display name/);
+    const capitals = await runCli(['drafts', 'approve', String(draft.id), ...flags, '--as', 'MIA@EXAMPLE.COM'], env);
+    expect(capitals.code).toBe(1);
+    expect(capitals.stderr).toMatch(/four-eyes/);
+    expect(services.drafts.get(draft.id).status).toBe('pending');
+  }, 60_000);
 });
