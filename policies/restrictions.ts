@@ -1,28 +1,5 @@
-import type { Identity, RestrictionSet } from '../src/domain/types.js';
-
 /**
- * Confluence view restrictions as a pure rule. A page carries its own restriction set plus
- * one per restricted ancestor; the reader must be named (by account id) or be a member of a
- * named group in every one of them. An empty set restricts nothing (that is how Confluence
- * reports an unrestricted page).
- *
- * Fails closed: an identity without an account id can only read unrestricted pages.
+ * The restriction rule lives in src/domain (a pure function both the gate and the local store
+ * evaluate), so adapters need not import the policy layer. Re-exported here for the gate.
  */
-export function canRead(identity: Identity, sets: readonly RestrictionSet[] | undefined): boolean {
-  // Policy: `undefined` means the source already enforced this user's permissions (Cloud with
-  // the user's own token); the gate still applies spaces and labels.
-  if (sets === undefined) return true;
-  const groups = new Set(identity.groups);
-  return sets.every((set) => {
-    if (set.users.length === 0 && set.groups.length === 0) return true;
-    if (identity.accountId !== '' && set.users.includes(identity.accountId)) return true;
-    return set.groups.some((group) => groups.has(group));
-  });
-}
-
-/** Principals in the form the local store indexes them, for filtering inside SQL. */
-export function principalsOf(identity: Identity): string[] {
-  const principals = identity.groups.map((group) => `group:${group}`);
-  if (identity.accountId !== '') principals.push(`user:${identity.accountId}`);
-  return principals;
-}
+export { canRead, principalsOf } from '../src/domain/restrictions.js';
