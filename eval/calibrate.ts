@@ -27,7 +27,8 @@ for (const qa of readQuestions(values.qa!.split(','))) {
   const goldFirst = trace.ranked[0] !== undefined && qa.gold.includes(trace.ranked[0].pageId);
   rows.push({ kind: qa.kind, evidence: trace.evidence, goldFirst });
   const absentMax = trace.missing?.rarity ?? 0;
-  console.log(`${qa.kind.padEnd(12)} ${trace.evidence.toFixed(3)} ${absentMax.toFixed(2)} ${goldFirst ? 'gold ' : '     '} ${qa.id} ${qa.question.slice(0, 80)} | ${trace.missing?.term ?? ''}`);
+  const f = trace.ranked[0]?.features ?? {};
+  console.log(`${qa.kind.padEnd(12)} ${trace.evidence.toFixed(3)} ${absentMax.toFixed(2)} ${(f.sentence ?? 0).toFixed(3)} ${f.answerType ?? 0} ${(f.semantic ?? 0).toFixed(3)} ${(trace.ranked[0]?.score ?? 0).toFixed(3)} ${goldFirst ? 'gold ' : '     '} ${qa.id} ${qa.question.slice(0, 80)} | ${trace.missing?.term ?? ''}`);
 }
 for (let t = 0.3; t <= 0.85; t += 0.025) {
   const share = (kind: string, test: (r: (typeof rows)[number]) => boolean) => {

@@ -87,6 +87,12 @@ export const PolicySchema = z
          */
         minEvidence: z.number().min(0).max(1).default(0.4),
         /**
+         * The same for the best single sentence of the cited passages (its section heading and page
+         * title count half; holding the kind of answer asked for, e.g. a duration for "how long",
+         * adds 0.15): an answer rests on a sentence, not on words scattered over a passage.
+         */
+        minSentenceEvidence: z.number().min(0).max(2).default(0.375),
+        /**
          * A question word at least this rare in English (ln(1 + frequency rank / 200): "office" ≈
          * 1.5, "sabbatical" ≈ 5) that no page the user can read contains in any form makes the
          * question unanswerable. Higher refuses less.

@@ -12,6 +12,7 @@
  *   await stub.close();
  */
 import http from 'node:http';
+import { stemmer } from 'stemmer';
 import type { AddressInfo } from 'node:net';
 
 // ------------------------------------------------------------------------------------------------
@@ -801,6 +802,19 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     return content;
   };
 
+  /** Stemmed words of a page, recomputed only when its title or body changes. */
+  const indexCache = new Map<string, { key: string; title: string[]; body: string[]; all: Set<string> }>();
+  const indexed = (page: StubPage) => {
+    const key = `${page.title}\u0000${page.storage}`;
+    const known = indexCache.get(page.id);
+    if (known && known.key === key) return known;
+    const title = words(page.title).map((w) => stemmer(w));
+    const body = words(storageToText(page.storage)).map((w) => stemmer(w));
+    const entry = { key, title, body, all: new Set([...title, ...body]) };
+    indexCache.set(page.id, entry);
+    return entry;
+  };
+
   // --- routes ------------------------------------------------------------------------------------
   const search = (query: URLSearchParams, caller: StubUser, routePath: string) => {
     const cql = query.get('cql');
@@ -818,8 +832,9 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       const c = expr.clause;
       switch (c.field) {
         case 'text': {
-          const hay = new Set(words(`${page.title} ${storageToText(page.storage)}`));
-          return c.terms.some((t) => hay.has(t));
+          // Like Confluence's English analyser: stemmed words, any term matches, relevance ranks.
+          const hay = indexed(page).all;
+          return c.terms.some((t) => hay.has(stemmer(t)));
         }
         case 'title':
           return c.op === '='
@@ -861,11 +876,24 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       else if (expr.clause.field === 'title' && expr.clause.op === '~') words(expr.clause.value).forEach((t) => titleTerms.add(t));
     };
     collect(parsed.expr);
+    // BM25 (k1 1.2, b 0.75) over body and a 3× title field with site-wide statistics, as a
+    // Lucene-backed search ranks; the stub's scores are only ever compared with each other.
+    const stems = [...new Set([...textTerms].map((t) => stemmer(t)))];
+    const all = site.pages.map(indexed);
+    const avgLength = all.reduce((sum, p) => sum + p.body.length, 0) / Math.max(1, all.length);
+    const idf = new Map(stems.map((t) => {
+      const df = all.filter((p) => p.all.has(t)).length;
+      return [t, Math.log(1 + (all.length - df + 0.5) / (df + 0.5))];
+    }));
     const score = (page: StubPage) => {
-      const title = words(page.title);
-      const body = words(storageToText(page.storage));
+      const { title, body } = indexed(page);
       let s = 0;
-      for (const t of textTerms) s += 3 * title.filter((w) => w === t).length + body.filter((w) => w === t).length;
+      for (const t of stems) {
+        const tf = body.filter((w) => w === t).length;
+        const inTitle = title.filter((w) => w === t).length;
+        const bodyPart = tf === 0 ? 0 : (tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * body.length) / avgLength));
+        s += idf.get(t)! * (bodyPart + (inTitle > 0 ? 3 : 0));
+      }
       return s;
     };
     let candidates = site.pages.filter((p) => evaluate(parsed.expr, p));

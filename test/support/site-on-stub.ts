@@ -55,6 +55,7 @@ export function markdownToStorage(markdown: string): string {
       }
       i--;
       const [head, ...body] = rows;
+      if (!head) continue;
       blocks.push(
         `<table><tbody><tr>${head.map((c) => `<th>${inline(c)}</th>`).join('')}</tr>${body.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
       );

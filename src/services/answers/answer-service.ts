@@ -92,6 +92,7 @@ export async function answerQuestion(gate: PolicyGate, services: Services, reque
 export interface AnswerTrace {
   evidence: number;
   missing?: { term: string; rarity: number };
+  sentenceEvidence?: number;
   ranked: { pageId: string; score: number; evidence: number; features: Record<string, number> }[];
 }
 
@@ -132,6 +133,8 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   const ranked = rankPassages(inputs, { question, questionVector, soft });
   const chosen = selectPassages(ranked, Math.min(request.maxSources, ANSWER_PASSAGES));
   const evidence = Math.max(0, ...chosen.map((r) => r.evidence));
+  // The answer usually sits in one sentence: the best one must hold the question's key words too.
+  const sentenceEvidence = Math.max(0, ...chosen.map((r) => r.features.sentence));
   const candidateTexts = [
     ...found.map((f) => `${f.title} ${f.labels.join(' ')} ${f.excerpt}`),
     ...inputs.map((i) => `${i.passage.title} ${i.passage.heading} ${i.passage.text}`),
@@ -140,6 +143,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   if (trace) {
     trace.missing = missing ? { term: missing.tokens[0], rarity: missing.rarity } : undefined;
     trace.evidence = evidence;
+    trace.sentenceEvidence = sentenceEvidence;
     trace.ranked = ranked.slice(0, 10).map((r) => ({ pageId: r.passage.pageId, score: r.score, evidence: r.evidence, features: r.features }));
   }
   if (missing) {
@@ -148,7 +152,8 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     ]);
   }
   // Fails closed on absolute evidence: the passages must contain enough of what the question names.
-  if (chosen.length === 0 || evidence < gate.policy.answers.minEvidence) {
+  const { minEvidence, minSentenceEvidence } = gate.policy.answers;
+  if (chosen.length === 0 || evidence < minEvidence || sentenceEvidence < minSentenceEvidence) {
     const near = chosen.map((r) => pages.get(r.passage.pageId)!).filter(Boolean);
     return unanswered('insufficient_evidence', request.question, [...new Set(near)], gate, [
       'The pages you can read mention parts of this question but none answers it.',
@@ -185,7 +190,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   if (inputs.some((i) => i.passage.cleaned && citedPages.has(i.passage.pageId))) {
     warnings.push('A cited page contains text addressed to AI assistants; it was treated as data and left out.');
   }
-  if (evidence < gate.policy.answers.minEvidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
+  if (evidence < minEvidence + 0.1 || sentenceEvidence < minSentenceEvidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
 
   const conflicts = findConflicts(
     numbered.map((p) => ({ pageId: citations[p.n - 1].pageId, text: p.text })),
