@@ -51,6 +51,10 @@ const COMMANDS: Record<string, () => Promise<(context: CliContext) => Promise<nu
   report: async () => (await import('./cli-report.js')).runReport,
 };
 
+/** Commands that end when their work is done (not servers). */
+const ONE_SHOT = new Set(['drafts', 'report']);
+let oneShot = false;
+
 function log(message: string): void {
   process.stderr.write(`confluence-steward: ${message}\n`);
 }
@@ -79,12 +83,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const run = await load();
+  oneShot = ONE_SHOT.has(name);
   return run({ values, positionals, out: (line) => process.stdout.write(`${line}\n`), err: log });
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A one-shot command's result is recorded and printed; a remote server that still holds a
+    // connection open (a Jira request that timed out) must not keep the process alive.
+    if (oneShot) process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   },
   (error: unknown) => {
     log(`fatal: ${(error as Error)?.message ?? String(error)}`);

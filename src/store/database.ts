@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 
@@ -11,7 +11,7 @@ export type Db = Database.Database;
  * schema up to date with the numbered migrations.
  */
 export function openStewardDb(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
+  makeDirectory(dataDir);
   const db = new Database(join(dataDir, 'steward.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -20,6 +20,26 @@ export function openStewardDb(dataDir: string): Db {
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdirSync loops forever on some special file
+ * systems (a path under /proc), so the start would hang; this fails with the reason instead.
+ */
+function makeDirectory(dataDir: string): void {
+  const missing: string[] = [];
+  for (let path = resolve(dataDir); !existsSync(path); path = dirname(path)) {
+    missing.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new Error(`cannot create the data directory ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
 }
 
 export function migrate(db: Db): void {
