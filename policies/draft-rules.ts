@@ -60,6 +60,22 @@ export function assertMayReview(policy: Policy, identity: Identity, role: Role, 
 }
 
 /**
+ * The tokens file must agree with the policy: every user it gives role reviewer must be a
+ * reviewer the policy names, or that token would open a console (or session) that can do
+ * nothing but be refused. Returns one line per disagreement.
+ */
+export function reviewerTokenProblems(policy: Policy, reviewers: readonly Identity[]): string[] {
+  return reviewers.flatMap((identity) => {
+    try {
+      assertMayReview({ ...policy, readOnly: false }, identity, 'reviewer', 'list');
+      return [];
+    } catch (error) {
+      return [`${identity.displayName || identity.accountId} (${identity.accountId}) has role reviewer in the tokens file, but ${error instanceof PolicyDeniedError && /names no reviewers/.test(error.message) ? 'the policy names no reviewers (review.reviewers)' : 'is not in review.reviewers'}`];
+    }
+  });
+}
+
+/**
  * Four eyes, on canonical identities: whoever approves (or retries) must not be the drafter
  * under any spelling (account id, email, display name). Fails closed: an empty reviewer
  * identity decides nothing.

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { reviewerTokenProblems } from '../../policies/draft-rules.js';
 import type { PolicyGate } from '../../policies/gate.js';
 import type { Identity } from '../domain/types.js';
 import { StewardError } from '../errors.js';
@@ -97,6 +98,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
       else unknown.push(JSON.stringify(entry.user));
     }
     if (unknown.length > 0) throw new Error(`the tokens file names reviewers the source does not know: ${unknown.join(', ')}`);
+    const disagreements = reviewerTokenProblems(runtime.policy, [...tokenIdentities.values()]);
+    if (disagreements.length > 0) throw new Error(`the tokens file and the policy disagree: ${disagreements.join('; ')}`);
   }
 
   // Executions whose process died are finished first (their approval already happened), by a

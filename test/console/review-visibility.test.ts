@@ -60,6 +60,17 @@ describe('console visibility', () => {
     await expect(consoleFor(USERS.hr.email, { tokens, reviewer: undefined })).rejects.toThrow(/does not know: "Nobody Atall"/);
   });
 
+  it('refuses to start when the tokens file gives role reviewer to someone the policy does not name', async () => {
+    const fixture = writeFixture({ policy: { ...FIXTURE_POLICY, review: { reviewers: { users: [USERS.hr.accountId] } } } });
+    const reviewer = await startHarness({ site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir, as: USERS.hr.email, role: 'reviewer' });
+    open.push(reviewer);
+    const tokens = [
+      { tokenSha256: sha256Hex('hr'), user: USERS.hr.email, role: 'reviewer' as const },
+      { tokenSha256: sha256Hex('lee'), user: USERS.lead.email, role: 'reviewer' as const },
+    ];
+    await expect(startConsole({ runtime: reviewer.runtime, tokens, port: 0 })).rejects.toThrow(/tokens file and the policy disagree: Lee Lead \(acc-lead\) has role reviewer .* not in review\.reviewers/);
+  });
+
   it('hides Approve on an automation draft that cannot run, shows the original request and offers rule editing', async () => {
     const agent = await startHarness({ site: 'demo-site', policyFile: 'policies/default.json', dataDir: writeFixture().dataDir });
     open.push(agent);

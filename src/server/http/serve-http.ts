@@ -1,3 +1,4 @@
+import { reviewerTokenProblems } from '../../../policies/draft-rules.js';
 import { type Authentication, loadPrincipals } from '../../auth/principals.js';
 import type { Runtime } from '../../runtime.js';
 import { servicesFor } from '../../services/services.js';
@@ -16,6 +17,11 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions, log: (me
     auth = options.tokensFile
       ? { mode: 'tokens', principals: await loadPrincipals(options.tokensFile, runtime.source) }
       : { mode: 'none', principal: { key: 'loopback', identity: runtime.identity, role: runtime.config.role } };
+    // Reviewer tokens must name reviewers the policy names (review.reviewers).
+    if (auth.mode === 'tokens') {
+      const disagreements = reviewerTokenProblems(runtime.policy, auth.principals.filter((p) => p.role === 'reviewer').map((p) => p.identity));
+      if (disagreements.length > 0) throw new Error(`the tokens file and the policy disagree: ${disagreements.join('; ')}`);
+    }
     const services = servicesFor(runtime);
     running = await startHttpServer({ runtime, services, auth, options, log });
   } catch (error) {
