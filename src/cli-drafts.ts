@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { commonFlags, openReviewerRuntime } from './cli-flags.js';
 import type { CliContext } from './cli-options.js';
 import type { CommonFlags } from './config.js';
@@ -16,7 +17,7 @@ export interface DraftsCommand {
   space?: string;
   drafter?: string;
   revision?: string;
-  edits: { summary?: string; description?: string; labels?: string; project?: string; issueType?: string; note?: string };
+  edits: { summary?: string; description?: string; labels?: string; project?: string; issueType?: string; note?: string; rule?: string };
 }
 
 type Out = (line: string) => void;
@@ -41,7 +42,7 @@ export async function runDrafts(context: CliContext): Promise<number> {
       space: values.space,
       drafter: values.drafter,
       revision: values.revision,
-      edits: { summary: values.summary, description: values.description, labels: values.labels, project: values.project, issueType: values['issue-type'], note: values.note },
+      edits: { summary: values.summary, description: values.description, labels: values.labels, project: values.project, issueType: values['issue-type'], note: values.note, rule: values.rule },
     },
     context.out,
     context.err,
@@ -128,11 +129,12 @@ async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Ou
           projectKey: e.project,
           issueType: e.issueType,
         });
-        if (Object.keys(changes).length === 0) {
-          err('edit needs at least one of --summary, --description, --labels, --project, --issue-type');
+        const rule = e.rule === undefined ? undefined : readRule(e.rule);
+        if (Object.keys(changes).length === 0 && rule === undefined) {
+          err('edit needs at least one of --summary, --description, --labels, --project, --issue-type (Jira drafts) or --rule JSON|@FILE (automation drafts)');
           return 2;
         }
-        show(await review.edit(gate, { draftId: id(), ...changes, ...stripUndefined({ note: e.note }) }), 'Saved as a new revision.');
+        show(await review.edit(gate, { draftId: id(), ...changes, ...stripUndefined({ note: e.note, rule }) }), 'Saved as a new revision.');
         return 0;
       }
       case 'reconcile':
@@ -150,6 +152,23 @@ async function draftsCommand(flags: CommonFlags, command: DraftsCommand, out: Ou
     throw error;
   } finally {
     await runtime.close();
+  }
+}
+
+/** `--rule` is the simplified rule JSON, inline or `@file`. */
+function readRule(value: string): unknown {
+  let text = value;
+  if (value.startsWith('@')) {
+    try {
+      text = readFileSync(value.slice(1), 'utf8');
+    } catch (error) {
+      throw new StewardError(`cannot read ${value.slice(1, 200)}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, 'usage');
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StewardError('--rule must be the simplified rule as JSON (inline, or @FILE)', 'usage');
   }
 }
 

@@ -26,6 +26,7 @@ export const CLI_OPTIONS = {
   'issue-type': { type: 'string' },
   note: { type: 'string' },
   revision: { type: 'string' },
+  rule: { type: 'string' },
   // review (console); port, host and tokens also serve `serve --http`
   port: { type: 'string' },
   host: { type: 'string' },

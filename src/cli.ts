@@ -12,10 +12,13 @@ Usage:
                                             only without --tokens); GET /healthz for probes
   confluence-steward drafts list [--status S] [--kind K] [--space KEY] [--drafter ID] [--json]
   confluence-steward drafts show ID
-  confluence-steward drafts approve ID      approve and execute (a failed draft: retry)
+  confluence-steward drafts approve ID --revision N
+                                            approve the revision you reviewed and execute it
+                                            (a failed draft: retry); show prints N
   confluence-steward drafts reject ID --reason TEXT
   confluence-steward drafts edit ID [--summary T] [--description T] [--labels a,b] [--project KEY]
-                                    [--issue-type T] [--note T]
+                                    [--issue-type T] [--note T]     (Jira drafts)
+  confluence-steward drafts edit ID --rule JSON|@FILE [--note T]      (automation drafts)
   confluence-steward drafts reconcile       finish executions interrupted by a crash
                                             (drafts commands act as the reviewer given by --as)
   confluence-steward review [--port 3334] [--host 127.0.0.1] [--as REVIEWER | --tokens FILE]

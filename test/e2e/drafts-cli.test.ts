@@ -26,8 +26,8 @@ async function setup() {
   return { fixture, env, flags };
 }
 
-/** An agent drafts over stdio through the real server process. */
-async function agentDraft(flags: string[], env: Record<string, string>) {
+/** An agent session over stdio with the real server process. */
+async function connectAgent(flags: string[], env: Record<string, string>) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'serve', ...flags, '--as', USERS.employee.email],
@@ -37,6 +37,12 @@ async function agentDraft(flags: string[], env: Record<string, string>) {
   const client = new Client({ name: 'agent', version: '1' });
   await client.connect(transport);
   clients.push(client);
+  return client;
+}
+
+/** An agent drafts over stdio through the real server process. */
+async function agentDraft(flags: string[], env: Record<string, string>) {
+  const client = await connectAgent(flags, env);
   const result = (await client.callTool({
     name: 'draft_jira',
     arguments: { summary: 'Printer guide lacks macOS steps', pageIds: ['1002'], question: 'How do I print from a Mac?' },
@@ -132,5 +138,20 @@ describe('draft → review → execute, end to end', () => {
     const labels = await runCli(['drafts', 'edit', String(draftId), ...flags, '--as', USERS.hr.email, '--labels', 'has space'], env);
     expect(labels.code).toBe(1);
     expect(labels.stderr).toMatch(/labels/);
+  });
+
+  it('edits an automation draft with --rule and refuses Jira fields on it', async () => {
+    const { env, flags } = await setup();
+    const client = await connectAgent(flags, env);
+    const drafted = (await client.callTool({ name: 'draft_automation_rule', arguments: { prompt: 'When a page is published in IT, add the label triage' } })) as CallToolResult;
+    expect(drafted.isError, JSON.stringify(drafted.content)).toBeFalsy();
+    const { draftId, rule } = drafted.structuredContent as { draftId: number; rule: { components: { type: string; config: Record<string, unknown> }[] } };
+    const edited = { ...rule, components: rule.components.map((c) => (c.type === 'AddLabelAction' ? { ...c, config: { labels: ['triaged'] } } : c)) };
+    const result = await runCli(['drafts', 'edit', String(draftId), '--rule', JSON.stringify(edited), '--note', 'label name', ...flags, '--as', USERS.hr.email], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/revision: 2/);
+    const wrong = await runCli(['drafts', 'edit', String(draftId), '--summary', 'Not a Jira draft', ...flags, '--as', USERS.hr.email], env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/Automation drafts are edited with `rule`/);
   });
 });
