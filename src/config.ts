@@ -17,6 +17,13 @@ export interface JiraConfig {
   apiToken: string;
 }
 
+/** An OpenAI-compatible embeddings endpoint (STEWARD_EMBEDDINGS_*); without it the shipped word vectors are used. */
+export interface EmbeddingsConfig {
+  url: string;
+  model: string;
+  apiKey?: string;
+}
+
 export interface StewardConfig {
   source: SourceConfig;
   /** accountId, email or display name; undefined → the site's default user. */
@@ -25,6 +32,7 @@ export interface StewardConfig {
   dataDir: string;
   role: Role;
   jira?: JiraConfig;
+  embeddings?: EmbeddingsConfig;
 }
 
 export interface CommonFlags {
@@ -75,8 +83,16 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Stewa
     throw new Error('Jira is partly configured: set all of JIRA_URL, JIRA_USERNAME and JIRA_API_TOKEN (or none, for the outbox).');
   }
 
+  const embeddingsUrl = nonEmpty(env.STEWARD_EMBEDDINGS_URL);
+  const embeddingsModel = nonEmpty(env.STEWARD_EMBEDDINGS_MODEL);
+  if ((embeddingsUrl || embeddingsModel) && !(embeddingsUrl && embeddingsModel)) {
+    throw new Error('Embeddings are partly configured: set both STEWARD_EMBEDDINGS_URL and STEWARD_EMBEDDINGS_MODEL (and STEWARD_EMBEDDINGS_API_KEY if the endpoint needs one), or neither.');
+  }
+  if (embeddingsUrl && !/^https?:\/\//i.test(embeddingsUrl)) throw new Error(`STEWARD_EMBEDDINGS_URL must be an http(s) URL, not ${JSON.stringify(embeddingsUrl)}`);
+
   return {
     source,
+    embeddings: embeddingsUrl && embeddingsModel ? { url: embeddingsUrl, model: embeddingsModel, apiKey: nonEmpty(env.STEWARD_EMBEDDINGS_API_KEY) } : undefined,
     actingUser: nonEmpty(flags.as) ?? nonEmpty(env.STEWARD_USER),
     policyFile: resolve(nonEmpty(flags.policy) ?? nonEmpty(env.STEWARD_POLICY) ?? DEFAULT_POLICY_FILE),
     dataDir: resolve(nonEmpty(flags.dataDir) ?? nonEmpty(env.STEWARD_DATA_DIR) ?? defaultDataDir(env)),

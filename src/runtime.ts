@@ -4,6 +4,7 @@ import { PolicyGate } from '../policies/gate.js';
 import { type Policy, parsePolicy } from '../policies/policy-schema.js';
 import type { Role } from '../policies/tool-access.js';
 import type { ContentSource } from './adapters/content-source.js';
+import type { Embedder } from './adapters/embedder.js';
 import type { IssueTracker } from './adapters/issue-tracker.js';
 import { LocalSource } from './adapters/local/local-source.js';
 import type { StewardConfig } from './config.js';
@@ -26,6 +27,8 @@ export interface Runtime {
   readonly identity: Identity;
   /** Jira through jira.js when JIRA_* is configured; otherwise drafts go to the outbox. */
   readonly issueTracker?: IssueTracker;
+  /** The configured embeddings endpoint; undefined → the shipped word vectors. */
+  readonly embedder?: Embedder;
   gateFor(identity: Identity, role: Role): PolicyGate;
   close(): Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function createRuntime(config: StewardConfig, options: RuntimeOptio
     const identity = await resolveActingIdentity(config, source, options);
     const opened = source;
     const issueTracker = config.jira ? await openIssueTracker(config.jira) : undefined;
+    const embedder = config.embeddings ? await openEmbedder(config.embeddings) : undefined;
     return {
       config,
       policy,
@@ -65,6 +69,7 @@ export async function createRuntime(config: StewardConfig, options: RuntimeOptio
       audit,
       identity,
       issueTracker,
+      embedder,
       gateFor: (who: Identity, role: Role) => new PolicyGate(policy, who, role, opened, audit as AuditSink),
       async close() {
         await opened.close();
@@ -83,6 +88,11 @@ async function openSource(config: StewardConfig): Promise<ContentSource> {
   // Loaded only when used, so the local default starts without the Cloud client.
   const { createConfluenceSource } = await import('./adapters/confluence/confluence-source.js');
   return createConfluenceSource({ baseUrl: config.source.baseUrl, email: config.source.email, apiToken: config.source.apiToken });
+}
+
+async function openEmbedder(embeddings: NonNullable<StewardConfig['embeddings']>): Promise<Embedder> {
+  const { createOpenAiEmbedder } = await import('./adapters/embeddings/openai-embedder.js');
+  return createOpenAiEmbedder(embeddings);
 }
 
 async function openIssueTracker(jira: NonNullable<StewardConfig['jira']>): Promise<IssueTracker> {

@@ -1,16 +1,21 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ConsoleHandle, startConsole } from '../../src/console/server.js';
+import { launchChromium } from '../support/chromium.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
 import { type Harness, startHarness, textOf } from '../support/harness.js';
 
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
 /**
- * The console in a real browser: Debian's chromium driven by playwright-core (never a
- * downloaded browser). Missing chromium is a failure, not a skip: .ci/run installs it.
+ * The console in a real browser, driven by playwright-core: STEWARD_CHROMIUM, else a system
+ * /usr/bin/chromium, else the headless Chromium of the @sparticuz/chromium devDependency (see
+ * test/support/chromium.ts). It always runs: a browser that cannot start is a failure, never a skip.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(process.cwd(), 'test-output', 'console.png');
 
 let agent: Harness;
@@ -20,7 +25,6 @@ let browser: Browser;
 const ids = { approve: 0, reject: 0 };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does this`);
   const fixture = writeFixture();
   const common = { site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir };
   agent = await startHarness({ ...common, as: USERS.employee.email });
@@ -40,12 +44,8 @@ beforeAll(async () => {
   const edited = await reviewer.call('edit_draft', { draftId: ids.approve, summary: 'VPN setup page: add Linux steps', labels: ['vpn', 'linux'], note: 'clearer summary' });
   expect(edited.isError, textOf(edited)).toBeFalsy();
   handle = await startConsole({ runtime: reviewer.runtime, reviewer: reviewer.runtime.identity, port: 0 });
-  // playwright-core gives every launch a fresh temporary profile (user-data-dir) and removes it on close.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
+  ({ browser } = await launchChromium());
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -112,7 +112,7 @@ describe('review console in chromium', () => {
     expect(problems, 'no console errors (CSP violations, failed loads)').toEqual([]);
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
     await context.close();
-  }, 60_000);
+  });
 });
 
 mkdirSync(join(process.cwd(), 'test-output'), { recursive: true });

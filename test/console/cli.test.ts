@@ -1,9 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../src/console/auth.js';
 import { runCli, startCli, waitFor } from '../support/cli.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
+
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** The real CLI (dist/, built by `npm test`'s pretest step). */
 describe('review and report commands', () => {

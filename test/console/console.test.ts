@@ -1,9 +1,13 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ConsoleHandle, startConsole } from '../../src/console/server.js';
 import { sha256Hex } from '../../src/console/auth.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
 import { startHarness, textOf } from '../support/harness.js';
+
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {

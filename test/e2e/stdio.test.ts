@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { USERS, writeFixture } from '../support/fixture-site.js';
+
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** The real CLI, built by `npm test`'s pretest step, spawned over stdio. */
 const CLI = join(process.cwd(), 'dist', 'src', 'cli.js');

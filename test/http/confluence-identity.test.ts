@@ -1,7 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type ConfluenceStub, demoConfluenceSite, startConfluenceStub } from '../support/confluence-stub.js';
 import { INITIALIZE, type TestServer, bearer, call, connect, post, startTestServer, text } from './support.js';
+
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /**
  * The two per-user identity modes against the loopback Confluence stub (which enforces page

@@ -2,11 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../src/auth/tokens-file.js';
 import { type ConfluenceStub, demoConfluenceSite, startConfluenceStub } from '../support/confluence-stub.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
 import { bearer, call, connect, text, writeTokens } from './support.js';
+
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** The real CLI (built by `npm test`'s pretest step) as a team server: `serve --http`. */
 const CLI = join(process.cwd(), 'dist', 'src', 'cli.js');
@@ -51,7 +55,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 async function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
   const proc = run(['--http', '--port', '0', ...args], env);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start-up line: ${proc.stderr()}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no start-up line: ${proc.stderr()}`)), 45_000);
     const check = () => {
       const match = /over HTTP at (http:\/\/\S+\/mcp)/.exec(proc.stderr());
       if (match) {

@@ -1,8 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { FIXTURE_POLICY, USERS } from '../support/fixture-site.js';
 import { INITIALIZE, type TestServer, bearer, call, connect, post, rawRequest, startTestServer, text } from './support.js';
+
+// Starts real processes and servers: explicit, generous limits so that a busy machine slows this
+// file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const servers: TestServer[] = [];
 const clients: Client[] = [];

@@ -27,7 +27,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   return startCli(args, env).done;
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+/** Polls until `condition` holds; the default leaves room under a busy machine (tests that use it allow 60 s). */
+export async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');

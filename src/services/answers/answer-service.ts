@@ -13,7 +13,8 @@ import {
   samplingPrompt,
   verifySampledAnswer,
 } from './compose.js';
-import { mapBounded } from './page-cache.js';
+import type { Embedder } from './embedder.js';
+import { type CachedPage, mapBounded } from './page-cache.js';
 import { rankPages } from './rank-pages.js';
 import { type RankInput, rankPassages, selectPassages } from './rank-passages.js';
 import { missingTopicTerm } from './evidence.js';
@@ -120,14 +121,17 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   });
   const pages = new Map<string, Page>();
   const inputs: RankInput[] = [];
-  const embedder = services.embedder;
-  const questionVector = embedder ? (await embedder.embed([question.question]))[0] : undefined;
+  const warnings: string[] = [];
+  const read = fetched.filter((entry) => entry !== undefined);
+  const meaning = await embedAll(services.embedder, question.question, read);
+  if (meaning.failed) warnings.push('The embeddings endpoint could not be used; passages were ranked by their words only.');
   for (const [pageRank, entry] of fetched.entries()) {
     if (!entry) continue;
     pages.set(entry.page.id, entry.page);
-    const vectors = embedder ? await entry.vectorsFor(embedder) : undefined;
+    const vectors = meaning.pages.get(entry);
     entry.passages.forEach((passage, i) => inputs.push({ passage, pageRank, vector: vectors?.[i] }));
   }
+  const questionVector = meaning.question;
 
   const soft = services.softMatcher();
   const ranked = rankPassages(inputs, { question, questionVector, soft });
@@ -139,7 +143,9 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     ...found.map((f) => `${f.title} ${f.labels.join(' ')} ${f.excerpt}`),
     ...inputs.map((i) => `${i.passage.title} ${i.passage.heading} ${i.passage.text}`),
   ];
-  const missing = missingTopicTerm(question, candidateTexts, soft, gate.policy.answers.missingTermRarity);
+  // A question word the docs lack is not a missing topic when the agent named the docs' own term and it is there.
+  const agentTermFound = chosen.some((r) => r.features.agentTerms > 0);
+  const missing = agentTermFound ? undefined : missingTopicTerm(question, candidateTexts, soft, gate.policy.answers.missingTermRarity);
   if (trace) {
     trace.missing = missing ? { term: missing.tokens[0], rarity: missing.rarity } : undefined;
     trace.evidence = evidence;
@@ -160,7 +166,6 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     ]);
   }
 
-  const warnings: string[] = [];
   const numbered: (NumberedPassage & { window: string })[] = [];
   const citations: Citation[] = chosen.map((ranking, index) => {
     const n = index + 1;
@@ -246,6 +251,23 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     followUp: needsFollowUp ? followUpFor(request.question, affected, gate, conflicts.length > 0 ? 'conflicting' : 'stale') : null,
     generator,
   };
+}
+
+/**
+ * The question's and the passages' vectors (passages cached per page version). Meaning is a
+ * ranking signal, not a gate: when the embedder fails, ranking goes on without it.
+ */
+async function embedAll(embedder: Embedder | undefined, question: string, entries: CachedPage[]) {
+  const pages = new Map<CachedPage, Float32Array[]>();
+  if (!embedder) return { question: undefined, pages, failed: false };
+  try {
+    const [vector] = await embedder.embed([question]);
+    const all = await Promise.all(entries.map((entry) => entry.vectorsFor(embedder)));
+    entries.forEach((entry, i) => pages.set(entry, all[i]));
+    return { question: vector, pages, failed: false };
+  } catch {
+    return { question: undefined, pages: new Map<CachedPage, Float32Array[]>(), failed: true };
+  }
 }
 
 function unanswered(

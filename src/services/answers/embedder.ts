@@ -1,16 +1,8 @@
+import type { Embedder } from '../../adapters/embedder.js';
 import { isStopword, tokenize } from '../../text/terms.js';
 import { type WordVectors, sharedWordVectors } from './word-vectors.js';
 
-/**
- * Turns texts into unit vectors whose dot product says how close their meanings are. Two
- * implementations: word vectors shipped with the package (offline, always there) and an
- * OpenAI-compatible `/v1/embeddings` endpoint a deployment points at (src/adapters/embeddings).
- */
-export interface Embedder {
-  /** Part of the cache key: vectors of different embedders never mix. */
-  readonly id: string;
-  embed(texts: string[]): Promise<Float32Array[]>;
-}
+export type { Embedder };
 
 /** Smooth inverse frequency (Arora et al., 2017): a / (a + p(w)), p from the Zipf rank. */
 const SIF_A = 1e-3;

@@ -97,8 +97,9 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
     const idf = Math.log(1 + (n + 1) / (df + 0.5)) / maxIdf;
     weightOf.set(term.stem, term.rarity * (0.4 + 0.6 * idf));
   }
-  const totalWeight = q.terms.reduce((sum, t) => sum + weightOf.get(t.stem)!, 0);
-  const totalRarity = q.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + t.rarity, 0);
+  // The agent's searchTerms are alternatives: found, they add evidence; absent, they cost none.
+  const questionWeight = q.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + weightOf.get(t.stem)!, 0);
+  const questionRarity = q.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + t.rarity, 0);
 
   const bm25 = bm25Scores(inputs.map((i) => i.passage), q);
   const bestBm25 = Math.max(0, ...bm25.values());
@@ -108,12 +109,19 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
     const context = matchable(`${passage.title} ${passage.heading}`);
     let covered = 0;
     let evidence = 0;
+    let totalWeight = questionWeight;
+    let totalRarity = questionRarity;
     const credits = new Map<string, number>();
     for (const term of q.terms) {
       const credit = Math.max(termCredit(term, body, options.soft), w.titleCredit * termCredit(term, context, options.soft));
       credits.set(term.stem, credit);
+      if (term.fromAgent && credit === 0) continue;
+      if (term.fromAgent) {
+        totalWeight += weightOf.get(term.stem)!;
+        totalRarity += term.rarity;
+      }
       covered += weightOf.get(term.stem)! * credit;
-      if (!term.fromAgent) evidence += term.rarity * credit;
+      evidence += term.rarity * credit;
     }
     const sentences = splitSentences(passage.text);
     let bestSentence = 0;
@@ -121,11 +129,14 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
     sentences.forEach((sentence, index) => {
       const words = matchable(sentence);
       let score = 0;
+      let total = questionWeight;
       for (const term of q.terms) {
         const credit = Math.max(termCredit(term, words, options.soft), 0.5 * (credits.get(term.stem)! > 0 && context.stems.has(term.stem) ? 1 : 0));
+        if (term.fromAgent && credit === 0) continue;
+        if (term.fromAgent) total += weightOf.get(term.stem)!;
         score += weightOf.get(term.stem)! * credit;
       }
-      score = totalWeight > 0 ? score / totalWeight : 0;
+      score = total > 0 ? score / total : 0;
       if (q.answerType && score > 0 && containsAnswerType(sentence, q.answerType)) score += 0.15;
       // Earlier sentences a little, so ties go to the one that introduces the topic.
       score -= index * 0.002;
@@ -142,6 +153,7 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
       answerType: q.answerType && sentences.some((s) => containsAnswerType(s, q.answerType!)) ? 1 : 0,
       semantic: vector && options.questionVector ? Math.max(0, dot(vector, options.questionVector)) : 0,
     };
+    const agentTerms = q.terms.filter((t) => t.fromAgent && credits.get(t.stem)! > 0).length;
     const score =
       w.bm25 * features.bm25 +
       w.coverage * features.coverage +
@@ -155,7 +167,7 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
       score,
       evidence: totalRarity > 0 ? evidence / totalRarity : 0,
       bestSentence,
-      features,
+      features: { ...features, agentTerms },
     };
   });
   ranked.sort((a, b) => b.score - a.score || a.pageRank - b.pageRank);

@@ -1,0 +1,12 @@
+/**
+ * Turns texts into unit vectors whose dot product says how close their meanings are. Two
+ * implementations: the word vectors shipped with the package (src/services/answers/embedder.ts,
+ * offline, always there) and an OpenAI-compatible `/v1/embeddings` endpoint a deployment points
+ * at (src/adapters/embeddings/openai-embedder.ts: Ollama, vLLM, Azure OpenAI, OpenAI).
+ */
+export interface Embedder {
+  /** Part of the cache key: vectors of different embedders never mix. */
+  readonly id: string;
+  /** One unit vector per text, in order. Rejects when the texts cannot be embedded. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}

@@ -1,0 +1,202 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpenAiEmbedder } from '../../src/adapters/embeddings/openai-embedder.js';
+import { quoteWindow } from '../../src/services/answers/compose.js';
+import { dot } from '../../src/services/answers/embedder.js';
+import { splitIntoPassages } from '../../src/services/answers/passages.js';
+import { analyzeQuestion, capitalisedWords } from '../../src/services/answers/question.js';
+import { SoftMatcher, withinOneEdit } from '../../src/services/answers/soft-match.js';
+import { sharedWordVectors } from '../../src/services/answers/word-vectors.js';
+import { UpstreamError } from '../../src/errors.js';
+import { FIXTURE_SITE, writeFixture } from '../support/fixture-site.js';
+import { type Harness, startHarness } from '../support/harness.js';
+
+let harness: Harness | undefined;
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+});
+
+type Answer = { status: string; answer: string | null; citations: { pageId: string; passage: string }[]; warnings: string[] };
+const answerOf = async (h: Harness, args: Record<string, unknown>) => (await h.call('answer_with_sources', args)).structuredContent as Answer;
+
+describe('question analysis', () => {
+  it('weighs topic words by how rare they are in English, keeps answer-shape words light and drops fillers', () => {
+    const q = analyzeQuestion('Hi, quick question: how long is the sabbatical at the office?', ['career break']);
+    const rarity = Object.fromEntries(q.terms.map((t) => [t.tokens[0], t.rarity]));
+    expect(rarity.sabbatical).toBeGreaterThan(4);
+    expect(rarity.office).toBeLessThan(2.5);
+    expect(rarity.long).toBeLessThan(rarity.office);
+    expect(Object.keys(rarity)).not.toContain('quick');
+    expect(q.answerType).toBe('duration');
+    expect(q.terms.find((t) => t.tokens[0] === 'career')?.fromAgent).toBe(true);
+    expect(q.searchText).toContain('career break');
+    expect(q.focus.has('career')).toBe(false);
+  });
+
+  it('tells names from sentence-initial capitals', () => {
+    expect([...capitalisedWords('Where is the Munich office? Parking is tight. We use PIV badges and KeePassXC.')].sort()).toEqual([
+      'keepassxc',
+      'munich',
+      'piv',
+    ]);
+  });
+});
+
+describe('word vectors and soft matching', () => {
+  it('ships GloVe vectors whose neighbours make sense, with frequency ranks', () => {
+    const vectors = sharedWordVectors();
+    expect(vectors.size).toBe(100_000);
+    expect(vectors.rank('the')).toBe(0);
+    expect(vectors.rank('office')!).toBeLessThan(vectors.rank('sabbatical')!);
+    expect(vectors.similarity('counseling', 'counselling')).toBeGreaterThan(0.7);
+    expect(vectors.similarity('vacation', 'password')).toBeLessThan(0.3);
+  });
+
+  it('credits synonyms and one-letter slips, never a name by its neighbours', () => {
+    const soft = new SoftMatcher(sharedWordVectors());
+    const [typo] = analyzeQuestion('pasword').terms;
+    expect(soft.credit(typo, ['password'])).toBeGreaterThanOrEqual(0.8);
+    expect(withinOneEdit('recieve', 'receive')).toBe(true);
+    expect(withinOneEdit('receive', 'relieve')).toBe(false);
+    const [synonym] = analyzeQuestion('counselling').terms;
+    expect(soft.credit(synonym, ['counseling'])).toBeGreaterThan(0.4);
+  });
+});
+
+describe('passages', () => {
+  it('cuts one enormous paragraph into bounded passages (linear, never one 3 MB passage)', () => {
+    const words = Array.from({ length: 300_000 }, (_, i) => `word${i % 997}`).join(' ');
+    const passages = splitIntoPassages({ ...page('9', 'Long'), body: words });
+    expect(passages.length).toBeGreaterThan(1000);
+    expect(Math.max(...passages.map((p) => p.text.length))).toBeLessThanOrEqual(1100);
+    expect(passages.map((p) => p.text).join(' ').split(' ').length).toBe(300_000);
+  });
+
+  it('quotes a passage starting at the sentence the answer rests on', () => {
+    const text = 'Welcome to the leave page. Requests go through the portal. Everyone gets 27 days of annual leave. Carry-over is five days.';
+    const window = quoteWindow(text, 2, 80);
+    expect(window.startsWith('Everyone gets 27 days')).toBe(true);
+    expect(window.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('answer_with_sources v2 (fixture site)', () => {
+  it('answers with the passage that holds the fact, best sentence first', async () => {
+    harness = await startHarness();
+    const result = await answerOf(harness, { question: 'How many days of annual leave do I get?' });
+    expect(result.status).toBe('answered');
+    expect(result.citations[0].pageId).toBe('2001');
+    expect(result.answer).toMatch(/^Everyone gets 27 days of annual leave\./);
+  });
+
+  it('refuses when the question is about something no readable page mentions, and says what', async () => {
+    harness = await startHarness();
+    const result = await answerOf(harness, { question: 'How long is the sabbatical for people who use the VPN?' });
+    expect(result.status).toBe('insufficient_evidence');
+    expect(result.answer).toBeNull();
+    expect(result.warnings.join(' ')).toContain('"sabbatical"');
+  });
+
+  it('refuses a question only a hidden page answers without hinting at it', async () => {
+    harness = await startHarness();
+    const hidden = await answerOf(harness, { question: 'What is the leave carry-over limit for team leads?' });
+    const missing = await answerOf(harness, { question: 'What is the leave carry-over limit for quokka wranglers?' });
+    expect(JSON.stringify(hidden)).not.toMatch(/9 days|2004|memo/i);
+    expect(hidden.citations.map((c) => c.pageId)).not.toContain('2004');
+    expect(missing.citations.map((c) => c.pageId)).not.toContain('2004');
+  });
+
+  it('widens retrieval with the agent\'s searchTerms', async () => {
+    const site = {
+      ...FIXTURE_SITE,
+      pages: [
+        ...FIXTURE_SITE.pages,
+        { id: '1009', title: 'Remote connection', space: 'IT', parentId: '1000', body: 'Use GlobalProtect with the portal gp.example.test to reach internal systems.' },
+      ],
+    };
+    const fixture = writeFixture({ site });
+    harness = await startHarness({ site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir });
+    const plain = await answerOf(harness, { question: 'How do I get onto the company network when I am at home?' });
+    const widened = await answerOf(harness, { question: 'How do I get onto the company network when I am at home?', searchTerms: ['GlobalProtect', 'remote access', 'VPN'] });
+    expect(plain.citations[0]?.pageId).not.toBe('1009');
+    expect(widened.status).toBe('answered');
+    expect(widened.citations[0].pageId).toBe('1009');
+    expect(widened.answer).toContain('gp.example.test');
+  });
+
+  it('rejects more than ten searchTerms with a clear error', async () => {
+    harness = await startHarness();
+    const result = await harness.call('answer_with_sources', { question: 'VPN', searchTerms: Array.from({ length: 11 }, (_, i) => `t${i}`) });
+    expect(result.isError).toBe(true);
+  });
+});
+
+describe('OpenAI-compatible embeddings endpoint', () => {
+  /** Loopback /v1/embeddings: letter-frequency vectors; scripted failures first. */
+  async function embeddingsStub(script: ('429' | '500' | 'garbage' | 'ok')[] = []) {
+    const seen: { auth?: string; model: string; input: string[] }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const parsed = JSON.parse(body) as { model: string; input: string[] };
+        seen.push({ auth: req.headers.authorization, ...parsed });
+        const step = script.shift() ?? 'ok';
+        if (req.url !== '/v1/embeddings') return res.writeHead(404).end();
+        if (step === '429') return res.writeHead(429, { 'retry-after': '0' }).end('{"error":"slow down"}');
+        if (step === '500') return res.writeHead(500).end('oops');
+        if (step === 'garbage') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": "nope"}');
+        const data = parsed.input.map((text, index) => ({
+          index,
+          embedding: Array.from({ length: 26 }, (_, k) => [...text.toLowerCase()].filter((c) => c.charCodeAt(0) === 97 + k).length + 0.01),
+        }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: data.reverse(), model: parsed.model }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, seen };
+  }
+
+  it('embeds in order, in batches, with the API key, retrying a 429', async () => {
+    const stub = await embeddingsStub(['429']);
+    const embedder = createOpenAiEmbedder({ url: stub.url, model: 'nomic-embed-text', apiKey: 'k-123', batchSize: 2 });
+    const [a, b, c] = await embedder.embed(['aaaa', 'bbbb', 'aaab']);
+    expect(dot(a, a)).toBeCloseTo(1, 5);
+    expect(dot(a, c)).toBeGreaterThan(dot(a, b));
+    expect(stub.seen.map((s) => s.input.length)).toEqual([2, 2, 1]);
+    expect(stub.seen[0]).toMatchObject({ auth: 'Bearer k-123', model: 'nomic-embed-text' });
+  });
+
+  it('fails with a clear upstream error on persistent 5xx or a malformed reply', async () => {
+    const down = await embeddingsStub(['500', '500', '500']);
+    await expect(createOpenAiEmbedder({ url: down.url, model: 'm' }).embed(['x'])).rejects.toThrow(UpstreamError);
+    const garbage = await embeddingsStub(['garbage']);
+    await expect(createOpenAiEmbedder({ url: garbage.url, model: 'm' }).embed(['x'])).rejects.toThrow(/not an OpenAI-style embeddings response/);
+  });
+
+  it('is used by answer_with_sources when STEWARD_EMBEDDINGS_URL is set, and answers still come when it fails', async () => {
+    const stub = await embeddingsStub();
+    harness = await startHarness({ env: { STEWARD_EMBEDDINGS_URL: stub.url, STEWARD_EMBEDDINGS_MODEL: 'm' } });
+    const ok = await answerOf(harness, { question: 'How many days of annual leave do I get?' });
+    expect(ok.status).toBe('answered');
+    expect(stub.seen.length).toBeGreaterThan(0);
+    await harness.close();
+    harness = await startHarness({ env: { STEWARD_EMBEDDINGS_URL: 'http://127.0.0.1:9/v1', STEWARD_EMBEDDINGS_MODEL: 'm' } });
+    const degraded = await answerOf(harness, { question: 'How many days of annual leave do I get?' });
+    expect(degraded.status).toBe('answered');
+    expect(degraded.warnings.join(' ')).toMatch(/embeddings endpoint could not be used/);
+  });
+
+  it('refuses a half configuration at start', async () => {
+    await expect(startHarness({ env: { STEWARD_EMBEDDINGS_URL: 'http://127.0.0.1:9/v1' } })).rejects.toThrow(/STEWARD_EMBEDDINGS_MODEL/);
+  });
+});
+
+function page(id: string, title: string) {
+  return { id, title, spaceKey: 'IT', url: '', parentId: null, labels: [], created: '2026-01-01T00:00:00Z', updated: '2026-01-01T00:00:00Z', version: 1 };
+}
