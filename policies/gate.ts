@@ -186,14 +186,21 @@ export class PolicyGate {
    * policy and every evidence page is visible to them. One summary row is audited by the caller;
    * individual probes are not, so a queue listing does not flood the trail.
    */
-  async mayReadAll(pageIds: readonly string[], spaces: readonly string[]): Promise<boolean> {
+  async mayReadAll(pageIds: readonly string[], spaces: readonly string[], seen?: Map<string, Promise<boolean>>): Promise<boolean> {
     if (!spaces.every((space) => spaceAllowed(this.policy.read.spaces, space))) return false;
     for (const id of new Set(pageIds)) {
-      const page = await this.source.getPage(id, this.identity).catch((error: unknown) => {
-        if (error instanceof PageNotFoundError) return undefined;
-        throw error;
-      });
-      if (page === undefined || !this.isVisible(page)) return false;
+      let visible = seen?.get(id);
+      if (!visible) {
+        visible = this.source.getPage(id, this.identity).then(
+          (page) => page !== undefined && this.isVisible(page),
+          (error: unknown) => {
+            if (error instanceof PageNotFoundError) return false;
+            throw error;
+          },
+        );
+        seen?.set(id, visible);
+      }
+      if (!(await visible)) return false;
     }
     return true;
   }

@@ -137,8 +137,8 @@ export class DraftService {
    * rests on (Jira evidence pages, pages an automation rule resolved or offered as candidates)
    * is visible to them. The one rule for MCP, CLI, console and the trust report.
    */
-  async visibleTo(gate: PolicyGate, draft: Draft): Promise<boolean> {
-    return draftVisibleTo(gate, draft);
+  async visibleTo(gate: PolicyGate, draft: Draft, seen?: Map<string, Promise<boolean>>): Promise<boolean> {
+    return draftVisibleTo(gate, draft, seen);
   }
 
   /** The drafts this reviewer may see (newest first, the limit filled from further rows), and how many others matched. */
@@ -148,11 +148,12 @@ export class DraftService {
     const drafts: Draft[] = [];
     let hidden = 0;
     let offset = 0;
+    const seen = new Map<string, Promise<boolean>>();
     for (let batch = 0; batch < LIST_SCAN_BATCHES && drafts.length < limit; batch++) {
       const rows = this.store.list({ ...filter, limit, offset });
       offset += rows.length;
       for (const draft of rows) {
-        if (!(await this.visibleTo(gate, draft))) hidden++;
+        if (!(await this.visibleTo(gate, draft, seen))) hidden++;
         else if (drafts.length < limit) drafts.push(draft);
       }
       if (rows.length < limit) break;

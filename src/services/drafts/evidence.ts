@@ -33,6 +33,11 @@ function list(value: unknown): unknown[] {
  * title, payload, history) only if every space it names is readable under the policy and every
  * page it rests on is visible to them. Everyone else is told it does not exist, or gets a count.
  */
-export function draftVisibleTo(gate: { mayReadAll(pageIds: readonly string[], spaces: readonly string[]): Promise<boolean> }, draft: Pick<Draft, 'kind' | 'payload' | 'spaces'>): Promise<boolean> {
-  return gate.mayReadAll(evidencePageIds(draft), draft.spaces);
+export function draftVisibleTo(
+  gate: { mayReadAll(pageIds: readonly string[], spaces: readonly string[], seen?: Map<string, Promise<boolean>>): Promise<boolean> },
+  draft: Pick<Draft, 'kind' | 'payload' | 'spaces'>,
+  /** Page visibility already looked up in this listing (many drafts cite the same pages). */
+  seen?: Map<string, Promise<boolean>>,
+): Promise<boolean> {
+  return gate.mayReadAll(evidencePageIds(draft), draft.spaces, seen);
 }
