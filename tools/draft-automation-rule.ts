@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RuleArg } from '../src/services/review/review-schemas.js';
 import { draftAutomationRule } from '../src/services/automation/automation-drafts.js';
 import { defineTool } from './define-tool.js';
 
@@ -16,7 +17,7 @@ export const draftAutomationRuleTool = defineTool({
   input: z.object({
     prompt: z.string().trim().min(1).max(2000).describe('What the rule should do, in plain words'),
     spaceKey: z.string().trim().min(1).max(255).optional().describe('Space scope (the rule runs in this space); omit for a global rule'),
-    rule: z.record(z.string(), z.unknown()).optional().describe('Simplified rule JSON you wrote yourself: {title, trigger:{type,config}, components:[…]}'),
+    rule: RuleArg.optional().describe('Simplified rule JSON you wrote yourself: {title, trigger:{type,config}, components:[…]}'),
   }),
   output: z.object({
     draftId: z.number().int().nullable().describe('Null when nothing usable was produced'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
+import { JiraEditShape } from '../src/services/review/review-schemas.js';
 import { PageId } from './schemas.js';
 
 export const draftJira = defineTool({
@@ -16,8 +17,8 @@ export const draftJira = defineTool({
     description: z.string().trim().max(5000).optional().describe('The gap in one paragraph'),
     pageIds: z.array(PageId).max(20).optional().describe('Affected pages (each must be readable and in a draftable space)'),
     question: z.string().trim().max(1000).optional().describe('The question that could not be answered'),
-    projectKey: z.string().trim().optional().describe('Jira project (default from policy)'),
-    issueType: z.string().trim().optional().describe('Issue type, default Task'),
+    projectKey: JiraEditShape.projectKey.describe('Jira project (default from policy)'),
+    issueType: JiraEditShape.issueType.describe('Issue type, default Task'),
     labels: z
       .array(z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'Jira labels have no spaces'))
       .max(10)

@@ -69,4 +69,16 @@ describe('bounded reviewer input', () => {
     expect(stale.isError).toBe(true);
     expect(textOf(stale)).toMatch(/now revision 2[\s\S]*\+ Jira Task in KB: Linux VPN steps are missing/);
   });
+
+  it('bounds the agent drafting input the same way', async () => {
+    const { agent } = await pair();
+    for (const args of [{ projectKey: MIB }, { issueType: MIB }]) {
+      const result = await agent.call('draft_jira', { summary: 'Printer guide lacks macOS steps', ...args });
+      expect(result.isError).toBe(true);
+      expect(textOf(result).length).toBeLessThan(2_000);
+    }
+    const rule = await agent.call('draft_automation_rule', { prompt: 'label pages', rule: { title: 'x', trigger: { type: 'PagePublishedTrigger', config: {} }, components: [{ type: 'AddLabelAction', config: { labels: [MIB] } }] } });
+    expect(rule.isError).toBe(true);
+    expect(textOf(rule).length).toBeLessThan(2_000);
+  });
 });
