@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INSTRUCTIONS_REMOVED_WARNING, cleanMarkdown } from '../src/services/answers/injection.js';
 import { slicePage } from '../src/services/page-slicer.js';
 import { defineTool } from './define-tool.js';
 import { PageId, PageRefOutput } from './schemas.js';
@@ -27,10 +28,13 @@ export const getPage = defineTool({
     truncated: z.boolean(),
     nextSection: z.string().nullable(),
     sections: z.array(z.object({ heading: z.string(), level: z.number().int(), chars: z.number().int() })),
+    warnings: z.array(z.string()).describe('E.g. that text addressed to AI assistants was removed from the page'),
   }),
   async handler(args, { gate }) {
     const page = await gate.readPage('get_page', args.pageId);
-    const slice = slicePage(page.body, { section: args.section, maxChars: args.maxChars });
+    // Page text is data: what addresses AI readers leaves the server removed and marked, like in answers.
+    const cleaned = cleanMarkdown(page.body);
+    const slice = slicePage(cleaned.markdown, { section: args.section, maxChars: args.maxChars });
     return {
       structured: {
         id: page.id,
@@ -45,6 +49,7 @@ export const getPage = defineTool({
         lastUpdatedBy: page.lastUpdatedBy ?? null,
         parentId: page.parentId,
         ...slice,
+        warnings: cleaned.removed ? [INSTRUCTIONS_REMOVED_WARNING] : [],
       },
     };
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoSeconds } from '../src/adapters/local/site-folder.js';
+import { isoSeconds } from '../src/domain/time.js';
+import { searchPages as searchWithPassages } from '../src/services/answers/search-service.js';
 import { defineTool } from './define-tool.js';
 import { IsoDate, PageRefOutput, SpacesArg } from './schemas.js';
 
@@ -8,7 +9,8 @@ export const searchPages = defineTool({
   title: 'Search Confluence pages',
   description:
     'Full-text search over the Confluence pages this user may read, in the spaces the policy allows. ' +
-    'Returns titles, links, labels and a short plain-text excerpt per page; use get_page to read one. ' +
+    'Results come in the order answer_with_sources would use them, each with its best-matching passage as the excerpt; ' +
+    'use get_page to read one. ' +
     'The query is plain words, not CQL.',
   access: 'read',
   input: z.object({
@@ -27,22 +29,22 @@ export const searchPages = defineTool({
     ),
     count: z.number().int(),
   }),
-  async handler(args, { gate }) {
-    const pages = await gate.searchPages('search_pages', {
+  async handler(args, { gate, services }) {
+    const hits = await searchWithPassages(gate, services, {
       text: args.query,
       spaces: args.spaces,
       labels: args.labels,
       updatedSince: args.updatedSince ? isoSeconds(new Date(args.updatedSince)) : undefined,
       limit: args.limit,
     });
-    const results = pages.map((page) => ({
+    const results = hits.map(({ page, excerpt }) => ({
       id: page.id,
       title: page.title,
       space: page.spaceKey,
       url: page.url,
       updated: page.updated,
       labels: page.labels,
-      excerpt: page.excerpt,
+      excerpt,
     }));
     return { structured: { results, count: results.length } };
   },

@@ -24,6 +24,8 @@ export interface Services {
   pageCache: PageCache;
   /** Meaning for ranking: the shipped word vectors, or a configured embeddings endpoint. */
   embedder: Embedder | undefined;
+  /** Whether search_pages may read a hit's body to pick its excerpt (cheap locally, a request per page on Confluence). */
+  readBodiesForSearch: boolean;
   /** Synonym and typo credit for question words (word vectors; a fresh memo per answer). */
   softMatcher(): SoftMatcher;
   questions: QuestionLog;
@@ -40,6 +42,8 @@ export interface ServiceDeps {
   now?: () => Date;
   /** Keep converted pages on disk between runs (worth it for a remote source, not the local index). */
   persistPages?: boolean;
+  /** Default true; false for remote sources. */
+  readBodiesForSearch?: boolean;
   /** Default: the shipped word vectors. `null`: no semantic signal (ablation). */
   embedder?: Embedder | null;
 }
@@ -60,6 +64,7 @@ export function createServices(deps: ServiceDeps): Services {
     pageCache: new PageCache(500, deps.persistPages ? new PageStore(deps.db, now) : undefined),
     embedder: deps.embedder === null ? undefined : (deps.embedder ?? new WordVectorEmbedder()),
     softMatcher: () => new SoftMatcher(sharedWordVectors()),
+    readBodiesForSearch: deps.readBodiesForSearch ?? true,
     questions: new QuestionLog(deps.db, now),
     drafts,
     review: undefined as unknown as ReviewerOperations,
@@ -80,6 +85,7 @@ export function servicesFor(
     issueTracker: runtime.issueTracker,
     now,
     persistPages: runtime.source.kind === 'confluence',
+    readBodiesForSearch: runtime.source.kind === 'local',
     embedder: runtime.embedder,
   });
 }

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { RestrictionSet } from '../../domain/types.js';
+import { isoSeconds } from '../../domain/time.js';
 
 /**
  * The site-folder format: `site.json` (spaces, groups, users) and `pages/<SPACE>/*.md` with
@@ -84,9 +85,7 @@ export interface LoadedSite {
   problems: string[];
 }
 
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { isoSeconds };
 
 export function readSiteDescription(dir: string): SiteDescription {
   const file = join(dir, 'site.json');

@@ -2,7 +2,7 @@ import type { PolicyGate } from '../../../policies/gate.js';
 import { staleAfterDays } from '../../../policies/policy-schema.js';
 import type { Page } from '../../domain/types.js';
 import { PageNotFoundError } from '../../errors.js';
-import { type Conflict, findConflicts } from '../compare/conflicts.js';
+import { type Conflict, findAnswerConflicts } from '../compare/conflicts.js';
 import type { Services } from '../services.js';
 import {
   type NumberedPassage,
@@ -197,10 +197,21 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   }
   if (evidence < minEvidence + 0.1 || sentenceEvidence < minSentenceEvidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
 
-  const conflicts = findConflicts(
-    numbered.map((p) => ({ pageId: citations[p.n - 1].pageId, text: p.text })),
+  // Compared: the cited passages, and every other passage read for this question against them.
+  const conflicts = findAnswerConflicts(
+    inputs.map(({ passage }) => {
+      const cited = chosen.find((r) => r.passage === passage);
+      return { pageId: passage.pageId, text: passage.text, cited: cited !== undefined, bestSentence: cited?.bestSentence };
+    }),
     question.focus,
   );
+  // A page read for this question that contradicts the answer is cited too, so both sides can be checked.
+  for (const { pageId, text } of conflicts.flatMap((c) => c.statements)) {
+    if (citations.some((c) => c.pageId === pageId)) continue;
+    const page = pages.get(pageId)!;
+    const stale = isStale(page.updated, staleAfterDays(gate.policy, page.spaceKey), now);
+    citations.push({ n: citations.length + 1, pageId, title: page.title, space: page.spaceKey, url: page.url, updated: page.updated, version: page.version, passage: text, stale });
+  }
 
   let answer: string | null = null;
   let generator: AnswerResult['generator'] = 'extractive';
@@ -257,7 +268,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
  * The question's and the passages' vectors (passages cached per page version). Meaning is a
  * ranking signal, not a gate: when the embedder fails, ranking goes on without it.
  */
-async function embedAll(embedder: Embedder | undefined, question: string, entries: CachedPage[]) {
+export async function embedAll(embedder: Embedder | undefined, question: string, entries: CachedPage[]) {
   const pages = new Map<CachedPage, Float32Array[]>();
   if (!embedder) return { question: undefined, pages, failed: false };
   try {

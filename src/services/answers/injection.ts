@@ -1,3 +1,4 @@
+import unhomoglyph from 'unhomoglyph';
 import { splitSentences } from '../../text/sentences.js';
 
 /**
@@ -14,7 +15,20 @@ const PATTERNS = [
 ];
 
 export function isInstructionToModel(sentence: string): boolean {
-  return PATTERNS.some((pattern) => pattern.test(sentence));
+  const normalised = normaliseForMatching(sentence);
+  return PATTERNS.some((pattern) => pattern.test(normalised));
+}
+
+/**
+ * What the patterns are matched against, so disguises do not slip past them: compatibility
+ * forms folded (NFKC: fullwidth, ligatures), lookalike letters from other scripts mapped to
+ * Latin (Unicode confusables, via unhomoglyph — only for non-ASCII characters, whose skeleton
+ * is what matters; ASCII is left as written), and letters spelled out with spaces
+ * ("i g n o r e") joined again.
+ */
+export function normaliseForMatching(text: string): string {
+  const folded = [...text.normalize('NFKC')].map((char) => (char.charCodeAt(0) > 127 ? unhomoglyph(char) : char)).join('');
+  return folded.replace(/\b(?:\p{L}[ .\-_]){3,}\p{L}\b/gu, (spaced) => spaced.replace(/[ .\-_]/g, ''));
 }
 
 export const REMOVED_NOTE = '[text addressed to AI assistants removed]';
@@ -33,3 +47,27 @@ export function cleanPassageText(text: string): { text: string; removed: boolean
   return { text: lines.join('\n'), removed };
 }
 
+
+/**
+ * A page's Markdown as it may leave the server (get_page). Detection runs per block (paragraph,
+ * list item run, quote), with hard-wrapped lines joined, because an instruction often spans
+ * lines. A block holding text addressed to AI readers keeps the sentences before it and loses
+ * the rest, marked with REMOVED_NOTE; every other block is returned byte for byte.
+ */
+export function cleanMarkdown(markdown: string): { markdown: string; removed: boolean } {
+  let removed = false;
+  const parts = markdown.split(/(\n[ \t]*\n)/);
+  for (let i = 0; i < parts.length; i += 2) {
+    const block = parts[i];
+    const quoted = /^\s{0,3}>/.test(block);
+    const joined = block.split('\n').map((line) => line.replace(/^\s{0,3}(>\s?)+/, '').trim()).join(' ');
+    const sentences = splitSentences(joined);
+    const first = sentences.findIndex((sentence) => isInstructionToModel(sentence));
+    if (first === -1) continue;
+    removed = true;
+    parts[i] = `${quoted ? '> ' : ''}${[...sentences.slice(0, first), REMOVED_NOTE].join(' ')}`;
+  }
+  return { markdown: parts.join(''), removed };
+}
+
+export const INSTRUCTIONS_REMOVED_WARNING = 'This page contains text addressed to AI assistants; it was treated as data and removed (marked "[text addressed to AI assistants removed]").';

@@ -1,0 +1,61 @@
+import type { PolicyGate, SearchArgs } from '../../../policies/gate.js';
+import type { PageSummary } from '../../domain/types.js';
+import { PageNotFoundError } from '../../errors.js';
+import type { Services } from '../services.js';
+import { embedAll } from './answer-service.js';
+import { quoteWindow } from './compose.js';
+import { cleanPassageText } from './injection.js';
+import { type CachedPage, mapBounded } from './page-cache.js';
+import { analyzeQuestion } from './question.js';
+import { type RankInput, rankPassages } from './rank-passages.js';
+
+export interface SearchHit {
+  page: PageSummary;
+  /** The page's best-matching passage (or the source's excerpt when its body was not read), plain text. */
+  excerpt: string;
+}
+
+const EXCERPT_CHARS = 320;
+const TOOL = 'search_pages';
+
+/**
+ * search_pages: the gate's page search, then every hit's passages ranked exactly as
+ * answer_with_sources ranks them, so the excerpt is the passage that best matches the query
+ * and the order is the answer's order. Bodies come from the page cache; uncached ones are read
+ * only when reading is cheap (the local index) — on Confluence a search must not cost a body
+ * request per hit, so uncached hits keep Confluence's own excerpt.
+ */
+export async function searchPages(gate: PolicyGate, services: Services, args: SearchArgs): Promise<SearchHit[]> {
+  const found = await gate.searchPages(TOOL, args);
+  if (found.length === 0) return [];
+  const entries = await mapBounded(found, 6, async (page): Promise<CachedPage | undefined> => {
+    const cached = services.pageCache.get(page.id, page.version);
+    if (cached || !services.readBodiesForSearch) return cached;
+    try {
+      return services.pageCache.put(await gate.readPage(TOOL, page.id));
+    } catch (error) {
+      if (error instanceof PageNotFoundError) return undefined;
+      throw error;
+    }
+  });
+  const question = analyzeQuestion(args.text);
+  const read = entries.filter((entry) => entry !== undefined);
+  const meaning = await embedAll(services.embedder, question.question, read);
+  const inputs: RankInput[] = [];
+  entries.forEach((entry, pageRank) => {
+    if (!entry) return;
+    const vectors = meaning.pages.get(entry);
+    entry.passages.forEach((passage, i) => inputs.push({ passage, pageRank, vector: vectors?.[i] }));
+  });
+  const ranked = rankPassages(inputs, { question, questionVector: meaning.question, soft: services.softMatcher() });
+  const best = new Map<string, (typeof ranked)[number]>();
+  for (const r of ranked) if (!best.has(r.passage.pageId)) best.set(r.passage.pageId, r);
+  const hits = found.map((page, rank) => {
+    const top = best.get(page.id);
+    const excerpt = top ? quoteWindow(top.passage.text, top.bestSentence, EXCERPT_CHARS) : cleanPassageText(page.excerpt).text;
+    return { page, excerpt, score: top?.score ?? -1, rank };
+  });
+  // Pages whose passages were ranked lead, in the answer's order; the rest keep the source's order.
+  hits.sort((a, b) => b.score - a.score || a.rank - b.rank);
+  return hits.map(({ page, excerpt }) => ({ page, excerpt }));
+}
