@@ -87,6 +87,21 @@ export function assertMayDecide(reviewer: PersonRecord, drafter: readonly Person
   }
 }
 
+/**
+ * Four eyes on content: unless the policy lets editors approve, whoever approves must not have
+ * written a revision that changed the payload (`editors`: the authors of such revisions, with the
+ * revision each changed).
+ */
+export function assertNotEditor(policy: Policy, reviewer: PersonRecord, editors: readonly { person: PersonRecord; revision: number }[]): void {
+  if (policy.review.editorsMayApprove) return;
+  const own = editors.filter((editor) => samePerson([reviewer], [editor.person]));
+  if (own.length > 0) {
+    throw new PolicyDeniedError(
+      `You changed this draft (revision ${own.map((e) => e.revision).join(', ')}); another reviewer must approve it (four-eyes rule).`,
+    );
+  }
+}
+
 /** Labels the executor reserves for idempotency; a draft may not carry one of its own. */
 export const IDEMPOTENCY_LABEL = /^steward-draft-/i;
 

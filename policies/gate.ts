@@ -2,7 +2,7 @@ import type { ContentSource } from '../src/adapters/content-source.js';
 import type { Identity, Page, PageMeta, PageSummary } from '../src/domain/types.js';
 import { PageNotFoundError, PolicyDeniedError } from '../src/errors.js';
 import type { AuditSink } from './audit.js';
-import { type ReviewAction, assertDraftQuota, assertMayDecide, assertMayReview, assertOwnLabels } from './draft-rules.js';
+import { type ReviewAction, assertDraftQuota, assertMayDecide, assertMayReview, assertNotEditor, assertOwnLabels } from './draft-rules.js';
 import type { PersonRecord } from './identity.js';
 import type { Policy } from './policy-schema.js';
 import { canRead } from './restrictions.js';
@@ -177,6 +177,16 @@ export class PolicyGate {
       }
     } catch (error) {
       if (error instanceof PolicyDeniedError) this.record(tool, action, 'deny', subject, error.message);
+      throw error;
+    }
+  }
+
+  /** Four eyes on content: the approver wrote none of the revisions that changed the draft (unless the policy allows it). */
+  authorizeApprovalOfEdits(tool: string, draftId: number, editors: readonly { person: PersonRecord; revision: number }[]): void {
+    try {
+      assertNotEditor(this.policy, this.identity, editors);
+    } catch (error) {
+      if (error instanceof PolicyDeniedError) this.record(tool, 'approve', 'deny', String(draftId), error.message);
       throw error;
     }
   }

@@ -75,6 +75,12 @@ export const PolicySchema = z
             groups: z.array(GroupName).default([]),
           })
           .optional(),
+        /**
+         * Four eyes on content: by default a reviewer who changed a draft (a revision with a
+         * different payload) may not approve it, so every approved text was read by someone
+         * who did not write it. `true` lets editors approve.
+         */
+        editorsMayApprove: z.boolean().default(false),
       })
       .prefault({}),
     answers: z

@@ -110,6 +110,23 @@ describe('DraftService refuses what the gate may not do', () => {
   });
 });
 
+describe('an edit is reviewed by someone else too', () => {
+  it('a reviewer who changed the draft cannot approve it; another reviewer can', async () => {
+    const { drafts, gates, draft } = await wired();
+    const d = await draft();
+    await drafts.edit(gates.lead, d.id, { summary: 'Linux VPN steps are missing entirely' });
+    await expect(drafts.approve(gates.lead, d.id, 2)).rejects.toThrow(/You changed this draft \(revision 2\); another reviewer must approve it/);
+    expect((await drafts.approve(gates.hr, d.id, 2)).draft.status).toBe('executed');
+  });
+
+  it('the policy can let reviewers approve drafts they edited (review.editorsMayApprove)', async () => {
+    const { drafts, gates, draft } = await wired({ ...REVIEWED, review: { ...REVIEWED.review, editorsMayApprove: true } });
+    const d = await draft();
+    await drafts.edit(gates.lead, d.id, { summary: 'Linux VPN steps are missing entirely' });
+    expect((await drafts.approve(gates.lead, d.id, 2)).draft.status).toBe('executed');
+  });
+});
+
 describe('a reviewer sees and decides only drafts whose evidence they can read', () => {
   it('hides a draft citing a restricted page from list, show and decisions, counts it, and keeps its title out of the audit trail', async () => {
     const { drafts, gates, draft, runtime } = await wired();

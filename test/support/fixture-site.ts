@@ -74,8 +74,10 @@ export const FIXTURE_POLICY = {
   labels: { deny: ['confidential'] },
   staleness: { defaultDays: 365 },
   readOnly: false,
-  // Every site user may review (four eyes still applies); test/services/review-gate.test.ts narrows it.
-  review: { reviewers: { groups: ['staff'] } },
+  // Every site user may review (four eyes on the drafter still applies), and a reviewer may approve
+  // what they edited, so tests can edit and approve as one person; test/services/review-gate.test.ts
+  // tests the strict defaults.
+  review: { reviewers: { groups: ['staff'] }, editorsMayApprove: true },
 };
 
 export function tempDir(prefix: string): string {

@@ -66,7 +66,12 @@ describe('draft_automation_rule', () => {
     expect(edited.isError, textOf(edited)).toBeFalsy();
     expect(edited.structuredContent).toMatchObject({ revision: 2, status: 'pending' });
 
-    const approved = await reviewer.call('approve_draft', { draftId: answer.draftId, revision: 2 });
+    // Hana changed the rule, so someone else approves it (four eyes on content).
+    const ownEdit = await reviewer.call('approve_draft', { draftId: answer.draftId, revision: 2 });
+    expect(textOf(ownEdit)).toMatch(/You changed this draft \(revision 2\); another reviewer must approve it/);
+    const second = await startHarness({ site: 'demo-site', policyFile: 'policies/default.json', dataDir: reviewer.runtime.config.dataDir, as: 'Grace Mbeki', role: 'reviewer' });
+    open.push(second);
+    const approved = await second.call('approve_draft', { draftId: answer.draftId, revision: 2 });
     expect(approved.structuredContent).toMatchObject({ status: 'executed', target: 'outbox' });
     expect(textOf(approved)).toMatch(/No rule was created in Confluence/);
     const shown = (await reviewer.call('get_draft', { draftId: answer.draftId })).structuredContent as { outbox: { request: { rule: { rule: { state: string; trigger: { component: string } } } } } };

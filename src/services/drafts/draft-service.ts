@@ -218,6 +218,7 @@ export class DraftService {
     const action = current.status === 'failed' ? 'retry' : 'approve';
     const draft = await this.decisionTarget(gate, tool, action, id);
     if (draft.revision !== revision) this.refuseChanged(gate, tool, draft, revision);
+    gate.authorizeApprovalOfEdits(tool, id, this.editorsOf(id));
     if (action === 'retry') {
       const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'retry', this.targetFor(draft.kind));
       if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} is already being executed by another process.` };
@@ -252,6 +253,14 @@ export class DraftService {
       if (claimed) reports.push(await this.execute(claimed, gate, true));
     }
     return reports;
+  }
+
+  /** Who wrote a revision that changed the payload (a no-op edit changes nothing and does not count). */
+  private editorsOf(id: number): { person: { accountId: string }; revision: number }[] {
+    const revisions = this.store.revisions(id);
+    return revisions
+      .filter((r, index) => index > 0 && r.payloadHash !== revisions[index - 1].payloadHash)
+      .map((r) => ({ person: { accountId: r.author }, revision: r.revision }));
   }
 
   private async visibleOrMissing(gate: PolicyGate, tool: string, id: number): Promise<Draft> {
