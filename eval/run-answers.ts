@@ -1,7 +1,8 @@
 #!/usr/bin/env -S npx tsx
 /**
  * npm run eval:answers -- --site DIR --qa FILE[,FILE…] [--policy FILE] [--as USER] [--now ISO]
- *                         [--mode local|cloud|both] [--no-embedder] [--verbose] [--json FILE]
+ *                         [--mode local|cloud|both] [--no-embedder] [--no-soft] [--answers key=value]…
+ *                         [--verbose] [--json FILE]
  *
  * Runs question sets through the real answer_with_sources tool (a real MCP client against the
  * real server) — on the site folder itself (local mode) and on the same site served by the
@@ -47,6 +48,8 @@ interface Outcome {
   passages: string;
   chars: number;
   baseline: string[];
+  /** The common agent flow without this tool: search, then read the top 3 pages whole. */
+  readThree?: { chars: number; fact: boolean };
   /** Restricted questions asked as a member of the page's group. */
   member?: { status: string; cited: string[] };
 }
@@ -85,13 +88,15 @@ interface Asker {
   close(): Promise<void>;
 }
 
-async function askerFor(runtime: Runtime, options: { now?: Date; embedder: boolean }): Promise<Asker> {
+async function askerFor(runtime: Runtime, options: { now?: Date; embedder: boolean; softMatching: boolean }): Promise<Asker> {
   const services = createServices({
     db: runtime.db,
     audit: runtime.audit,
     now: options.now ? () => options.now! : undefined,
     persistPages: runtime.source.kind === 'confluence',
     embedder: options.embedder ? undefined : null,
+    softMatching: options.softMatching,
+    readBodiesForSearch: runtime.source.kind === 'local',
   });
   const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, 'agent'), services, role: 'agent' });
   const client = new Client({ name: 'eval', version: '1' });
@@ -119,6 +124,7 @@ export interface EvalOptions {
   now?: Date;
   mode: 'local' | 'cloud';
   embedder: boolean;
+  softMatching: boolean;
 }
 
 export async function evaluate(options: EvalOptions) {
@@ -168,6 +174,14 @@ export async function evaluate(options: EvalOptions) {
         chars: result.text.length,
         baseline: ((search.structured.results ?? []) as { id: string }[]).map((r) => r.id),
       };
+      if (qa.kind === 'answerable') {
+        let text = '';
+        for (const id of outcome.baseline.slice(0, 3)) {
+          const page = await main.call('get_page', { pageId: id, maxChars: 100_000 });
+          text += `${(page.structured.markdown as string | undefined) ?? ''}\n`;
+        }
+        outcome.readThree = { chars: text.length, fact: containsFact(text, qa.answer_hint) };
+      }
       if (qa.kind === 'restricted' && qa.member) {
         const member = await (await asker(qa.member)).call('answer_with_sources', { question: qa.question });
         const mb = member.structured as { status?: string; citations?: { pageId: string }[] };
@@ -208,6 +222,8 @@ function summarize(outcomes: Outcome[]) {
     errors: outcomes.filter((o) => o.status === 'error' || o.member?.status === 'error').length,
     meanChars: outcomes.length ? outcomes.reduce((sum, o) => sum + o.chars, 0) / outcomes.length : 0,
     baselineAt1: share(answerable, (o) => gold(o, o.baseline) === 0),
+    readThreeFact: share(answerable, (o) => o.readThree?.fact === true),
+    readThreeChars: answerable.length ? answerable.reduce((sum, o) => sum + (o.readThree?.chars ?? 0), 0) / answerable.length : 0,
     baselineAt5: share(answerable, (o) => gold(o, o.baseline) >= 0),
   };
 }
@@ -220,6 +236,7 @@ export function printSummary(label: string, s: ReturnType<typeof summarize>): vo
   console.log(`key fact in answer ${pct(s.factInAnswer)}  in answer + passages ${pct(s.factInAnswerOrPassages)}  answerable answered ${pct(s.answerableAnswered)}`);
   console.log(`unanswerable refused ${pct(s.unanswerableRefused)}  restricted refused ${pct(s.restrictedRefused)}  member cited ${pct(s.memberCited)}`);
   console.log(`leaks ${s.leaks}  errors ${s.errors}  mean response ${Math.round(s.meanChars)} chars`);
+  console.log(`search + read 3 pages whole (no answer tool): key fact ${pct(s.readThreeFact)} in ${Math.round(s.readThreeChars)} chars`);
 }
 
 async function main() {
@@ -232,15 +249,25 @@ async function main() {
       now: { type: 'string' },
       mode: { type: 'string', default: 'local' },
       'no-embedder': { type: 'boolean' },
+      'no-soft': { type: 'boolean' },
+      answers: { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       json: { type: 'string' },
     },
   });
   if (!values.site || !values.qa || !['local', 'cloud', 'both'].includes(values.mode!)) {
-    process.stderr.write('usage: npm run eval:answers -- --site DIR --qa FILE[,FILE] [--policy FILE] [--as USER] [--now ISO] [--mode local|cloud|both] [--no-embedder] [--verbose] [--json FILE]\n');
+    process.stderr.write('usage: npm run eval:answers -- --site DIR --qa FILE[,FILE] [--policy FILE] [--as USER] [--now ISO] [--mode local|cloud|both] [--no-embedder] [--no-soft] [--answers key=value]… [--verbose] [--json FILE]\n');
     process.exit(2);
   }
   const qa = readQuestions(values.qa.split(','));
+  // --answers key=value (repeatable) overrides the policy's answers settings, for ablations.
+  let policy = values.policy;
+  if (values.answers?.length) {
+    const base = JSON.parse(readFileSync(policy ?? join(process.cwd(), 'policies', 'default.json'), 'utf8')) as { answers?: Record<string, number> };
+    base.answers = { ...base.answers, ...Object.fromEntries(values.answers.map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])])) };
+    policy = join(mkdtempSync(join(tmpdir(), 'steward-eval-policy-')), 'policy.json');
+    writeFileSync(policy, JSON.stringify(base));
+  }
   const modes = values.mode === 'both' ? (['local', 'cloud'] as const) : [values.mode as 'local' | 'cloud'];
   const reports: Record<string, unknown> = {};
   let bad = false;
@@ -248,11 +275,12 @@ async function main() {
     const report = await evaluate({
       site: values.site,
       qa,
-      policy: values.policy,
+      policy,
       as: values.as,
       now: values.now ? new Date(values.now) : undefined,
       mode,
       embedder: !values['no-embedder'],
+      softMatching: !values['no-soft'],
     });
     printSummary(mode, report.summary);
     reports[mode] = report;

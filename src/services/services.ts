@@ -26,8 +26,8 @@ export interface Services {
   embedder: Embedder | undefined;
   /** Whether search_pages may read a hit's body to pick its excerpt (cheap locally, a request per page on Confluence). */
   readBodiesForSearch: boolean;
-  /** Synonym and typo credit for question words (word vectors; a fresh memo per answer). */
-  softMatcher(): SoftMatcher;
+  /** Synonym and typo credit for question words (word vectors; a fresh memo per answer); undefined when turned off. */
+  softMatcher(): SoftMatcher | undefined;
   questions: QuestionLog;
   drafts: DraftService;
   /** What MCP review tools, the CLI and the console call (shared schemas, the reviewer's gate). */
@@ -44,6 +44,8 @@ export interface ServiceDeps {
   persistPages?: boolean;
   /** Default true; false for remote sources. */
   readBodiesForSearch?: boolean;
+  /** Default true; false: no synonym or typo credit (ablation). */
+  softMatching?: boolean;
   /** Default: the shipped word vectors. `null`: no semantic signal (ablation). */
   embedder?: Embedder | null;
 }
@@ -63,7 +65,7 @@ export function createServices(deps: ServiceDeps): Services {
     now,
     pageCache: new PageCache(500, deps.persistPages ? new PageStore(deps.db, now) : undefined),
     embedder: deps.embedder === null ? undefined : (deps.embedder ?? new WordVectorEmbedder()),
-    softMatcher: () => new SoftMatcher(sharedWordVectors()),
+    softMatcher: () => (deps.softMatching === false ? undefined : new SoftMatcher(sharedWordVectors())),
     readBodiesForSearch: deps.readBodiesForSearch ?? true,
     questions: new QuestionLog(deps.db, now),
     drafts,
