@@ -10,6 +10,8 @@ export interface DraftView {
   draft: Draft;
   revisions: Revision[];
   outbox: { id: number; target: string; request: unknown; createdAt: string } | undefined;
+  /** Policy review.editorsMayApprove: whether a reviewer's own edit still lets them approve. */
+  editorsMayApprove?: boolean;
   /** What still blocks approval (empty when it could run as it stands); Approve is hidden otherwise. */
   blockers?: string[];
   audit: AuditTrailRow[];
@@ -183,12 +185,14 @@ function actions(view: DraftView): Html | '' {
   const { draft, csrf } = view;
   const hidden = html`<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="revision" value="${draft.revision}">`;
   const own = draft.drafter === view.reviewer.accountId;
+  const edited = view.revisions.some((r, i) => i > 0 && r.author === view.reviewer.accountId && r.payloadHash !== view.revisions[i - 1].payloadHash);
   if (draft.status === 'pending') {
     const blockers = view.blockers ?? [];
     const approve = blockers.length
       ? html`<p class="small bad">Cannot be approved yet: ${blockers.join('; ')}. Edit it first.</p>`
       : html`<form method="post" action="/drafts/${draft.id}/approve">${hidden}
 ${own ? html`<p class="small bad">You drafted this; another reviewer must approve it (four-eyes rule).</p>` : ''}
+${!own && edited && !view.editorsMayApprove ? html`<p class="small bad">You changed this draft; another reviewer must approve it (four-eyes rule).</p>` : ''}
 <button type="submit" class="approve">${draft.kind === 'jira' ? 'Approve and create the issue' : 'Approve and export the rule (disabled)'}</button>
 <p class="small muted">Approves revision ${draft.revision}, the one shown here, and runs exactly once, right away${draft.kind === 'jira' ? ': creates the Jira issue, or writes the exact request to the outbox when Jira is not configured.' : ': writes the rule, disabled, to the outbox for import in the rule builder. No rule is created in Confluence.'}</p>
 </form>`;

@@ -218,6 +218,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
           revisions,
           outbox,
           blockers: services.drafts.blockers(draft),
+          editorsMayApprove: runtime.policy.review.editorsMayApprove,
           audit,
           reviewer,
           csrf: csrf.tokenFor(reviewer.accountId),
@@ -311,6 +312,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
       if (res.headersSent) return void res.destroy();
       if (error instanceof HttpError) return fail(res, error.status, error.message, error.headers);
       if (error instanceof DraftNotFoundError) return fail(res, 404, error.message);
+      // A refusal or bad filter from the reviewer operations: say why, briefly, instead of a 500.
+      if (error instanceof StewardError) return fail(res, error.code === 'policy_denied' ? 403 : 400, error.message.slice(0, 500));
       log(`console error: ${(error as Error)?.stack ?? String(error)}`);
       fail(res, 500, 'Something went wrong; the error was logged.');
     });

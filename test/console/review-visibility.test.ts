@@ -89,4 +89,13 @@ describe('console visibility', () => {
     expect(page).toContain('Original request:');
     expect(page).toContain('name="rule"');
   });
+
+  it('answers a filter it cannot use with a short 400, not a server error', async () => {
+    const { consoleFor } = await setup();
+    const { handle } = await consoleFor(USERS.hr.email);
+    const { response, body } = await get(handle, `/?space=${'x'.repeat(5_000)}`);
+    expect(response.status).toBe(400);
+    expect(body).toMatch(/space/);
+    expect(body.length).toBeLessThan(3_000);
+  });
 });
