@@ -1,4 +1,15 @@
 import type { Db } from '../../store/database.js';
+import {
+  type AuditFilter,
+  type AuditTrailRow,
+  auditTrailRows,
+  citedPageCounts,
+  draftOutcomeRows,
+  draftRecords,
+  questionStatusCounts,
+  recentQuestions,
+  sourcedAnswerCounts,
+} from '../../store/report-queries.js';
 import { type GapCluster, clusterQuestions } from './gap-clusters.js';
 
 /**
@@ -67,32 +78,7 @@ export interface ApprovalStats {
   decisionSeconds: { count: number; median: number | null; mean: number | null; max: number | null };
 }
 
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  decision?: 'allow' | 'deny';
-  draftId?: number;
-  limit?: number;
-}
-
-export interface AuditTrailRow {
-  id: number;
-  at: string;
-  actor: string;
-  actorName: string | null;
-  role: string;
-  tool: string;
-  action: string;
-  decision: 'allow' | 'deny';
-  subject: string | null;
-  /** The draft the row is about, when it is about one. */
-  draftTitle: string | null;
-  reason: string | null;
-  /** On a draft's reject row: the reviewer's reason. */
-  rejectReason: string | null;
-  beforeHash: string | null;
-  afterHash: string | null;
-}
+export type { AuditFilter, AuditTrailRow };
 
 export interface TrustReportOptions {
   now?: Date;
@@ -132,11 +118,7 @@ export async function buildTrustReport(db: Db, options: TrustReportOptions = {},
   const lower = since ?? '';
   const top = options.top ?? 10;
 
-  const byStatus = new Map(
-    (db.prepare(`SELECT status, count(*) AS n FROM question_log WHERE at >= ? GROUP BY status`).all(lower) as { status: string; n: number }[]).map(
-      (row) => [row.status, row.n],
-    ),
-  );
+  const byStatus = questionStatusCounts(db, lower);
   const questions: QuestionCounts = {
     total: [...byStatus.values()].reduce((sum, n) => sum + n, 0),
     answered: byStatus.get('answered') ?? 0,
@@ -145,24 +127,9 @@ export async function buildTrustReport(db: Db, options: TrustReportOptions = {},
     noPermittedContent: byStatus.get('no_permitted_content') ?? 0,
   };
 
-  const sourced = db
-    .prepare(
-      `SELECT count(*) AS withSources, coalesce(sum(stale_cited > 0), 0) AS stale FROM question_log
-       WHERE at >= ? AND status IN (${placeholders(ANSWERED)}) AND cited_json != '[]'`,
-    )
-    .get(lower, ...ANSWERED) as { withSources: number; stale: number };
-  const cited = (
-    db
-      .prepare(
-        `SELECT j.value AS pageId, count(*) AS answers FROM question_log AS q, json_each(q.cited_json) AS j
-         WHERE q.at >= ? GROUP BY j.value ORDER BY answers DESC, j.value`,
-      )
-      .all(lower) as { pageId: string | number; answers: number }[]
-  ).map((row) => ({ pageId: String(row.pageId), answers: row.answers }));
-
-  const unansweredRows = db
-    .prepare(`SELECT id, at, question AS text, status FROM question_log WHERE at >= ? AND status IN (${placeholders(UNANSWERED)}) ORDER BY id DESC LIMIT ?`)
-    .all(lower, ...UNANSWERED, options.maxGapQuestions ?? 2000) as { id: number; at: string; text: string; status: string }[];
+  const sourced = sourcedAnswerCounts(db, lower, ANSWERED);
+  const cited = citedPageCounts(db, lower);
+  const unansweredRows = recentQuestions(db, lower, UNANSWERED, options.maxGapQuestions ?? 2000);
 
   const audit = auditTrail(db, lower, options.audit ?? {});
   await redactHiddenDrafts(db, audit, lookups);
@@ -237,9 +204,7 @@ async function nameCitedPages(
 }
 
 function approvalStats(db: Db, lower: string): { byKind: ApprovalStats[]; total: ApprovalStats } {
-  const rows = db.prepare(`SELECT kind, status, revision, created_at, decided_at FROM drafts WHERE created_at >= ?`).all(lower) as {
-    kind: 'jira' | 'automation'; status: string; revision: number; created_at: string; decided_at: string | null;
-  }[];
+  const rows = draftOutcomeRows(db, lower);
   const stats = (kind: ApprovalStats['kind'], subset: typeof rows): ApprovalStats => {
     const approvedRows = subset.filter((row) => row.decided_at !== null && row.status !== 'rejected');
     const durations = subset
@@ -269,41 +234,9 @@ function approvalStats(db: Db, lower: string): { byKind: ApprovalStats[]; total:
 
 /** Every write action: draft transitions and the decisions (allowed or refused) on drafting and reviewing. */
 export function auditTrail(db: Db, lower: string, filter: AuditFilter): TrustReport['audit'] {
-  const where = [
-    `at >= @lower`,
-    `(tool = 'drafts' OR tool LIKE 'draft\\_%' ESCAPE '\\' OR tool IN (${DRAFT_TOOLS.map((t) => `'${t}'`).join(', ')}))`,
-    `action NOT IN (${READ_ACTIONS.map((a) => `'${a}'`).join(', ')})`,
-  ];
-  const params: Record<string, unknown> = { lower, limit: Math.min(Math.max(filter.limit ?? 100, 1), 1000) };
-  if (filter.actor) {
-    where.push(`actor = @actor`);
-    params.actor = filter.actor;
-  }
-  if (filter.action) {
-    where.push(`action = @action`);
-    params.action = filter.action;
-  }
-  if (filter.decision) {
-    where.push(`decision = @decision`);
-    params.decision = filter.decision;
-  }
-  if (filter.draftId !== undefined) {
-    where.push(`subject = @subject`);
-    params.subject = String(filter.draftId);
-  }
-  const clause = where.join(' AND ');
-  const total = (db.prepare(`SELECT count(*) AS n FROM audit WHERE ${clause}`).get(params) as { n: number }).n;
-  const rows = db
-    .prepare(
-      `SELECT a.id, a.at, a.actor, (SELECT n.drafter_name FROM drafts AS n WHERE n.drafter = a.actor LIMIT 1) AS actorName,
-              a.role, a.tool, a.action, a.decision, a.subject, d.title AS draftTitle, a.reason,
-              CASE WHEN a.tool = 'drafts' AND a.action = 'reject' AND a.decision = 'allow' THEN d.reject_reason END AS rejectReason,
-              a.before_hash AS beforeHash, a.after_hash AS afterHash
-       FROM audit AS a LEFT JOIN drafts AS d ON a.subject GLOB '[0-9]*' AND d.id = CAST(a.subject AS INTEGER)
-       WHERE ${clause} ORDER BY a.id DESC LIMIT @limit`,
-    )
-    .all(params) as AuditTrailRow[];
-  return { filter: { ...filter, limit: params.limit as number }, total, rows };
+  const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
+  const { total, rows } = auditTrailRows(db, lower, { ...filter, limit }, { readActions: READ_ACTIONS, draftTools: DRAFT_TOOLS });
+  return { filter: { ...filter, limit }, total, rows };
 }
 
 /**
@@ -315,12 +248,8 @@ async function redactHiddenDrafts(db: Db, audit: TrustReport['audit'], lookups: 
   const ids = [...new Set(audit.rows.filter((row) => row.draftTitle !== null).map((row) => Number(row.subject)))];
   const visible = new Set<number>();
   if (lookups && ids.length > 0) {
-    const drafts = db.prepare(`SELECT id, kind, payload_json, spaces FROM drafts WHERE id IN (${placeholders(ids)})`).all(...ids) as {
-      id: number; kind: 'jira' | 'automation'; payload_json: string; spaces: string;
-    }[];
-    for (const d of drafts) {
-      const record = { kind: d.kind, payload: JSON.parse(d.payload_json) as unknown, spaces: d.spaces === '' ? [] : d.spaces.split(',') };
-      if (await lookups.draft(record).catch(() => false)) visible.add(d.id);
+    for (const d of draftRecords(db, ids)) {
+      if (await lookups.draft(d).catch(() => false)) visible.add(d.id);
     }
   }
   const hidden = new Set<number>();
@@ -331,10 +260,6 @@ async function redactHiddenDrafts(db: Db, audit: TrustReport['audit'], lookups: 
     row.rejectReason = null;
   }
   audit.hiddenDrafts = hidden.size;
-}
-
-function placeholders(values: readonly unknown[]): string {
-  return values.map(() => '?').join(', ');
 }
 
 function ratio(part: number, whole: number): number {
