@@ -33,6 +33,9 @@ export interface AuditTrailRow {
   afterHash: string | null;
 }
 
+/** Audit actions whose subject is not a draft id (a page id, a project key …): never joined to a draft. */
+export const NOT_DRAFT_SUBJECTS = ['draft-target', 'jira-project', 'issue-type', 'draft-labels', 'draft-quota', 'call'];
+
 function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
@@ -122,7 +125,8 @@ export function auditTrailRows(
               a.role, a.tool, a.action, a.decision, a.subject, d.title AS draftTitle, a.reason,
               CASE WHEN a.tool = 'drafts' AND a.action = 'reject' AND a.decision = 'allow' THEN d.reject_reason END AS rejectReason,
               a.before_hash AS beforeHash, a.after_hash AS afterHash
-       FROM audit AS a LEFT JOIN drafts AS d ON a.subject GLOB '[0-9]*' AND d.id = CAST(a.subject AS INTEGER)
+       FROM audit AS a LEFT JOIN drafts AS d ON a.subject GLOB '[0-9]*' AND a.action NOT IN (${NOT_DRAFT_SUBJECTS.map((x) => `'${x}'`).join(', ')})
+            AND d.id = CAST(a.subject AS INTEGER)
        WHERE ${clause} ORDER BY a.id DESC LIMIT @limit`,
     )
     .all(params) as AuditTrailRow[];

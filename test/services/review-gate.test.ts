@@ -153,6 +153,19 @@ describe('a reviewer sees and decides only drafts whose evidence they can read',
     const hrReport = await buildTrustReport(runtime.db, { audit: { limit: 500 } }, gateLookups(gates.hr, 'trust_report'));
     expect(hrReport.audit.rows.some((row) => row.subject === String(restricted.id) && row.draftTitle !== null)).toBe(true);
   });
+
+  it('keeps the id of a page the reader cannot open out of the audit trail, and never mistakes a page id for a draft id', async () => {
+    // Draft spaces IT only: HR's agent tries to draft against its restricted HR page.
+    const { drafts, gates, runtime } = await wired({ ...REVIEWED, draft: { spaces: ['IT'] } });
+    await expect(drafts.draftJira(gates.hrAgent, { summary: 'Review for archive: Salary bands', pageIds: ['2002'] })).rejects.toThrow(/does not allow drafting/);
+    const forLead = await buildTrustReport(runtime.db, { audit: { limit: 500 } }, gateLookups(gates.lead, 'trust_report'));
+    const target = forLead.audit.rows.find((row) => row.action === 'draft-target')!;
+    expect(target).toBeDefined();
+    expect(target.subject).toBeNull();
+    expect(target.draftTitle).toBeNull();
+    const forHr = await buildTrustReport(runtime.db, { audit: { limit: 500 } }, gateLookups(gates.hr, 'trust_report'));
+    expect(forHr.audit.rows.find((row) => row.action === 'draft-target')!.subject).toBe('2002');
+  });
 });
 
 function samplePayload(tag: string) {

@@ -252,6 +252,12 @@ async function redactHiddenDrafts(db: Db, audit: TrustReport['audit'], lookups: 
       if (await lookups.draft(d).catch(() => false)) visible.add(d.id);
     }
   }
+  // A refused draft target names a page: only readers who may open it see which.
+  for (const row of audit.rows) {
+    if (row.action !== 'draft-target' || row.subject === null) continue;
+    const page = lookups ? await lookups.page(row.subject).catch(() => undefined) : undefined;
+    if (!page) row.subject = null;
+  }
   const hidden = new Set<number>();
   for (const row of audit.rows) {
     if (row.draftTitle === null || visible.has(Number(row.subject))) continue;
