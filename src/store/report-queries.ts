@@ -114,7 +114,7 @@ export function auditTrailRows(
     params.decision = filter.decision;
   }
   if (filter.draftId !== undefined) {
-    where.push(`subject = @subject`);
+    where.push(`subject = @subject AND action NOT IN (${NOT_DRAFT_SUBJECTS.map((x) => `'${x}'`).join(', ')})`);
     params.subject = String(filter.draftId);
   }
   const clause = where.join(' AND ');
