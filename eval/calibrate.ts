@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 /**
  * Development aid: the evidence score of every question of a set (local mode), to calibrate
- * `answers.minEvidence` on *.dev.jsonl. Prints one line per question and, per candidate
+ * the refusal signals (see src/services/answers/confidence.ts) on *.dev.jsonl. Prints one line per question and, per candidate
  * threshold, the share of answerable questions answered and of unanswerable / restricted ones
  * refused. Usage: npx tsx eval/calibrate.ts --site DIR --qa FILE [--policy FILE] [--as USER]
  */

@@ -84,6 +84,8 @@ export function containsFact(text: string, hint: string): boolean {
 }
 
 interface Asker {
+  /** The plain page search (FTS5 BM25 locally, Confluence's siteSearch on Cloud) in the source's own order. */
+  baseline(text: string, limit: number): Promise<string[]>;
   call(name: string, args: Record<string, unknown>): Promise<{ structured: Record<string, unknown>; text: string; isError: boolean }>;
   close(): Promise<void>;
 }
@@ -103,7 +105,11 @@ async function askerFor(runtime: Runtime, options: { now?: Date; embedder: boole
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   await client.connect(a);
+  const gate = runtime.gateFor(runtime.identity, 'agent');
   return {
+    async baseline(text, limit) {
+      return (await gate.searchPages('eval', { text, limit })).map((page) => page.id);
+    },
     async call(name, args) {
       const result = await client.callTool({ name, arguments: args });
       const text = ((result.content ?? []) as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
@@ -164,7 +170,6 @@ export async function evaluate(options: EvalOptions) {
       const result = await main.call('answer_with_sources', { question: qa.question });
       const body = result.structured as { status?: string; answer?: string | null; citations?: { pageId: string; passage: string }[] };
       const citations = body.citations ?? [];
-      const search = await main.call('search_pages', { query: qa.question, limit: 5 });
       const outcome: Outcome = {
         qa,
         status: result.isError ? 'error' : (body.status ?? 'error'),
@@ -172,7 +177,7 @@ export async function evaluate(options: EvalOptions) {
         answer: body.answer ?? '',
         passages: citations.map((c) => c.passage).join('\n'),
         chars: result.text.length,
-        baseline: ((search.structured.results ?? []) as { id: string }[]).map((r) => r.id),
+        baseline: await main.baseline(qa.question, 5),
       };
       if (qa.kind === 'answerable') {
         let text = '';

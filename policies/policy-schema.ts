@@ -86,25 +86,19 @@ export const PolicySchema = z
     answers: z
       .strictObject({
         /**
-         * Absolute evidence an answer needs: the share of the question's words (weighted by how
-         * rare they are in English) that the cited passages contain, literally or as a close
-         * synonym. Below it the answer is `insufficient_evidence`. Calibrated on the
-         * development questions (README, "How answers are found").
+         * How sure retrieval must be (0..1) that the quoted passages answer the question: a
+         * blend of absolute evidence signals fitted on the development questions
+         * (src/services/answers/confidence.ts). Below it the answer is `insufficient_evidence`.
+         * Higher refuses more.
          */
-        minEvidence: z.number().min(0).max(1).default(0.4),
-        /**
-         * The same for the best single sentence of the cited passages (its section heading and page
-         * title count half; holding the kind of answer asked for, e.g. a duration for "how long",
-         * adds 0.15): an answer rests on a sentence, not on words scattered over a passage.
-         */
-        minSentenceEvidence: z.number().min(0).max(2).default(0.375),
+        minConfidence: z.number().min(0).max(1).default(0.58),
         /**
          * A question word at least this rare in English (ln(1 + frequency rank / 200): "office" ≈
          * 1.5, "sabbatical" ≈ 5) that no page the user can read contains in any form makes the
          * question unanswerable. Higher refuses less.
          */
         missingTermRarity: z.number().min(0).max(10).default(2.6),
-        /** Accepted for older policy files; no longer used (minEvidence replaced it). */
+        /** Accepted for older policy files; no longer used (minConfidence replaced it). */
         relevanceFloor: z.number().min(0).max(1).optional(),
         maxSources: z.number().int().min(1).max(8).default(5),
       })

@@ -46,9 +46,18 @@ export function uniqueContentTerms(text: string): string[] {
 
 /** One token's matching form: number words as digits, letters stemmed. */
 export function stemToken(token: string): string {
-  const mapped = NUMBER_WORDS[token] ?? token;
-  return /^\p{L}+$/u.test(mapped) ? stemmer(mapped) : mapped;
+  let stem = STEMS.get(token);
+  if (stem === undefined) {
+    const mapped = NUMBER_WORDS[token] ?? token;
+    stem = /^\p{L}+$/u.test(mapped) ? stemmer(mapped) : mapped;
+    // Stemming dominated ranking time; a site's vocabulary is small, so a bounded memo pays.
+    if (STEMS.size >= MAX_MEMO) STEMS.clear();
+    STEMS.set(token, stem);
+  }
+  return stem;
 }
+const STEMS = new Map<string, string>();
+const MAX_MEMO = 200_000;
 
 /** Every word of a text in matching form, stopwords included ("minimum", "after" can matter). */
 export function stemSet(text: string): Set<string> {

@@ -3,6 +3,7 @@ import { staleAfterDays } from '../../../policies/policy-schema.js';
 import type { Page } from '../../domain/types.js';
 import { PageNotFoundError } from '../../errors.js';
 import { type Conflict, findAnswerConflicts } from '../compare/conflicts.js';
+import { withoutAnsweredScheduleWords } from '../compare/schedule.js';
 import type { Services } from '../services.js';
 import {
   type NumberedPassage,
@@ -17,6 +18,7 @@ import type { Embedder } from './embedder.js';
 import { type CachedPage, mapBounded } from './page-cache.js';
 import { rankPages } from './rank-pages.js';
 import { type RankInput, rankPassages, selectPassages } from './rank-passages.js';
+import { answerConfidence, signalsOf } from './confidence.js';
 import { missingTopicTerm } from './evidence.js';
 import { analyzeQuestion } from './question.js';
 import { ageInDays, isStale } from './staleness.js';
@@ -93,7 +95,7 @@ export async function answerQuestion(gate: PolicyGate, services: Services, reque
 export interface AnswerTrace {
   evidence: number;
   missing?: { term: string; rarity: number };
-  sentenceEvidence?: number;
+  features?: Record<string, number>;
   ranked: { pageId: string; score: number; evidence: number; features: Record<string, number> }[];
 }
 
@@ -134,22 +136,25 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   const questionVector = meaning.question;
 
   const soft = services.softMatcher();
-  const ranked = rankPassages(inputs, { question, questionVector, soft });
+  // A word asking for a schedule ("cadence", "weekly?") is evidenced by a passage stating one, not by itself.
+  const asked = withoutAnsweredScheduleWords(question, inputs.map((i) => i.passage.text));
+  const ranked = rankPassages(inputs, { question: asked, questionVector, soft });
   const chosen = selectPassages(ranked, Math.min(request.maxSources, ANSWER_PASSAGES));
-  const evidence = Math.max(0, ...chosen.map((r) => r.evidence));
-  // The answer usually sits in one sentence: the best one must hold the question's key words too.
-  const sentenceEvidence = Math.max(0, ...chosen.map((r) => r.features.sentence));
   const candidateTexts = [
     ...found.map((f) => `${f.title} ${f.labels.join(' ')} ${f.excerpt}`),
     ...inputs.map((i) => `${i.passage.title} ${i.passage.heading} ${i.passage.text}`),
   ];
   // A question word the docs lack is not a missing topic when the agent named the docs' own term and it is there.
   const agentTermFound = chosen.some((r) => r.features.agentTerms > 0);
-  const missing = agentTermFound ? undefined : missingTopicTerm(question, candidateTexts, soft, gate.policy.answers.missingTermRarity);
+  const missing = agentTermFound ? undefined : missingTopicTerm(asked, candidateTexts, soft, gate.policy.answers.missingTermRarity);
+  // How sure we are, from absolute signals (confidence.ts); the rarest absent word counts there too.
+  const absent = missing ?? missingTopicTerm(asked, candidateTexts, soft, 0);
+  const signals = signalsOf(chosen, ranked[0], absent?.rarity ?? 0);
+  const confidence = answerConfidence(signals);
   if (trace) {
     trace.missing = missing ? { term: missing.tokens[0], rarity: missing.rarity } : undefined;
-    trace.evidence = evidence;
-    trace.sentenceEvidence = sentenceEvidence;
+    trace.features = { ...signals, confidence };
+    trace.evidence = signals.evidence;
     trace.ranked = ranked.slice(0, 10).map((r) => ({ pageId: r.passage.pageId, score: r.score, evidence: r.evidence, features: r.features }));
   }
   if (missing) {
@@ -157,9 +162,9 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
       `None of the pages you can read mentions "${missing.tokens[0]}", which this question is about.`,
     ]);
   }
-  // Fails closed on absolute evidence: the passages must contain enough of what the question names.
-  const { minEvidence, minSentenceEvidence } = gate.policy.answers;
-  if (chosen.length === 0 || evidence < minEvidence || sentenceEvidence < minSentenceEvidence) {
+  // Fails closed on absolute evidence: the passages must contain enough of what the question asks.
+  const { minConfidence } = gate.policy.answers;
+  if (chosen.length === 0 || confidence < minConfidence) {
     const near = chosen.map((r) => pages.get(r.passage.pageId)!).filter(Boolean);
     return unanswered('insufficient_evidence', request.question, [...new Set(near)], gate, [
       'The pages you can read mention parts of this question but none answers it.',
@@ -195,7 +200,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   if (inputs.some((i) => i.passage.cleaned && citedPages.has(i.passage.pageId))) {
     warnings.push('A cited page contains text addressed to AI assistants; it was treated as data and left out.');
   }
-  if (evidence < minEvidence + 0.1 || sentenceEvidence < minSentenceEvidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
+  if (confidence < minConfidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
 
   // Compared: the cited passages, and every other passage read for this question against them.
   const conflicts = findAnswerConflicts(

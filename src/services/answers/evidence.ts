@@ -29,12 +29,12 @@ export function missingTopicTerm(question: QuestionAnalysis, candidateTexts: str
   return missing[0];
 }
 
-/** Stems of the words, plus adjacent pairs joined ("wi" + "fi" → "wifi"). */
+/** Stems of the words, plus adjacent pairs joined, unstemmed ("wi" + "fi" → "wifi"). */
 export function matchingForms(words: string[], texts: string[]): Set<string> {
   const forms = new Set(words.map(stemToken));
   for (const text of texts) {
     const tokens = tokenize(text);
-    for (let i = 0; i + 1 < tokens.length; i++) forms.add(stemToken(tokens[i] + tokens[i + 1]));
+    for (let i = 0; i + 1 < tokens.length; i++) forms.add(tokens[i] + tokens[i + 1]);
   }
   return forms;
 }

@@ -14,22 +14,29 @@ const TYPO_CREDIT = 0.8;
  * one comparison per distinct page word.
  */
 export class SoftMatcher {
-  private readonly memo = new Map<string, number>();
+  /** term stem → page word → credit. */
+  private readonly memo = new Map<string, Map<string, number>>();
 
   constructor(private readonly vectors: WordVectors) {}
 
   credit(term: QuestionTerm, words: string[]): number {
+    let known = this.memo.get(term.stem);
+    if (!known) {
+      known = new Map();
+      this.memo.set(term.stem, known);
+    }
     let best = 0;
     for (const word of words) {
       if (word.length < 3) continue;
-      const key = `${term.stem}\u0000${word}`;
-      let credit = this.memo.get(key);
+      let credit = known.get(word);
       if (credit === undefined) {
         credit = this.compare(term, word);
-        this.memo.set(key, credit);
+        known.set(word, credit);
       }
-      if (credit > best) best = credit;
-      if (best >= TYPO_CREDIT) break;
+      if (credit > best) {
+        best = credit;
+        if (best >= TYPO_CREDIT) break;
+      }
     }
     return best;
   }
