@@ -1,6 +1,6 @@
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/fixture-site.js';
+import { FIXTURE_SITE, tempDir, writeFixture } from '../support/fixture-site.js';
 import { type Harness, startHarness } from '../support/harness.js';
 
 /** The shipped demo site has deliberate cases (conflict, stale, restricted, injection); today is fixed. */
@@ -73,6 +73,27 @@ describe('answer_with_sources', () => {
     expect(result.followUp?.arguments.pageIds).toEqual(expect.arrayContaining(['101008', '104005']));
   });
 
+  it.each([
+    'How long can an external freelancer stay connected to the VPN?',
+    'When does external staff network access lapse?',
+    'When must a hiring manager renew an external\'s VPN?',
+    'how many days of VPN do externals get',
+    'vpn duration external',
+    "when does a contractor's remote access expire?",
+    'contractor VPN validity period',
+    'For how many days is VPN access granted to external contractors?',
+  ])('reports the 30-vs-90-day contractor VPN conflict however it is asked: %j', async (question) => {
+    const h = await demo();
+    const result = await ask(h, question);
+    expect(result.status).toBe('conflicting_sources');
+    const vpn = result.conflicts.find((c) => c.statements.some((s) => s.pageId === '101008') && c.statements.some((s) => s.pageId === '104005'));
+    expect(vpn?.statements.map((s) => s.text).join(' ')).toMatch(/30 days[\s\S]*90 days|90 days[\s\S]*30 days/);
+    // Both sides are cited, so the reader can open them.
+    expect(result.citations.map((c) => c.pageId)).toEqual(expect.arrayContaining(['101008', '104005']));
+    for (const n of citedMarkers(result.answer!)) expect(result.citations.some((c) => c.n === n)).toBe(true);
+    expect(result.followUp?.arguments.summary).toMatch(/^Conflicting documentation/);
+  });
+
   it('flags stale sources and suggests a review', async () => {
     const h = await demo();
     const result = await ask(h, 'How do I set up the office printer on my Mac?');
@@ -106,6 +127,34 @@ describe('answer_with_sources', () => {
     expect(result.answer).toBeNull();
     expect(result.followUp?.tool).toBe('draft_jira');
     expect(result.followUp?.arguments.question).toBe('Which gym memberships does the company subsidise?');
+  });
+
+  it.each([
+    'What is the release cadence?',
+    'How frequently are releases made?',
+    'On which weekday do releases happen?',
+    'Do we release weekly?',
+    'How often do we release?',
+  ])('answers from a page that states a schedule instead of calling it a documentation gap: %j', async (question) => {
+    const schedule = { id: '1010', title: 'Release schedule', space: 'IT', parentId: '1000', body: '# Release schedule\n\nWe release every Tuesday.' };
+    const fixture = writeFixture({ site: { ...FIXTURE_SITE, pages: [...FIXTURE_SITE.pages, schedule] } });
+    harness = await startHarness({ site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir, now: () => NOW });
+    const result = await ask(harness, question);
+    expect(result.status).toBe('answered');
+    expect(result.citations[0].pageId).toBe('1010');
+    expect(result.answer).toContain('every Tuesday');
+    expect(result.followUp).toBeNull();
+  });
+
+  it('still calls it a gap when no page states the schedule', async () => {
+    // The fixture's printer page says "release jobs": a word in common, no schedule.
+    const fixture = writeFixture();
+    harness = await startHarness({ site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir, now: () => NOW });
+    for (const question of ['What is the release cadence?', 'On which weekday do releases happen?']) {
+      const result = await ask(harness, question);
+      expect(result.status, question).toBe('insufficient_evidence');
+      expect(result.followUp?.arguments.summary).toMatch(/^Documentation gap/);
+    }
   });
 
   it('says no permitted content when nothing readable matches at all', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSyntheticSite } from '../../scripts/synthetic-site.js';
 import { triagePages } from '../../src/services/triage/triage-service.js';
-import { tempDir } from '../support/fixture-site.js';
+import { FIXTURE_SITE, tempDir, writeFixture } from '../support/fixture-site.js';
 import { type Harness, startHarness, textOf } from '../support/harness.js';
 
 const NOW = new Date('2026-11-22T00:00:00Z');
@@ -59,6 +59,29 @@ describe('flag_stale on the demo site', () => {
     expect(byPage('102014')).toMatch(/empty sections/);
     expect(byPage('101014')).toMatch(/no content besides its heading/);
     expect(result.findings.every((f) => f.kind === 'stale' || f.kind === 'incomplete')).toBe(true);
+  });
+
+  it('reports a page as a gap only when it says nothing, not when it states its answer briefly', async () => {
+    const page = (id: string, title: string, body: string) => ({ id, title, space: 'IT', parentId: '1000', body });
+    const fixture = writeFixture({
+      site: {
+        ...FIXTURE_SITE,
+        pages: [
+          ...FIXTURE_SITE.pages,
+          page('1010', 'Release schedule', '# Release schedule\n\nWe release every Tuesday.'),
+          page('1011', 'Standup', '## When\n\nDaily, 9:30.'),
+          page('1012', 'Office hours', 'Mondays 10-12.'),
+          page('1013', 'Release train', '# Release train\n\n## Schedule\n\n'),
+          page('1014', 'Deploy freeze', '# Deploy freeze\n\nTBD'),
+        ],
+      },
+    });
+    harness = await startHarness({ site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir, now: () => NOW });
+    const result = await triage(harness, { checks: ['incomplete'], spaces: ['IT'] });
+    const summaries = Object.fromEntries(result.findings.map((f) => [f.pages[0].pageId, f.evidence.summary]));
+    for (const stated of ['1010', '1011', '1012']) expect(summaries[stated], stated).toBeUndefined();
+    expect(summaries['1013']).toMatch(/no content besides its heading/);
+    expect(summaries['1014']).toMatch(/"TBD"/);
   });
 
   it('never reports on pages the user cannot read', async () => {

@@ -16,8 +16,12 @@ export interface Fact {
   raw: string;
   /** "about 110 people": an estimate, not a claim another page can contradict. */
   approximate?: boolean;
+  /** "up to 240 hours", "within 30 days" (max), "at least 14 characters" (min): a limit, which an amount inside it does not contradict. */
+  bound?: 'max' | 'min';
 }
 
+const MAX_BOUND = /\b(up to|at most|no more than|not more than|a maximum of|maximum of|maximum|max\.?|within|less than|fewer than|under|below)\s*$/i;
+const MIN_BOUND = /\b(at least|no less than|not less than|a minimum of|minimum of|minimum|min\.?|more than|over|above|from)\s*$/i;
 const APPROXIMATE = /\b(about|around|approximately|approx\.?|roughly|nearly|almost|some|circa|ca\.)\s*$|~\s*$/i;
 
 const DURATION_UNITS: Record<string, string> = {
@@ -78,7 +82,9 @@ export function extractFacts(sentence: string): Fact[] {
     const amount = match[2] ?? match[4];
     const scale = match[3]?.trim().toLowerCase() === 'k' ? 1e3 : match[3]?.trim().toLowerCase() === 'm' ? 1e6 : 1;
     const unit = { $: 'usd', dollar: 'usd', usd: 'usd', '€': 'eur', euro: 'eur', eur: 'eur', '£': 'gbp', pound: 'gbp', gbp: 'gbp' }[currency] ?? currency;
-    facts.push({ kind: 'money', unit, value: String(Number(amount.replace(/,/g, '')) * scale), raw: match[0] });
+    const before = rest().slice(Math.max(0, (match.index ?? 0) - 24), match.index ?? 0);
+    const bound = MAX_BOUND.test(before) ? 'max' : MIN_BOUND.test(before) ? 'min' : undefined;
+    facts.push({ kind: 'money', unit, value: String(Number(amount.replace(/,/g, '')) * scale), raw: match[0], ...(bound ? { bound } : {}) });
     masked = masked.replace(match[0], ' '.repeat(match[0].length));
   }
   for (const match of rest().matchAll(VERSION)) {
@@ -94,13 +100,45 @@ export function extractFacts(sentence: string): Fact[] {
     } else if (QUALIFIERS.has(word) && match[4]) {
       word = match[4].toLowerCase();
     }
+    let raw = match[0].trim();
+    // "104 advanced sick leave hours", "3 learning days": a time unit a few words on, qualified by the words between.
+    const ahead = DURATION_UNITS[word] || prefix ? undefined : durationAhead(rest().slice((match.index ?? 0) + match[1].length));
+    if (ahead) {
+      prefix = ahead.qualifiers.length > 0 ? `${ahead.qualifiers.join(' ')} ` : '';
+      word = ahead.unit;
+      raw = sentence.slice(match.index ?? 0, (match.index ?? 0) + match[1].length + ahead.length);
+    }
     const unit = prefix + (DURATION_UNITS[word] ?? singular(word));
     if (unit.length < 3 || /^(am|pm|and|or|the|of|to|in|on|at|for)$/.test(unit)) continue;
     const value = match[2] ? `${num(match[1])}-${num(match[2])}` : num(match[1]);
-    const before = sentence.slice(Math.max(0, (match.index ?? 0) - 16), match.index ?? 0);
-    facts.push({ kind: 'quantity', unit, value, raw: match[0].trim(), approximate: APPROXIMATE.test(before) });
+    const before = sentence.slice(Math.max(0, (match.index ?? 0) - 24), match.index ?? 0);
+    const bound = MAX_BOUND.test(before) ? 'max' : MIN_BOUND.test(before) ? 'min' : undefined;
+    facts.push({ kind: 'quantity', unit, value, raw, approximate: APPROXIMATE.test(before), ...(bound ? { bound } : {}) });
   }
   return facts;
+}
+
+/**
+ * A time unit among the next four words, none of them a number or after punctuation, not the
+ * first word: the unit, the words between (its qualifiers, minus the neutral ones) and the length up to it.
+ */
+function durationAhead(text: string): { unit: string; qualifiers: string[]; length: number } | undefined {
+  const words = text.slice(0, 80).split(/(\s+)/);
+  let raw = '';
+  const between: string[] = [];
+  for (const part of words) {
+    raw += part;
+    if (part.trim() === '') continue;
+    const clean = part.replace(/[^A-Za-z-]+$/, '');
+    const word = clean.toLowerCase();
+    if (!/^[a-z][a-z-]*$/.test(word)) return undefined;
+    if (between.length > 0 && DURATION_UNITS[word]) {
+      return { unit: word, qualifiers: between.filter((w) => !QUALIFIERS.has(w)), length: raw.length - part.length + clean.length };
+    }
+    if (clean !== part || between.length >= 3) return undefined; // punctuation ends the phrase
+    between.push(word);
+  }
+  return undefined;
 }
 
 function singular(word: string): string {

@@ -35,14 +35,17 @@ export function emptySections(markdown: string): string[] {
   return empty;
 }
 
-/** True when the page has no text besides headings (or almost none). */
+/**
+ * True when the page says nothing besides its headings: no word is left once placeholders
+ * ("TBD", "coming soon") are taken out. Length is no measure: "We release every Tuesday." is a
+ * whole answer, not a gap.
+ */
 export function onlyHeadings(markdown: string): boolean {
-  const text = splitSections(markdown)
+  let text = splitSections(markdown)
     .map((s) => (s.level > 0 ? s.markdown.replace(/^[^\n]*\n?/, '') : s.markdown))
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length < 40;
+    .join(' ');
+  for (const pattern of PLACEHOLDERS) text = text.replace(pattern, ' ');
+  return !/[\p{L}\p{N}]/u.test(text);
 }
 
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
