@@ -294,6 +294,56 @@ describe('acting for someone other than the token owner', () => {
     expect(stub.count('permissionCheck')).toBe(0);
   });
 
+  /** 40 pages about "roadmap": the 30 that say it most are hidden from Sam, the 10 that mention it once are not. */
+  function hiddenOnTop(): StubPage[] {
+    return Array.from({ length: 40 }, (_, i) => ({
+      id: String(60_000 + i),
+      title: i < 30 ? `Roadmap ${i}` : `Planning note ${i}`,
+      spaceKey: 'ENG',
+      parentId: null,
+      storage: i < 30 ? '<p>Roadmap roadmap roadmap: the secret roadmap.</p>' : '<p>Our plans, with a link to the roadmap.</p>',
+      labels: [],
+      createdAt: '2023-01-01T00:00:00.000Z',
+      updatedAt: '2024-01-01T00:00:00.000Z',
+      version: 1,
+      authorId: 'acc-mia-0001',
+      readableBy: i < 30 ? ['acc-mia-0001'] : undefined,
+    }));
+  }
+
+  it.each([false, true])('fills the limit from further results when the best matches are hidden (Cloud post-filtering: %s)', async (postFilterSearch) => {
+    const site = demoConfluenceSite();
+    site.pages = hiddenOnTop();
+    const { stub, source } = await setup({ ...site, postFilterSearch });
+    const search = async (limit: number) => (await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit }, SAM)).map((r) => r.id);
+    const visible = hiddenOnTop().filter((p) => p.readableBy === undefined).map((p) => p.id);
+    for (const limit of [1, 3, 10, 50]) {
+      const ids = await search(limit);
+      // min(limit, visible total), whatever ranks above them: the count says nothing about hidden pages.
+      expect(ids, `limit ${limit}`).toHaveLength(Math.min(limit, visible.length));
+      expect(visible).toEqual(expect.arrayContaining(ids));
+    }
+    // The owner still sees the hidden pages first, in one request and without checks.
+    const before = stub.count('permissionCheck');
+    expect((await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit: 3 }, MIA)).map((r) => r.id)).toEqual(['60000', '60001', '60002']);
+    expect(stub.count('permissionCheck')).toBe(before);
+  });
+
+  it('stays within its bounds when almost everything is hidden, returning what it found', async () => {
+    const site = demoConfluenceSite();
+    // 400 hidden matches rank above the one visible page.
+    site.pages = Array.from({ length: 401 }, (_, i) => ({
+      ...hiddenOnTop()[i === 400 ? 35 : 0],
+      id: String(70_000 + i),
+      title: i === 400 ? 'Planning note' : `Roadmap ${i}`,
+    }));
+    const { stub, source } = await setup({ ...site });
+    const results = await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit: 3 }, SAM);
+    expect(results).toEqual([]);
+    expect(stub.count('search')).toBeLessThanOrEqual(5);
+    expect(stub.count('permissionCheck')).toBeLessThanOrEqual(200);
+  });
+
   it('fails closed when the token may not check other users', async () => {
     const { source } = await setup({}, { email: 'sam@example.com' });
     await expect(source.search({ text: 'deploy', ...ALL, limit: 10 }, LEE)).rejects.toThrow(/administrator/);

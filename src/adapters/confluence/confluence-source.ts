@@ -47,6 +47,8 @@ const SEARCH_EXPAND = ['content.space,content.version,content.metadata.labels,co
 const MAX_SEARCH_LIMIT = 50;
 /** Bounds on how far one call walks `_links.next`. */
 const MAX_SEARCH_PAGES = 5;
+/** Per-user permission checks one search may make when acting for someone else. */
+const MAX_PERMISSION_CHECKS = 200;
 const MAX_LIST_PAGES = 2_000;
 const MAX_TITLE_PAGES = 10;
 const TITLE_CACHE_LIMIT = 5_000;
@@ -83,15 +85,15 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
     throw error;
   };
 
-  /** One CQL query, following `_links.next` (never `totalSize`), at most `maxPages` requests. */
-  async function* walkCql(cql: string, limit: number, excerpt: 'indexed_unescaped' | 'none', maxPages: number): AsyncGenerator<SearchPage> {
+  /** One CQL query, following `_links.next` (never `totalSize`), at most `maxPages` requests; `limit` may change per request. */
+  async function* walkCql(cql: string, rows: number | ((request: number) => number), excerpt: 'indexed_unescaped' | 'none', maxPages: number): AsyncGenerator<SearchPage> {
     let position: { cursor?: string; start?: number } = {};
     const seen = new Set<string>();
     for (let page = 0; page < maxPages; page++) {
       const response = await v1.search
         .searchByCQL({
           cql,
-          limit,
+          limit: typeof rows === 'number' ? rows : rows(page),
           // Re-sent on every page: Cloud's `next` link drops `excerpt`.
           excerpt,
           expand: SEARCH_EXPAND,
@@ -221,6 +223,13 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
 
     currentUser,
 
+    /**
+     * Acting for someone else, the per-user check runs before the limit, not after: candidates
+     * are checked in rank order until `limit` visible ones are found, walking further CQL result
+     * pages if needed, so hidden pages ranking higher never make a result shorter (which would
+     * tell what they contain). Bounded by MAX_SEARCH_PAGES requests and MAX_PERMISSION_CHECKS
+     * checks; at the bound, what was found is returned.
+     */
     async search(request: SearchRequest, as: Identity): Promise<PageSummary[]> {
       const cql = buildSearchCql(request);
       const limit = Math.min(Math.max(Math.floor(request.limit) || 1, 1), MAX_SEARCH_LIMIT);
@@ -228,9 +237,16 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       const excluded = new Set(request.excludeLabels);
       const wantedLabels = request.labels && request.labels.length > 0 ? new Set(request.labels) : undefined;
       const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+      let owner: boolean | undefined;
       const found: PageSummary[] = [];
+      /** Rows that passed the filters, not yet checked for the acting user. */
+      const unchecked: PageSummary[] = [];
+      let checks = 0;
       const seen = new Set<string>();
-      for await (const response of walkCql(cql, limit, 'indexed_unescaped', MAX_SEARCH_PAGES)) {
+      // After the first page, for someone else, whole result pages: some candidates are dropped by the check.
+      const rows = (request: number) => (request === 0 || owner ? limit : MAX_SEARCH_LIMIT);
+      for await (const response of walkCql(cql, rows, 'indexed_unescaped', MAX_SEARCH_PAGES)) {
+        if (response.results.length > 0) owner ??= await actsAsOwner(as);
         for (const result of response.results) {
           const meta = metaFromSearchResult(result, linksBase(response));
           if (!meta || seen.has(meta.id)) continue;
@@ -241,11 +257,18 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
           if (meta.labels.some((label) => excluded.has(label))) continue;
           if (wantedLabels && !meta.labels.some((label) => wantedLabels.has(label))) continue;
           if (since !== undefined && !(Date.parse(meta.updated) >= since)) continue;
-          found.push({ ...meta, excerpt: plainSearchText(result.excerpt) });
+          (owner ? found : unchecked).push({ ...meta, excerpt: plainSearchText(result.excerpt) });
         }
-        if (found.length >= limit) break;
+        while (!owner && found.length < limit && unchecked.length > 0 && checks < MAX_PERMISSION_CHECKS) {
+          // As many as are still wanted (at least one round of parallel checks), in rank order.
+          const batch = unchecked.splice(0, Math.min(Math.max(limit - found.length, concurrency), MAX_PERMISSION_CHECKS - checks));
+          checks += batch.length;
+          const allowed = await mapLimit(batch, concurrency, (page) => canRead(page.id, as.accountId));
+          batch.forEach((page, index) => allowed[index] && found.push(page));
+        }
+        if (found.length >= limit || checks >= MAX_PERMISSION_CHECKS) break;
       }
-      return (await readableBy(found.slice(0, limit), as)).slice(0, limit);
+      return found.slice(0, limit);
     },
 
     async getPage(id: string, as: Identity): Promise<Page | undefined> {
