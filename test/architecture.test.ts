@@ -35,7 +35,7 @@ interface Rule {
 const RULES: Rule[] = [
   { name: 'tools never import adapters or the store', from: /^tools\//, to: /^src\/(adapters|store)\// },
   { name: 'front-ends (CLI, console) never import the store', from: /^src\/(cli[^/]*|console\/.*)\.ts$/, to: /^src\/store\// },
-  { name: 'adapters never import policies', from: /^src\/adapters\//, to: /^policies\//, pending: ['src/adapters/local/local-source.ts -> policies/restrictions.ts'] },
+  { name: 'adapters never import policies', from: /^src\/adapters\//, to: /^policies\// },
   { name: 'services know nothing of MCP', from: /^src\/services\//, to: /^(tools\/|src\/server\/|@modelcontextprotocol\/)/ },
   { name: 'policies use only the domain, errors and source interfaces', from: /^policies\//, to: /^src\/(?!domain\/|errors\.ts$|adapters\/content-source\.ts$)/ },
 ];

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
-import { canRead, principalsOf } from '../../../policies/restrictions.js';
+import { canRead, principalsOf } from '../../domain/restrictions.js';
 import type { Identity, Page, PageMeta, PageSummary, RestrictionSet, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { oneLine } from '../../text/markdown.js';
 import type { ContentSource, ListRequest, SearchRequest } from '../content-source.js';
