@@ -14,6 +14,9 @@ import { createRuntime, type Runtime } from '../src/runtime.js';
 import { createStewardServer } from '../src/server/create-server.js';
 import { createServices, type Services } from '../src/services/services.js';
 import { writeSyntheticSite } from '../scripts/synthetic-site.js';
+import { WordVectorEmbedder } from '../src/services/answers/embedder.js';
+import { splitIntoPassages } from '../src/services/answers/passages.js';
+import { WORD_VECTORS_FILE, WordVectors } from '../src/services/answers/word-vectors.js';
 import { round, stats, timed } from './stats.js';
 
 const ROOT = process.cwd();
@@ -123,6 +126,28 @@ async function localLatency(label: string, siteDir: string, policy: string | und
   row(`${label}: search_pages`, fmt(s));
   row(`${label}: answer_with_sources`, fmt(a));
   row(`${label}: answer size`, `${chars.median} chars ≈ ${round(chars.median / 4, 0)} tokens; the cited pages whole: ${drawnFrom.median} chars`);
+}
+
+// ---------------------------------------------------------------------------------------------
+/** What the offline semantic signal costs: loading the shipped vectors once, then embedding passages. */
+async function embedderCost(siteDir: string, policy: string | undefined) {
+  const loaded = await timed(async () => WordVectors.load());
+  const runtime = await createRuntime(resolveConfig({ site: siteDir, dataDir: join(work, 'embedder'), policy }, {}));
+  const texts: string[] = [];
+  for await (const meta of runtime.source.listPages({ spaces: runtime.policy.read.spaces, excludeLabels: [] }, runtime.identity)) {
+    const page = await runtime.source.getPage(meta.id, runtime.identity);
+    if (page) texts.push(...splitIntoPassages(page).map((p) => `${p.title} ${p.heading} ${p.text}`));
+    if (texts.length >= 2000) break;
+  }
+  await runtime.close();
+  const embedder = new WordVectorEmbedder(() => loaded.value);
+  await embedder.embed(texts.slice(0, 50)); // warm-up
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) runs.push((await timed(() => embedder.embed(texts))).ms);
+  const perPassage = stats(runs.map((ms) => (ms / texts.length) * 1000));
+  results.embedder = { loadMs: round(loaded.ms), passages: texts.length, microsecondsPerPassage: perPassage, file: WORD_VECTORS_FILE };
+  row('word vectors (GloVe 100-d, 100k words, 11 MB): load once', `${round(loaded.ms)} ms`);
+  row(`word vectors: embed a passage (${texts.length} passages)`, fmt(perPassage, 'µs'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,6 +300,8 @@ async function main() {
   await localLatency('10k', site10k, SYNTHETIC_POLICY);
   if (existsSync(join(HANDBOOK, 'site.json'))) await localLatency('handbook', HANDBOOK, HANDBOOK_POLICY);
   else row('handbook', 'not present (../shared/corpora/handbook); skipped');
+  const haveHandbook = existsSync(join(HANDBOOK, 'site.json'));
+  await embedderCost(haveHandbook ? HANDBOOK : site1k, haveHandbook ? HANDBOOK_POLICY : SYNTHETIC_POLICY);
   await confluenceLatency();
   await triage({ '1k': site1k, '10k': site10k });
   await drafts(site1k);
