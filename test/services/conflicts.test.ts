@@ -186,6 +186,17 @@ describe('conflicts in an answer', () => {
     ], q)).toHaveLength(1);
   });
 
+  it('costs little on a huge page read for the question', () => {
+    const huge = Array.from({ length: 40_000 }, (_, i) => `Contractor VPN access step ${i} takes ${i % 50} minutes.`).join(' ');
+    const started = performance.now();
+    findAnswerConflicts([
+      { pageId: 'a', text: 'Contractor VPN access is valid for 30 days.', cited: true, bestSentence: 0 },
+      { pageId: 'a', text: huge, cited: false },
+      { pageId: 'b', text: huge, cited: false },
+    ], stems('How long is contractor VPN access valid?'));
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('ignores clashes in cited passages that neither the question nor the answer is about', () => {
     const conflicts = findAnswerConflicts(
       [

@@ -157,14 +157,17 @@ export interface AnswerPassage {
 }
 
 interface AnswerSentence extends FactSentence {
-  /** In a cited passage, or elsewhere on a cited page. */
+  /** In a cited passage. */
   cited: boolean;
+  /** On a page with a cited passage. */
   onCitedPage: boolean;
+  /** The sentence a cited passage's answer rests on. */
   best: boolean;
 }
 
-/** Fact-bearing sentences compared per page outside the cited passages (as flag_stale's digest), so a huge page costs little. */
+/** Fact-bearing sentences compared per page outside the cited passages (as flag_stale's digest), and sentences read to find them: a huge page costs little. */
 const MAX_READ_SENTENCES_PER_PAGE = 60;
+const MAX_SCANNED_SENTENCES_PER_PAGE = 2_000;
 /** The overlap flag_stale asks of two sentences anywhere on the site: the same subject whatever was asked. */
 const STRICT_SHARED = 3;
 const STRICT_JACCARD = 0.3;
@@ -190,16 +193,17 @@ export function findAnswerConflicts(passages: AnswerPassage[], questionStems: Se
   const citedPages = new Set(passages.filter((p) => p.cited).map((p) => p.pageId));
   const sentences: AnswerSentence[] = [];
   const answerSubject = new Set<string>();
-  const perPage = new Map<string, number>();
+  const perPage = new Map<string, { facts: number; scanned: number }>();
   for (const passage of passages) {
+    const count = perPage.get(passage.pageId) ?? { facts: 0, scanned: 0 };
+    perPage.set(passage.pageId, count);
     splitSentences(passage.text).forEach((sentence, index) => {
       const best = passage.cited && passage.bestSentence === index;
       if (best) for (const term of subjectTerms(sentence)) answerSubject.add(term);
-      const count = perPage.get(passage.pageId) ?? 0;
-      if (!passage.cited && count >= MAX_READ_SENTENCES_PER_PAGE) return;
+      if (!passage.cited && (count.facts >= MAX_READ_SENTENCES_PER_PAGE || count.scanned++ >= MAX_SCANNED_SENTENCES_PER_PAGE)) return;
       const facts = extractFacts(sentence);
       if (facts.length === 0) return;
-      if (!passage.cited) perPage.set(passage.pageId, count + 1);
+      if (!passage.cited) count.facts++;
       const onCitedPage = citedPages.has(passage.pageId);
       sentences.push({ pageId: passage.pageId, sentence, facts, subject: subjectTerms(sentence), cited: passage.cited, onCitedPage, best });
     });
