@@ -247,3 +247,37 @@ describe('search_pages excerpts', () => {
     expect(search.results[0].excerpt).toMatch(/^Locker keys are replaced for a fee of 20 euros/);
   });
 });
+
+describe('huge pages (issue 12 finding 5)', () => {
+  it('rank a bounded number of passages per page, keeping those that share the question\'s words', async () => {
+    const { rankablePassages, MAX_RANKED_PER_PAGE } = await import('../../src/services/answers/rankable.js');
+    const filler = Array.from({ length: 5000 }, (_, i) => ({ key: `9#${i}`, pageId: '9', title: 'Big', spaceKey: 'IT', heading: '', text: `Filler text number ${i} about nothing much.` }));
+    filler[3217] = { ...filler[3217], text: 'Badge release of print jobs happens at the printer on floor 2.' };
+    const kept = await rankablePassages(filler, analyzeQuestion('Where do I release print jobs with my badge?'));
+    expect(kept.length).toBe(MAX_RANKED_PER_PAGE);
+    expect(kept[0].key).toBe('9#0');
+    expect(kept.map((p) => p.key)).toContain('9#3217');
+  });
+
+  it('answer from a multi-megabyte paragraph without holding the event loop', async () => {
+    const words = ['printer', 'badge', 'floor', 'release', 'jobs', 'vpn', 'portal', 'laptop', 'network', 'office'];
+    const body = `${Array.from({ length: 250_000 }, (_, i) => `${words[i % words.length]}${i % 997}`).join(' ')}\n\nPrint jobs are released with your badge at any printer on floor 2.`;
+    const site = { ...FIXTURE_SITE, pages: [...FIXTURE_SITE.pages, { id: '1011', title: 'Big dump', space: 'IT', parentId: '1000', body }] };
+    const fixture = writeFixture({ site });
+    harness = await startHarness({ site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir });
+    let turns = 0;
+    let running = true;
+    const spin = () => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const before = turns;
+    const result = await answerOf(harness, { question: 'Where are print jobs released with my badge, on which floor?' });
+    running = false;
+    expect(result.status).toBe('answered');
+    expect(result.answer).toMatch(/floor 2/);
+    // Other work (here: a loop of immediates, in a server: other sessions) ran while it was answered.
+    expect(turns - before).toBeGreaterThan(3);
+  }, 60_000);
+});

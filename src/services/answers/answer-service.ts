@@ -16,7 +16,9 @@ import {
 } from './compose.js';
 import type { Embedder } from './embedder.js';
 import { type CachedPage, mapBounded } from './page-cache.js';
+import type { Passage } from './passages.js';
 import { rankPages } from './rank-pages.js';
+import { rankablePassages } from './rankable.js';
 import { type RankInput, rankPassages, selectPassages } from './rank-passages.js';
 import { answerConfidence, signalsOf } from './confidence.js';
 import { missingTopicTerm } from './evidence.js';
@@ -125,13 +127,15 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   const inputs: RankInput[] = [];
   const warnings: string[] = [];
   const read = fetched.filter((entry) => entry !== undefined);
-  const meaning = await embedAll(services.embedder, question.question, read);
+  // Split (and, for huge pages, narrowed) without holding the event loop: see rankable.ts.
+  const split = new Map(await Promise.all(read.map(async (entry) => [entry, await entry.passagesReady()] as const)));
+  const rankable = new Map(await Promise.all(read.map(async (entry) => [entry, await rankablePassages(split.get(entry)!, question)] as const)));
+  const meaning = await embedAll(services.embedder, question.question, rankable);
   if (meaning.failed) warnings.push('The embeddings endpoint could not be used; passages were ranked by their words only.');
   for (const [pageRank, entry] of fetched.entries()) {
     if (!entry) continue;
     pages.set(entry.page.id, entry.page);
-    const vectors = meaning.pages.get(entry);
-    entry.passages.forEach((passage, i) => inputs.push({ passage, pageRank, vector: vectors?.[i] }));
+    for (const passage of rankable.get(entry)!) inputs.push({ passage, pageRank, vector: meaning.vectors.get(passage) });
   }
   const questionVector = meaning.question;
 
@@ -273,16 +277,17 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
  * The question's and the passages' vectors (passages cached per page version). Meaning is a
  * ranking signal, not a gate: when the embedder fails, ranking goes on without it.
  */
-export async function embedAll(embedder: Embedder | undefined, question: string, entries: CachedPage[]) {
-  const pages = new Map<CachedPage, Float32Array[]>();
-  if (!embedder) return { question: undefined, pages, failed: false };
+export async function embedAll(embedder: Embedder | undefined, question: string, rankable: Map<CachedPage, Passage[]>) {
+  const vectors = new Map<Passage, Float32Array>();
+  if (!embedder) return { question: undefined, vectors, failed: false };
   try {
     const [vector] = await embedder.embed([question]);
-    const all = await Promise.all(entries.map((entry) => entry.vectorsFor(embedder)));
-    entries.forEach((entry, i) => pages.set(entry, all[i]));
-    return { question: vector, pages, failed: false };
+    for (const found of await Promise.all([...rankable].map(([entry, passages]) => entry.vectorsFor(embedder, passages)))) {
+      for (const [passage, v] of found) vectors.set(passage, v);
+    }
+    return { question: vector, vectors, failed: false };
   } catch {
-    return { question: undefined, pages: new Map<CachedPage, Float32Array[]>(), failed: true };
+    return { question: undefined, vectors: new Map<Passage, Float32Array>(), failed: true };
   }
 }
 

@@ -1,34 +1,45 @@
 import type { Page } from '../../domain/types.js';
 import type { Embedder } from './embedder.js';
-import { type Passage, splitIntoPassages } from './passages.js';
+import { type Passage, splitIntoPassages, splitIntoPassagesCooperatively } from './passages.js';
 
 export interface CachedPage {
   page: Page;
   /** Split on first use: triage reads pages without needing passages. */
   readonly passages: Passage[];
-  /** The passages' vectors by this embedder, computed once per page version. */
-  vectorsFor(embedder: Embedder): Promise<Float32Array[]>;
+  /** The same, split without holding the event loop (answers and search use this). */
+  passagesReady(): Promise<Passage[]>;
+  /** Vectors of these passages (of this page) by this embedder, each computed once per page version. */
+  vectorsFor(embedder: Embedder, passages: Passage[]): Promise<Map<Passage, Float32Array>>;
 }
 
 function cachedPage(page: Page): CachedPage {
   let passages: Passage[] | undefined;
-  const vectors = new Map<string, Promise<Float32Array[]>>();
+  let splitting: Promise<Passage[]> | undefined;
+  const vectors = new Map<string, Map<Passage, Float32Array>>();
   const entry: CachedPage = {
     page,
     get passages() {
       passages ??= splitIntoPassages(page);
       return passages;
     },
-    vectorsFor(embedder: Embedder) {
-      let pending = vectors.get(embedder.id);
-      if (!pending) {
-        const texts = entry.passages.map((p) => `${p.title} ${p.heading} ${p.text}`);
-        pending = texts.length > 0 ? embedder.embed(texts) : Promise.resolve([]);
-        // A failed embedding is not cached: the next answer tries again.
-        pending.catch(() => vectors.delete(embedder.id));
-        vectors.set(embedder.id, pending);
+    passagesReady() {
+      if (passages) return Promise.resolve(passages);
+      splitting ??= splitIntoPassagesCooperatively(page).then((split) => (passages ??= split));
+      return splitting;
+    },
+    async vectorsFor(embedder: Embedder, wanted: Passage[]) {
+      let known = vectors.get(embedder.id);
+      if (!known) {
+        known = new Map();
+        vectors.set(embedder.id, known);
       }
-      return pending;
+      const missing = wanted.filter((p) => !known.has(p));
+      if (missing.length > 0) {
+        // A failed embedding is not cached: the next answer tries again.
+        const computed = await embedder.embed(missing.map((p) => `${p.title} ${p.heading} ${p.text}`));
+        missing.forEach((p, i) => known.set(p, computed[i]));
+      }
+      return new Map(wanted.map((p) => [p, known.get(p)!]));
     },
   };
   return entry;

@@ -30,38 +30,65 @@ const MAX_MARKDOWN_CHARS = 8_000;
  * heading so ranking can boost it and citations can name it.
  */
 export function splitIntoPassages(page: Page): Passage[] {
+  return [...passagesOf(page)];
+}
+
+/**
+ * The same, without holding the event loop: a huge page (any editor can paste megabytes into
+ * one paragraph) is split in slices of at most `sliceMs` of work, so other sessions of an HTTP
+ * server keep being answered meanwhile.
+ */
+export async function splitIntoPassagesCooperatively(page: Page, sliceMs = 8): Promise<Passage[]> {
   const passages: Passage[] = [];
+  let started = performance.now();
+  for (const passage of passagesOf(page)) {
+    passages.push(passage);
+    if (performance.now() - started > sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+  }
+  return passages;
+}
+
+/** Passages one at a time; each piece of Markdown is converted only when it is reached. */
+function* passagesOf(page: Page): Generator<Passage> {
+  let count = 0;
   for (const section of splitSections(page.body)) {
     const body = section.level > 0 ? section.markdown.replace(/^[^\n]*\n?/, '') : section.markdown;
-    const paragraphs = body
-      .split(/\n\s*\n/)
-      // Converted in bounded pieces: a page editor's 3 MB paragraph costs linear time, not quadratic.
-      .flatMap((paragraph) => (paragraph.length > MAX_MARKDOWN_CHARS ? cutAtSpaces(paragraph, MAX_MARKDOWN_CHARS) : [paragraph]))
-      .map((paragraph) => markdownToPlainText(paragraph))
-      .filter((text) => text !== '')
-      .flatMap((text) => (text.length > MAX_CHARS ? splitLong(text) : [text]));
     let buffer = '';
-    const flush = () => {
-      if (buffer.trim() === '') return;
-      const cleaned = cleanPassageText(buffer.trim());
-      passages.push({
-        key: `${page.id}#${passages.length}`,
+    const flush = (): Passage | undefined => {
+      const text = buffer.trim();
+      buffer = '';
+      if (text === '') return undefined;
+      const cleaned = cleanPassageText(text);
+      return {
+        key: `${page.id}#${count++}`,
         pageId: page.id,
         title: page.title,
         spaceKey: page.spaceKey,
         heading: section.heading,
         text: cleaned.text,
         ...(cleaned.removed ? { cleaned: true } : {}),
-      });
-      buffer = '';
+      };
     };
-    for (const paragraph of paragraphs) {
-      if (buffer !== '' && buffer.length + paragraph.length > TARGET_CHARS) flush();
-      buffer = buffer === '' ? paragraph : `${buffer}\n${paragraph}`;
+    for (const block of body.split(/\n\s*\n/)) {
+      // Converted in bounded pieces: a page editor's 3 MB paragraph costs linear time, not quadratic.
+      for (const piece of block.length > MAX_MARKDOWN_CHARS ? cutAtSpaces(block, MAX_MARKDOWN_CHARS) : [block]) {
+        const text = markdownToPlainText(piece);
+        if (text === '') continue;
+        for (const paragraph of text.length > MAX_CHARS ? splitLong(text) : [text]) {
+          if (buffer !== '' && buffer.length + paragraph.length > TARGET_CHARS) {
+            const passage = flush();
+            if (passage) yield passage;
+          }
+          buffer = buffer === '' ? paragraph : `${buffer}\n${paragraph}`;
+        }
+      }
     }
-    flush();
+    const last = flush();
+    if (last) yield last;
   }
-  return passages;
 }
 
 /** Pieces of at most `max` characters, cut at the last whitespace before the limit when there is one. */

@@ -8,6 +8,7 @@ import { cleanPassageText } from './injection.js';
 import { type CachedPage, mapBounded } from './page-cache.js';
 import { analyzeQuestion } from './question.js';
 import { type RankInput, rankPassages } from './rank-passages.js';
+import { rankablePassages } from './rankable.js';
 
 export interface SearchHit {
   page: PageSummary;
@@ -40,12 +41,14 @@ export async function searchPages(gate: PolicyGate, services: Services, args: Se
   });
   const question = analyzeQuestion(args.text);
   const read = entries.filter((entry) => entry !== undefined);
-  const meaning = await embedAll(services.embedder, question.question, read);
+  // Split (and, for huge pages, narrowed) without holding the event loop: see rankable.ts.
+  const split = new Map(await Promise.all(read.map(async (entry) => [entry, await entry.passagesReady()] as const)));
+  const rankable = new Map(await Promise.all(read.map(async (entry) => [entry, await rankablePassages(split.get(entry)!, question)] as const)));
+  const meaning = await embedAll(services.embedder, question.question, rankable);
   const inputs: RankInput[] = [];
   entries.forEach((entry, pageRank) => {
     if (!entry) return;
-    const vectors = meaning.pages.get(entry);
-    entry.passages.forEach((passage, i) => inputs.push({ passage, pageRank, vector: vectors?.[i] }));
+    for (const passage of rankable.get(entry)!) inputs.push({ passage, pageRank, vector: meaning.vectors.get(passage) });
   });
   const ranked = rankPassages(inputs, { question, questionVector: meaning.question, soft: services.softMatcher() });
   const best = new Map<string, (typeof ranked)[number]>();
