@@ -1,4 +1,4 @@
-import type { ContentSource } from '../src/adapters/content-source.js';
+import type { ContentSource, GetPageOptions } from '../src/adapters/content-source.js';
 import type { Identity, Page, PageMeta, PageSummary } from '../src/domain/types.js';
 import { PageNotFoundError, PolicyDeniedError } from '../src/errors.js';
 import type { AuditSink } from './audit.js';
@@ -91,7 +91,7 @@ export class PolicyGate {
   }
 
   async readPage(tool: string, id: string): Promise<Page> {
-    const page = await this.source.getPage(id, this.identity);
+    const page = await this.source.getPage(id, this.identity, this.pageOptions());
     if (page === undefined || !this.isVisible(page)) {
       this.record(tool, 'read', 'deny', id, 'missing or not visible');
       throw new PageNotFoundError(id);
@@ -201,7 +201,7 @@ export class PolicyGate {
     for (const id of new Set(pageIds)) {
       let visible = seen?.get(id);
       if (!visible) {
-        visible = this.source.getPage(id, this.identity).then(
+        visible = this.source.getPage(id, this.identity, this.pageOptions()).then(
           (page) => page !== undefined && this.isVisible(page),
           (error: unknown) => {
             if (error instanceof PageNotFoundError) return false;
@@ -251,6 +251,11 @@ export class PolicyGate {
   record(tool: string, action: string, decision: 'allow' | 'deny', subject?: string, reason?: string): void {
     // Bounded: whatever a caller passed in, one audit row stays small.
     this.audit.record({ actor: this.identity.accountId, role: this.role, tool, action, decision, subject: bounded(subject, 200), reason: bounded(reason, 1000) });
+  }
+
+  /** What a source may resolve while reading a page: title links only into the read allowlist. */
+  private pageOptions(): GetPageOptions {
+    return { spaces: this.policy.read.spaces };
   }
 
   private guarded<T>(tool: string, action: string, decide: () => T): T {

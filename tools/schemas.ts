@@ -16,12 +16,24 @@ export const SpacesArg = z
   .optional()
   .describe('Limit to these spaces (each must be allowed by the policy). Omit for all allowed spaces.');
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const EARLIEST_DATE = Date.UTC(1900, 0, 1);
+const LATEST_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** An ISO date or date-time, 1900-01-01 to 9999-12-31 (UTC): sources cannot write other years as dates. */
 export const IsoDate = z
   .string()
   .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
+  .refine((value) => ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)), {
     message: 'use an ISO date such as 2026-01-31 or 2026-01-31T09:00:00Z',
-  });
+  })
+  .refine(
+    (value) => {
+      const time = Date.parse(value);
+      return Number.isNaN(time) || (time >= EARLIEST_DATE && time <= LATEST_DATE);
+    },
+    { message: 'use a date between 1900-01-01 and 9999-12-31 (ISO, e.g. 2026-01-31)' },
+  );
 
 export const PageRefOutput = z.object({
   id: z.string(),

@@ -25,6 +25,16 @@ export interface ListRequest {
   updatedSince?: string;
 }
 
+export interface GetPageOptions {
+  /**
+   * Spaces the caller may read (the gate passes the policy's read allowlist). Links the source
+   * resolves by title point at pages only in these spaces: no lookup is sent for any other space,
+   * and a link there stays plain text. Omitted: no narrowing. Sources that resolve no links by
+   * lookup (local) ignore it.
+   */
+  spaces?: readonly string[];
+}
+
 /**
  * A place pages come from. Implementations: `local` (SQLite FTS5 over a site folder) and
  * `confluence` (Confluence Cloud through confluence.js). Callers go through the policy gate,
@@ -38,7 +48,7 @@ export interface ContentSource {
   /** One human line for the start-up banner, e.g. "local site demo-site (42 pages)". */
   describe(): string;
   search(request: SearchRequest, as: Identity): Promise<PageSummary[]>;
-  getPage(id: string, as: Identity): Promise<Page | undefined>;
+  getPage(id: string, as: Identity, options?: GetPageOptions): Promise<Page | undefined>;
   /** Metadata of every page the user can read in the given spaces, newest first. */
   listPages(request: ListRequest, as: Identity): AsyncIterable<PageMeta>;
   /** Exact, case-insensitive title match within the given spaces. */

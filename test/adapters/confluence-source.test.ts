@@ -148,6 +148,32 @@ describe('getPage', () => {
     expect(stub.cqlSent()).toContain('title = "Incident Response" AND type = page AND space IN ("ENG")');
   });
 
+  it('resolves title links only in the allowed spaces: no lookup elsewhere, and such links stay plain text', async () => {
+    const { stub, source } = await setup();
+    stub.site.pages[0].storage =
+      '<p>See <ac:link><ri:page ri:content-title="Incident Response" /><ac:plain-text-link-body><![CDATA[incident response]]></ac:plain-text-link-body></ac:link>, ' +
+      '<ac:link><ri:page ri:space-key="SECRET" ri:content-title="Project Nightingale" /><ac:plain-text-link-body><![CDATA[the plan]]></ac:plain-text-link-body></ac:link> and ' +
+      '<ac:link><ri:page ri:space-key="hr" ri:content-title="Parental Leave" /><ac:plain-text-link-body><![CDATA[leave]]></ac:plain-text-link-body></ac:link>.</p>';
+    // SECRET's page is known to the source already (seen through search): the cache must not resolve it either.
+    await source.search({ text: 'deploy plan', spaces: ['SECRET'], excludeLabels: [], limit: 10 }, MIA);
+    stub.clearRequests();
+
+    const page = await source.getPage('2001', MIA, { spaces: ['ENG', 'HR'] });
+    expect(page?.body).toContain('confluence-page:2002');
+    expect(page?.body).toContain('confluence-page:3001'); // space keys compare like the policy's (upper case)
+    expect(page?.body).not.toContain('confluence-page:4001');
+    expect(page?.body).toContain('the plan');
+    const cql = stub.cqlSent();
+    expect(cql).toContain('title = "Parental Leave" AND type = page AND space IN ("HR")');
+    expect(cql.filter((q) => q.includes('SECRET'))).toEqual([]);
+
+    stub.clearRequests();
+    const narrow = await source.getPage('2001', MIA, { spaces: ['ENG'] });
+    expect(narrow?.body).toContain('confluence-page:2002');
+    expect(narrow?.body).not.toMatch(/confluence-page:(3001|4001)/);
+    expect(stub.cqlSent().filter((q) => /SECRET|"HR"|"hr"/.test(q))).toEqual([]);
+  });
+
   it('treats a restricted page exactly like a missing one', async () => {
     const { stub, source } = await setup({}, { email: 'sam@example.com' });
     expect(await source.getPage('2003', SAM)).toBeUndefined(); // restricted
@@ -424,6 +450,35 @@ describe('faults, retries and timeouts', () => {
     await expect(source.listSpaces()).rejects.toThrow(/could not be read/);
     stub.failNext(1, { status: 502, htmlBody: '<html>Bad gateway</html>' });
     expect(await source.listSpaces()).toHaveLength(3);
+  });
+
+  it('treats a reply cut short of its Content-Length as an incomplete reply: retried, then a clear UpstreamError', async () => {
+    const { stub, source, sleeps } = await setup();
+    stub.failNext(1, { shortBody: 40, route: /^\/wiki\/api\/v2\/pages\/\d+$/ });
+    expect((await source.getPage('2001', MIA))?.id).toBe('2001');
+    expect(stub.count('v2.page')).toBe(2);
+    expect(sleeps).toEqual([500]);
+
+    stub.clearRequests();
+    stub.failNext(10, { shortBody: 40, route: '/wiki/rest/api/search' });
+    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toBe('Confluence sent an incomplete or empty reply (4 attempts); try again later.');
+    expect(stub.count('search')).toBe(4);
+  });
+
+  it('treats an empty 200 body as an incomplete reply: retried, then a clear UpstreamError', async () => {
+    const { stub, source, sleeps } = await setup();
+    stub.failNext(1, { status: 200, body: '', route: '/wiki/rest/api/search' });
+    expect((await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA)).length).toBeGreaterThan(0);
+    expect(stub.count('search')).toBe(2);
+    expect(sleeps).toEqual([500]);
+
+    stub.failNext(10, { status: 200, body: '', route: /^\/wiki\/api\/v2\/pages\/\d+$/ });
+    const error = await source.getPage('2001', MIA).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toBe('Confluence sent an incomplete or empty reply (4 attempts); try again later.');
+    expect(stub.count('v2.page')).toBe(4);
   });
 
   it('retries a dropped connection', async () => {

@@ -133,6 +133,20 @@ describe('dates', () => {
   it('rejects garbage instead of passing it through', () => {
     expect(() => cqlDate('yesterday") OR ("1')).toThrow(InvalidInputError);
   });
+
+  it('refuses a year outside 1000–9999 instead of writing a malformed date', () => {
+    // toISOString writes such years as "-000001-12-31…" or "+010000-01-01…": not a CQL date.
+    for (const value of ['0000-01-01', '0000-01-01T00:00:00Z', '0999-12-31', '-000001-06-01T00:00:00Z', '+010000-01-01T00:00:00Z']) {
+      expect(() => cqlDate(value), value).toThrow(InvalidInputError);
+      expect(() => cqlDate(value), value).toThrow(/between the years 1000 and 9999/);
+    }
+    expect(() => cqlDate('1000-01-01', -1)).toThrow(InvalidInputError);
+    expect(() => cqlDate('9999-12-31', 2)).toThrow(InvalidInputError);
+    expect(() => buildSearchCql({ text: 'x', spaces: ['ENG'], updatedSince: '0000-01-01T00:00:00Z' })).toThrow(InvalidInputError);
+    expect(cqlDate('1000-01-02', -1)).toBe('"1000-01-01"');
+    expect(cqlDate('9999-12-31')).toBe('"9999-12-31"');
+    expect(cqlDate('1900-01-01', -1)).toBe('"1899-12-31"');
+  });
 });
 
 describe('builders', () => {

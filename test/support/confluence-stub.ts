@@ -104,6 +104,11 @@ export interface StubFault {
   delayMs?: number;
   /** Destroy the socket without answering (a network error for the client). */
   dropConnection?: boolean;
+  /**
+   * 200 (or `status`) whose `Content-Length` announces the full normal answer but only this many
+   * bytes of it are written before the socket is ended: a reply cut short mid-body.
+   */
+  shortBody?: number;
 }
 
 export type StubRoute =
@@ -1235,6 +1240,12 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     record.status = status;
     if (res.destroyed || res.headersSent) return;
     res.writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...headers });
+    const cut = record.fault?.shortBody;
+    if (cut !== undefined && cut < Buffer.byteLength(body)) {
+      // Fewer bytes than announced, then the connection ends: the client sees a truncated body.
+      res.write(Buffer.from(body).subarray(0, Math.max(0, cut)), () => res.socket?.destroy());
+      return;
+    }
     res.end(body);
   };
   const sendJson = (res: http.ServerResponse, record: StubRequest, status: number, body: unknown, headers: Record<string, string> = {}) =>

@@ -1,7 +1,7 @@
 /**
  * Builds the confluence.js v1 and v2 clients on one transport that adds what the library leaves
  * out: a per-request timeout, bounded concurrency, retries (429 with Retry-After, 500/502/503/504,
- * network failures and timeouts) and errors an agent can act on.
+ * network failures, timeouts and incomplete replies) and errors an agent can act on.
  *
  * Why a wrapper and not the library's own knobs: confluence.js 3.2 calls the global `fetch` with no
  * AbortSignal, timeout or custom-fetch hook, retries only 502/503/504 and network errors (never 429,
@@ -72,6 +72,29 @@ export class ConfluenceTimeoutError extends Error {
   }
 }
 
+/**
+ * A reply that ended before its body was complete (fewer bytes than its Content-Length, the
+ * connection closed mid-body), or a success with no body where the endpoint promises JSON.
+ * Internal: retried like a 5xx, then turned into an UpstreamError.
+ */
+export class ConfluenceIncompleteReplyError extends Error {
+  constructor() {
+    super('incomplete or empty reply');
+    this.name = 'ConfluenceIncompleteReplyError';
+  }
+}
+
+/**
+ * Node's fetch (undici) reports a body cut short while confluence.js reads it as `TypeError:
+ * terminated` caused by a socket error; the library does not wrap that read, so it arrives raw.
+ */
+function isCutShortBody(error: unknown): boolean {
+  if (!(error instanceof TypeError) || isApiError(error) || isNetworkError(error)) return false;
+  const cause = (error as { cause?: unknown }).cause;
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? (cause as { code?: unknown }).code : undefined;
+  return error.message === 'terminated' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
+}
+
 /** An UpstreamError that remembers the HTTP status (when there was one), so callers can branch on it. */
 export class ConfluenceUpstreamError extends UpstreamError {
   constructor(
@@ -103,6 +126,7 @@ const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 /** Which failures are worth another attempt. */
 export function classifyConfluenceError(error: unknown, maxDelayMs: number): RetryDecision {
   if (error instanceof ConfluenceTimeoutError) return { retry: true };
+  if (error instanceof ConfluenceIncompleteReplyError) return { retry: true };
   if (isRateLimitError(error)) {
     const afterMs = error.retryAfterMs;
     // Asked to wait longer than we are willing to: fail now with the server's figure, do not hammer it early.
@@ -135,6 +159,9 @@ export function toUpstreamError(error: unknown, attempts: number, timeoutMs: num
     return new ConfluenceUpstreamError(
       `Confluence did not answer within ${duration(timeoutMs)} (${tries}); it may be overloaded or unreachable, try again later.`,
     );
+  }
+  if (error instanceof ConfluenceIncompleteReplyError) {
+    return new ConfluenceUpstreamError(`Confluence sent an incomplete or empty reply (${tries}); try again later.`);
   }
   if (isRateLimitError(error)) {
     // No Retry-After: suggest a modest pause. Absurd values (seen: 2^63-1) are reported as an hour.
@@ -192,6 +219,7 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
 
 function describeFailure(error: unknown): string {
   if (error instanceof ConfluenceTimeoutError) return 'timeout';
+  if (error instanceof ConfluenceIncompleteReplyError) return 'incomplete reply';
   if (isApiError(error)) return `HTTP ${error.status}`;
   if (isNetworkError(error)) return `network ${error.code ?? 'error'}`;
   return 'error';
@@ -218,6 +246,20 @@ export function createConfluenceClients(config: ConfluenceClientConfig): Conflue
     throw new StewardError('Confluence credentials are incomplete: an account email and a non-empty API token are required.', 'config_error');
   }
 
+  /** One attempt. A cut-short body, or no body where the endpoint promises JSON, is an incomplete reply. */
+  async function attempt<T>(options: SendRequestOptions<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await core.sendRequest<T>(options);
+    } catch (error) {
+      if (isCutShortBody(error)) throw new ConfluenceIncompleteReplyError();
+      throw error;
+    }
+    // confluence.js skips validation when a JSON body is empty and hands back `undefined`.
+    if (result === undefined && options.schema !== undefined) throw new ConfluenceIncompleteReplyError();
+    return result;
+  }
+
   const client: Client = {
     async sendRequest<T>(options: SendRequestOptions<T>): Promise<T> {
       let attempts = 0;
@@ -226,7 +268,7 @@ export function createConfluenceClients(config: ConfluenceClientConfig): Conflue
           () =>
             limiter.run(() => {
               attempts += 1;
-              return withTimeout(core.sendRequest<T>(options), timeoutMs);
+              return withTimeout(attempt(options), timeoutMs);
             }),
           {
             attempts: retry.attempts,

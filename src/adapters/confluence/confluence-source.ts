@@ -10,7 +10,7 @@ import { isNotFoundError } from 'confluence.js';
 import type { SearchPageResponseSearchResult } from 'confluence.js/v1';
 import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { UpstreamError } from '../../errors.js';
-import type { ContentSource, ListRequest, SearchRequest } from '../content-source.js';
+import type { ContentSource, GetPageOptions, ListRequest, SearchRequest } from '../content-source.js';
 import { storageToMarkdown } from './storage-to-markdown.js';
 import { buildListCql, buildSearchCql, buildTitleCql, buildUserSearchCql } from './cql.js';
 import {
@@ -191,12 +191,24 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
     return spacesById.get(spaceId);
   }
 
-  /** Title-only links we do not know yet, looked up (bounded) so the body can point at ids. */
-  async function learnLinkedTitles(storage: string, pageSpaceKey: string): Promise<void> {
+  /**
+   * The space a title link points into, as the caller's allowlist spells it; undefined when the
+   * link's space is not in `allowed` (then it is neither looked up nor resolved). Global keys
+   * compare case-insensitively, personal (`~…`) keys exactly, as the policy compares them.
+   */
+  function linkSpace(linkSpaceKey: string | undefined, pageSpaceKey: string, allowed: readonly string[] | undefined): string | undefined {
+    const key = (linkSpaceKey ?? pageSpaceKey).trim();
+    if (allowed === undefined) return key;
+    return allowed.find((candidate) => candidate === key || (!key.startsWith('~') && candidate.toUpperCase() === key.toUpperCase()));
+  }
+
+  /** Title-only links we do not know yet, looked up (bounded, allowed spaces only) so the body can point at ids. */
+  async function learnLinkedTitles(storage: string, pageSpaceKey: string, allowed: readonly string[] | undefined): Promise<void> {
     const wanted = new Map<string, { title: string; spaceKey: string }>();
     for (const link of pageLinksInStorage(storage)) {
       if (link.contentId || !link.title) continue;
-      const spaceKey = link.spaceKey ?? pageSpaceKey;
+      const spaceKey = linkSpace(link.spaceKey, pageSpaceKey, allowed);
+      if (spaceKey === undefined) continue; // outside the caller's spaces: no lookup, stays plain text
       const key = titleKey(spaceKey, link.title);
       if (!titleIds.has(key) && wanted.size < maxLinkLookups) wanted.set(key, { title: link.title, spaceKey });
     }
@@ -271,7 +283,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       return found.slice(0, limit);
     },
 
-    async getPage(id: string, as: Identity): Promise<Page | undefined> {
+    async getPage(id: string, as: Identity, options: GetPageOptions = {}): Promise<Page | undefined> {
       // Not a Confluence page id: cannot exist (and must never reach a URL path).
       if (!PAGE_ID.test(id)) return undefined;
       const isOwner = await actsAsOwner(as);
@@ -295,13 +307,17 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       const meta = metaFromV2Page(page, space.key, fallbackBase);
       remember(meta);
       const storage = page.body?.storage?.value ?? '';
-      if (isOwner) await learnLinkedTitles(storage, space.key);
+      const allowed = options.spaces;
+      if (isOwner) await learnLinkedTitles(storage, space.key, allowed);
       const body = storageToMarkdown(storage, {
         resolvePageLink: (link) => {
           if (link.contentId && PAGE_ID.test(link.contentId)) return `confluence-page:${link.contentId}`;
           // Acting for someone else: title lookups ran as the token owner, so they are not used.
           if (!isOwner || !link.title) return undefined;
-          const known = titleIds.get(titleKey(link.spaceKey ?? space.key, link.title));
+          // Only into the caller's spaces, even when the title is already known from elsewhere.
+          const linkedSpace = linkSpace(link.spaceKey, space.key, allowed);
+          if (linkedSpace === undefined) return undefined;
+          const known = titleIds.get(titleKey(linkedSpace, link.title));
           return known ? `confluence-page:${known}` : undefined;
         },
       });

@@ -52,11 +52,20 @@ function labelLiterals(labels: readonly string[] | undefined): string[] {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** `"yyyy-MM-dd"` (UTC) from an ISO date or date-time, shifted by `offsetDays`. */
+/**
+ * `"yyyy-MM-dd"` (UTC) from an ISO date or date-time, shifted by `offsetDays`. Backstop for the
+ * tool schemas: a year outside 1000–9999 (after the shift) has no four-digit form (`toISOString`
+ * writes `-000001-…` or `+010000-…`), so it is refused rather than sent as a malformed date.
+ */
 export function cqlDate(value: string | Date, offsetDays = 0): string {
   const time = value instanceof Date ? value.getTime() : Date.parse(value);
-  if (Number.isNaN(time)) throw new InvalidInputError(`${JSON.stringify(String(value))} is not a valid date.`);
-  return `"${new Date(time + offsetDays * DAY_MS).toISOString().slice(0, 10)}"`;
+  if (Number.isNaN(time)) throw new InvalidInputError(`${JSON.stringify(String(value).slice(0, 60))} is not a valid date.`);
+  const shifted = new Date(time + offsetDays * DAY_MS);
+  const year = shifted.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1000 || year > 9999) {
+    throw new InvalidInputError(`${JSON.stringify(String(value).slice(0, 60))} is not a usable date: dates must fall between the years 1000 and 9999.`);
+  }
+  return `"${shifted.toISOString().slice(0, 10)}"`;
 }
 
 /**

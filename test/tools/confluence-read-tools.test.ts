@@ -1,0 +1,101 @@
+/**
+ * search_pages and get_page in Cloud mode: a real runtime on the real confluence.js client
+ * against the loopback stub, reached through a real MCP client. Faults, dates and links as the
+ * agent sees them (the isError text), and what was sent to Confluence (the stub's request log).
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config.js';
+import { createRuntime } from '../../src/runtime.js';
+import { createStewardServer } from '../../src/server/create-server.js';
+import { createServices } from '../../src/services/services.js';
+import { type ConfluenceStub, demoConfluenceSite, startConfluenceStub } from '../support/confluence-stub.js';
+import { tempDir } from '../support/fixture-site.js';
+import { textOf } from '../support/harness.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Policy: read ENG and HR (not SECRET), draft ENG. The token belongs to Mia, who can read everything. */
+async function startCloud(): Promise<{ stub: ConfluenceStub; call(name: string, args: Record<string, unknown>): Promise<CallToolResult> }> {
+  const stub = await startConfluenceStub(demoConfluenceSite());
+  cleanups.push(() => stub.close());
+  const root = tempDir('cloud-read-tools');
+  const policy = join(root, 'policy.json');
+  writeFileSync(
+    policy,
+    JSON.stringify({ read: { spaces: ['ENG', 'HR'] }, draft: { spaces: ['ENG'] }, jira: { projects: ['KB'], defaultProject: 'KB' }, labels: { deny: [] }, staleness: { defaultDays: 365 }, readOnly: false }),
+  );
+  const env = { CONFLUENCE_URL: stub.url, CONFLUENCE_USERNAME: 'mia@example.com', CONFLUENCE_API_TOKEN: 'token' };
+  const config = resolveConfig({ dataDir: join(root, 'data'), policy }, env);
+  const runtime = await createRuntime(config);
+  cleanups.push(() => runtime.close());
+  const services = createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, embedder: runtime.embedder });
+  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, 'agent'), services, role: 'agent' });
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: {} });
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverTransport);
+  await client.connect(clientTransport);
+  cleanups.push(async () => {
+    await client.close();
+    await server.close();
+  });
+  stub.clearRequests();
+  return { stub, call: (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult> };
+}
+
+describe('Confluence replies that are cut short or empty', () => {
+  it('reach the agent as an actionable upstream error after retries, not as an internal failure', async () => {
+    const { stub, call } = await startCloud();
+    stub.failNext(10, { status: 200, body: '', route: /^\/wiki\/api\/v2\/pages\/\d+$/ });
+    stub.failNext(10, { shortBody: 30, route: '/wiki/rest/api/search' });
+    // In parallel, so the real backoff (0.5 + 1 + 2 s) is waited once.
+    const [page, search] = await Promise.all([call('get_page', { pageId: '2001' }), call('search_pages', { query: 'deploy' })]);
+    for (const result of [page, search]) {
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe('Confluence sent an incomplete or empty reply (4 attempts); try again later.');
+    }
+    expect(stub.count('v2.page')).toBe(4);
+    expect(stub.count('search')).toBe(4);
+  }, 20_000);
+});
+
+describe('search_pages dates', () => {
+  it('refuses dates before 1900 or after 9999 at the schema, before any CQL is sent', async () => {
+    const { stub, call } = await startCloud();
+    for (const updatedSince of ['0000-01-01', '1899-12-31', '0000-01-01T00:00:00Z', '9999-12-31T23:00:00-05:00']) {
+      const result = await call('search_pages', { query: 'deploy', updatedSince });
+      expect(result.isError, updatedSince).toBe(true);
+      expect(textOf(result)).toMatch(/updatedSince/);
+      expect(textOf(result)).toMatch(/between 1900-01-01 and 9999-12-31/);
+    }
+    expect(stub.cqlSent()).toEqual([]);
+
+    const ok = await call('search_pages', { query: 'deploy', updatedSince: '1900-01-01' });
+    expect(ok.isError).toBeFalsy();
+    expect(stub.cqlSent().at(-1)).toMatch(/lastmodified >= "1899-12-31"/);
+  });
+});
+
+describe('get_page links', () => {
+  it('resolves title links only into the read allowlist: no lookup in another space, and no id for it', async () => {
+    const { stub, call } = await startCloud();
+    stub.site.pages[0].storage =
+      '<p>See <ac:link><ri:page ri:content-title="Incident Response" /><ac:plain-text-link-body><![CDATA[incident response]]></ac:plain-text-link-body></ac:link> and ' +
+      '<ac:link><ri:page ri:space-key="SECRET" ri:content-title="Project Nightingale" /><ac:plain-text-link-body><![CDATA[the plan]]></ac:plain-text-link-body></ac:link>.</p>';
+    const result = await call('get_page', { pageId: '2001' });
+    expect(result.isError).toBeFalsy();
+    const text = JSON.stringify(result);
+    expect(text).toContain('confluence-page:2002');
+    expect(text).toContain('the plan');
+    expect(text).not.toContain('confluence-page:4001');
+    expect(stub.cqlSent().filter((cql) => cql.includes('SECRET'))).toEqual([]);
+    expect(stub.cqlSent()).toContain('title = "Incident Response" AND type = page AND space IN ("ENG")');
+  });
+});
