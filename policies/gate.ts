@@ -133,11 +133,32 @@ export class PolicyGate {
     return pages.filter((page) => this.isVisible(page) && scoped.includes(page.spaceKey));
   }
 
+  /**
+   * The project a Jira draft targets: the one asked for, else `jira.defaultProject`. A policy
+   * that names no Jira project (the default) allows no Jira drafts, and says which keys to set.
+   */
+  jiraProjectFor(tool: string, requested: string | undefined): string {
+    const { projects, defaultProject } = this.policy.jira;
+    if (projects.length === 0) {
+      this.record(tool, 'jira-project', 'deny', requested, 'policy names no Jira project');
+      throw new PolicyDeniedError(
+        'The policy names no Jira project, so no Jira issue can be drafted. An operator can allow it by setting jira.projects (and jira.defaultProject) in the policy file.',
+      );
+    }
+    const projectKey = requested ?? defaultProject;
+    if (projectKey === undefined) {
+      this.record(tool, 'jira-project', 'deny', undefined, 'no projectKey and no jira.defaultProject');
+      throw new PolicyDeniedError(`Name a projectKey: the policy sets no jira.defaultProject. Allowed projects: ${projects.join(', ')}.`);
+    }
+    this.assertJiraProject(tool, projectKey);
+    return projectKey;
+  }
+
   assertJiraProject(tool: string, projectKey: string): void {
     if (!this.policy.jira.projects.includes(projectKey)) {
       this.record(tool, 'jira-project', 'deny', projectKey, 'not in jira.projects');
       throw new PolicyDeniedError(
-        `Jira project ${quoted(projectKey)} is not allowed by the policy. Allowed projects: ${this.policy.jira.projects.join(', ') || '(none)'}.`,
+        `Jira project ${quoted(projectKey)} is not allowed by the policy. Allowed projects: ${this.policy.jira.projects.join(', ') || '(none: the policy sets no jira.projects)'}.`,
       );
     }
   }

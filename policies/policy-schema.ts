@@ -31,29 +31,41 @@ const GroupName = z.string().trim().min(1).max(200);
 
 export const PolicySchema = z
   .strictObject({
+    /** An explanation for people editing the file (JSON has no comments); ignored. Top level only. */
+    $comment: z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(200)]).optional(),
     read: z.strictObject({
       spaces: z.array(SpaceKey).min(1, 'read.spaces must name at least one space'),
     }),
-    draft: z.strictObject({
-      spaces: z.array(SpaceKey),
-    }),
-    jira: z.strictObject({
-      projects: z.array(ProjectKey),
-      defaultProject: ProjectKey,
-      /** Issue types an agent may ask for. */
-      issueTypes: z.array(z.string().min(1)).default(['Task', 'Bug', 'Story']),
-    }),
-    labels: z.strictObject({
-      /** Pages carrying any of these labels are never returned, to anyone. */
-      deny: z.array(Label),
-    }),
-    staleness: z.strictObject({
-      defaultDays: Days,
-      /** Per-space overrides of defaultDays. */
-      spaces: z.record(z.string(), Days).default({}),
-    }),
-    /** When true, no draft tools exist at all. */
-    readOnly: z.boolean(),
+    /** Spaces drafts may reference. Default: none. */
+    draft: z
+      .strictObject({
+        spaces: z.array(SpaceKey).default([]),
+      })
+      .prefault({}),
+    /** Jira projects drafts may target. Default: none, so draft_jira refuses and says which key to set. */
+    jira: z
+      .strictObject({
+        projects: z.array(ProjectKey).default([]),
+        defaultProject: ProjectKey.optional(),
+        /** Issue types an agent may ask for. */
+        issueTypes: z.array(z.string().min(1)).default(['Task', 'Bug', 'Story']),
+      })
+      .prefault({}),
+    labels: z
+      .strictObject({
+        /** Pages carrying any of these labels are never returned, to anyone. Default: none. */
+        deny: z.array(Label).default([]),
+      })
+      .prefault({}),
+    staleness: z
+      .strictObject({
+        defaultDays: Days.default(365),
+        /** Per-space overrides of defaultDays. */
+        spaces: z.record(z.string(), Days).default({}),
+      })
+      .prefault({}),
+    /** When true, no draft tools exist at all. Default false. */
+    readOnly: z.boolean().default(false),
     limits: z
       .strictObject({
         /** Pending drafts one user may create per rolling hour. */
@@ -115,7 +127,7 @@ export const PolicySchema = z
         });
       }
     }
-    if (!policy.jira.projects.includes(policy.jira.defaultProject)) {
+    if (policy.jira.defaultProject !== undefined && !policy.jira.projects.includes(policy.jira.defaultProject)) {
       ctx.addIssue({
         code: 'custom',
         path: ['jira', 'defaultProject'],
@@ -128,7 +140,7 @@ export const PolicySchema = z
       }
     }
   })
-  .transform((policy) => ({
+  .transform(({ $comment: _comment, ...policy }) => ({
     ...policy,
     read: { spaces: unique(policy.read.spaces) },
     draft: { spaces: unique(policy.draft.spaces) },

@@ -3,7 +3,16 @@ import { type CommonFlags, resolveConfig } from './config.js';
 import { type Runtime, createRuntime } from './runtime.js';
 
 export function commonFlags(values: CliValues): CommonFlags {
-  return { site: values.site, as: values.as, policy: values.policy, dataDir: values['data-dir'], role: values.role };
+  return {
+    site: values.site,
+    as: values.as,
+    policy: values.policy,
+    dataDir: values['data-dir'],
+    role: values.role,
+    spacesFilter: values['spaces-filter'],
+    readOnly: values['read-only'],
+    enabledTools: values['enabled-tools'],
+  };
 }
 
 /** The runtime for a reviewer command (drafts, report, review), or undefined after saying why not. */

@@ -13,6 +13,12 @@ export const CLI_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
+  // narrowing the policy (flag > environment > policy file)
+  'spaces-filter': { type: 'string' },
+  'read-only': { type: 'boolean' },
+  'enabled-tools': { type: 'string' },
+  // init
+  force: { type: 'boolean' },
   // drafts
   reason: { type: 'string' },
   status: { type: 'string' },

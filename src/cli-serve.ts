@@ -1,7 +1,9 @@
 import type { CliContext } from './cli-options.js';
 import { commonFlags } from './cli-flags.js';
-import { resolveConfig } from './config.js';
-import { createRuntime } from './runtime.js';
+import { type StewardConfig, resolveConfig } from './config.js';
+import { UpstreamError } from './errors.js';
+import { type Runtime, createRuntime } from './runtime.js';
+import { checkReadableSpaces } from './start-checks.js';
 
 /** `confluence-steward serve`: MCP over stdio for one acting user and role, or `--http` for a team. */
 export async function runServe(context: CliContext): Promise<number> {
@@ -20,11 +22,36 @@ export async function runServe(context: CliContext): Promise<number> {
       return 1;
     }
   }
-  let runtime;
+  let config: StewardConfig;
+  let enabledNotices: string[];
   try {
-    runtime = await createRuntime(resolveConfig(commonFlags(context.values), process.env));
+    config = resolveConfig(commonFlags(context.values), process.env);
+    // Unknown ENABLED_TOOLS names fail closed before anything is opened.
+    const { resolveEnabledTools } = await import('./server/enabled-tools.js');
+    enabledNotices = resolveEnabledTools(config.enabledTools, config.role, false).notices;
   } catch (error) {
     context.err(`cannot start: ${(error as Error).message}`);
+    return 1;
+  }
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime(config);
+  } catch (error) {
+    context.err(`cannot start: ${startFailure(config, error)}`);
+    return 1;
+  }
+  try {
+    for (const notice of [...runtime.notices, ...(httpOptions ? [] : enabledNotices)]) context.err(notice);
+    const spaces = await checkReadableSpaces(runtime);
+    if (spaces.missing.length > 0 && spaces.readable.length > 0) context.err(spaces.message);
+    if (spaces.readable.length === 0) {
+      context.err(`cannot start: ${spaces.message}`);
+      await runtime.close();
+      return 1;
+    }
+  } catch (error) {
+    context.err(`cannot start: ${startFailure(config, error, 'listing its spaces')}`);
+    await runtime.close();
     return 1;
   }
   if (httpOptions) {
@@ -38,4 +65,28 @@ export async function runServe(context: CliContext): Promise<number> {
   const { serveStdio } = await import('./server/serve-stdio.js');
   await serveStdio(runtime, context.err);
   return 0;
+}
+
+/**
+ * One line saying what failed and what to check. A Confluence that cannot be reached, or that
+ * refuses the credentials, is named with its URL and the variables that configure it.
+ */
+export function startFailure(config: StewardConfig, error: unknown, doing?: string): string {
+  const message = ((error as Error)?.message ?? String(error)).replace(/\s*\n\s*/g, ' ');
+  if (config.source.kind !== 'confluence' || !(error instanceof UpstreamError)) {
+    return (error as Error)?.message ?? String(error);
+  }
+  const at = `Confluence at ${config.source.baseUrl}`;
+  const status = (error as UpstreamError & { status?: number }).status;
+  const during = doing ? ` while ${doing}` : '';
+  if (status === 401) {
+    return `${at} rejected the credentials (401)${during}: check CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN (the token's owner email, an unexpired API token).`;
+  }
+  if (status === 403) {
+    return `${at} refused the token's account (403)${during}: check that CONFLUENCE_USERNAME's account may use Confluence and that CONFLUENCE_API_TOKEN belongs to it.`;
+  }
+  if (/could not reach|did not answer/i.test(message)) {
+    return `${at} could not be reached${during} (${message}); check CONFLUENCE_URL (https://your-site.atlassian.net) and the network or proxy.`;
+  }
+  return `${at}${during}: ${message} Check CONFLUENCE_URL, CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN.`;
 }

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { normalizeSpaceKey } from '../policies/space-key.js';
 import type { Role } from '../policies/tool-access.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
@@ -33,6 +34,12 @@ export interface StewardConfig {
   role: Role;
   jira?: JiraConfig;
   embeddings?: EmbeddingsConfig;
+  /** Narrows the policy's read.spaces (never widens it): `--spaces-filter` or CONFLUENCE_SPACES_FILTER. */
+  spacesFilter?: { spaces: string[]; from: string };
+  /** Makes the policy read-only (never lifts it): `--read-only` or READ_ONLY_MODE=true. */
+  readOnly?: { from: string };
+  /** Narrows the role's tools (never widens them): `--enabled-tools` or ENABLED_TOOLS. */
+  enabledTools?: { tools: string[]; from: string };
 }
 
 export interface CommonFlags {
@@ -41,6 +48,9 @@ export interface CommonFlags {
   policy?: string;
   dataDir?: string;
   role?: string;
+  spacesFilter?: string;
+  readOnly?: boolean;
+  enabledTools?: string;
 }
 
 export const DEMO_SITE_DIR = join(PACKAGE_ROOT, 'demo-site');
@@ -53,6 +63,39 @@ export function defaultDataDir(env: NodeJS.ProcessEnv): string {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function commaList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = [...new Set(value.split(',').map((item) => item.trim()).filter((item) => item !== ''))];
+  return items.length > 0 ? items : undefined;
+}
+
+/** flag > environment > policy: the first one given decides; each only narrows the policy. */
+function narrowing(flagValue: string | undefined, flagName: string, env: NodeJS.ProcessEnv, envName: string): { items: string[]; from: string } | undefined {
+  const fromFlag = commaList(flagValue);
+  if (fromFlag) return { items: fromFlag, from: flagName };
+  const fromEnv = commaList(env[envName]);
+  return fromEnv ? { items: fromEnv, from: envName } : undefined;
+}
+
+function resolveSpacesFilter(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardConfig['spacesFilter'] {
+  const given = narrowing(flags.spacesFilter, '--spaces-filter', env, 'CONFLUENCE_SPACES_FILTER');
+  if (!given) return undefined;
+  const spaces = given.items.map((item) => {
+    const key = normalizeSpaceKey(item);
+    if (key === undefined) throw new Error(`${given.from}: not a space key: ${JSON.stringify(item.slice(0, 100))}`);
+    return key;
+  });
+  return { spaces: [...new Set(spaces)], from: given.from };
+}
+
+function resolveReadOnly(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardConfig['readOnly'] {
+  if (flags.readOnly) return { from: '--read-only' };
+  const value = nonEmpty(env.READ_ONLY_MODE)?.toLowerCase();
+  if (value === undefined || value === 'false' || value === '0' || value === 'no') return undefined;
+  if (value === 'true' || value === '1' || value === 'yes') return { from: 'READ_ONLY_MODE' };
+  throw new Error(`READ_ONLY_MODE must be true or false, not ${JSON.stringify(value.slice(0, 50))}`);
 }
 
 export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardConfig {
@@ -90,8 +133,12 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Stewa
   }
   if (embeddingsUrl && !/^https?:\/\//i.test(embeddingsUrl)) throw new Error(`STEWARD_EMBEDDINGS_URL must be an http(s) URL, not ${JSON.stringify(embeddingsUrl)}`);
 
+  const enabled = narrowing(flags.enabledTools, '--enabled-tools', env, 'ENABLED_TOOLS');
   return {
     source,
+    spacesFilter: resolveSpacesFilter(flags, env),
+    readOnly: resolveReadOnly(flags, env),
+    enabledTools: enabled ? { tools: enabled.items, from: enabled.from } : undefined,
     embeddings: embeddingsUrl && embeddingsModel ? { url: embeddingsUrl, model: embeddingsModel, apiKey: nonEmpty(env.STEWARD_EMBEDDINGS_API_KEY) } : undefined,
     actingUser: nonEmpty(flags.as) ?? nonEmpty(env.STEWARD_USER),
     policyFile: resolve(nonEmpty(flags.policy) ?? nonEmpty(env.STEWARD_POLICY) ?? DEFAULT_POLICY_FILE),

@@ -25,6 +25,8 @@ export interface Runtime {
   readonly db: Db;
   readonly audit: AuditLog;
   readonly identity: Identity;
+  /** Things the operator should know at start (a filter naming spaces the policy does not allow); one line each. */
+  readonly notices: readonly string[];
   /** Jira through jira.js when JIRA_* is configured; otherwise drafts go to the outbox. */
   readonly issueTracker?: IssueTracker;
   /** The configured embeddings endpoint; undefined → the shipped word vectors. */
@@ -50,8 +52,33 @@ export interface RuntimeOptions {
   reviewerCli?: boolean;
 }
 
+/**
+ * The policy file narrowed by the configuration (flags and environment): a spaces filter keeps
+ * only spaces the policy already allows, read-only mode only ever switches on. Nothing here can
+ * widen access; a filter that leaves nothing readable is an error, never an empty allowlist.
+ */
+export function narrowPolicy(policy: Policy, config: Pick<StewardConfig, 'spacesFilter' | 'readOnly'>): { policy: Policy; notices: string[] } {
+  const notices: string[] = [];
+  let narrowed = policy;
+  if (config.spacesFilter) {
+    const { spaces, from } = config.spacesFilter;
+    const allowed = new Set(policy.read.spaces);
+    const outside = spaces.filter((space) => !allowed.has(space));
+    const kept = policy.read.spaces.filter((space) => spaces.includes(space));
+    if (kept.length === 0) {
+      throw new Error(
+        `${from} leaves nothing to read: none of ${spaces.join(', ')} is in the policy's read.spaces (${policy.read.spaces.join(', ')}); a filter only narrows the policy.`,
+      );
+    }
+    if (outside.length > 0) notices.push(`${from} names ${outside.join(', ')}, which the policy's read.spaces do not allow; ignored (reading ${kept.join(', ')})`);
+    narrowed = { ...narrowed, read: { spaces: kept }, draft: { spaces: policy.draft.spaces.filter((space) => kept.includes(space)) } };
+  }
+  if (config.readOnly && !narrowed.readOnly) narrowed = { ...narrowed, readOnly: true };
+  return { policy: narrowed, notices };
+}
+
 export async function createRuntime(config: StewardConfig, options: RuntimeOptions = {}): Promise<Runtime> {
-  const policy = loadPolicy(config.policyFile);
+  const { policy, notices } = narrowPolicy(loadPolicy(config.policyFile), config);
   const db = openStewardDb(config.dataDir);
   const audit = new AuditLog(db);
   let source: ContentSource | undefined;
@@ -68,6 +95,7 @@ export async function createRuntime(config: StewardConfig, options: RuntimeOptio
       db,
       audit,
       identity,
+      notices,
       issueTracker,
       embedder,
       gateFor: (who: Identity, role: Role) => new PolicyGate(policy, who, role, opened, audit as AuditSink),

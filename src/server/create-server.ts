@@ -12,6 +12,8 @@ export interface ServerOptions {
   gate: PolicyGate;
   services: Services;
   role: Role;
+  /** ENABLED_TOOLS: when given, only these of the role's tools are registered (validated at start). */
+  enabledTools?: readonly string[];
   /** Where unexpected errors are logged (stderr in the CLI); never stdout. */
   log?: (message: string) => void;
 }
@@ -31,7 +33,8 @@ export function createStewardServer(options: ServerOptions): McpServer {
     { name: 'confluence-steward', version: PACKAGE_VERSION },
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
-  for (const tool of toolsFor(options.role, options.gate.policy.readOnly)) {
+  const enabled = options.enabledTools ? new Set(options.enabledTools) : undefined;
+  for (const tool of toolsFor(options.role, options.gate.policy.readOnly).filter((t) => !enabled || enabled.has(t.name))) {
     server.registerTool(
       tool.name,
       {

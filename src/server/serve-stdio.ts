@@ -10,6 +10,7 @@ export async function serveStdio(runtime: Runtime, log: (message: string) => voi
     gate: runtime.gateFor(runtime.identity, role),
     services: servicesFor(runtime),
     role,
+    enabledTools: runtime.config.enabledTools?.tools,
     log,
   });
   const transport = new StdioServerTransport();

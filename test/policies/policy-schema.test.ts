@@ -29,12 +29,34 @@ describe('policy file', () => {
     ['draft spaces outside read', { ...minimal, draft: { spaces: ['ENG'] } }, 'subset'],
     ['an empty read allowlist', { ...minimal, read: { spaces: [] }, draft: { spaces: [] } }, 'at least one'],
     ['a default project outside the list', { ...minimal, jira: { projects: ['KB'], defaultProject: 'OPS' } }, 'defaultProject'],
-    ['a missing readOnly', { ...minimal, readOnly: undefined }, 'readOnly'],
+    ['a readOnly that is not a boolean', { ...minimal, readOnly: 'yes' }, 'readOnly'],
+    ['a missing read', { draft: { spaces: [] } }, 'read'],
+    ['a default project without projects', { read: { spaces: ['IT'] }, jira: { defaultProject: 'KB' } }, 'defaultProject'],
+    ['a $comment that is not text', { ...minimal, $comment: 42 }, '$comment'],
     ['a look-alike space key', { ...minimal, read: { spaces: ['\u0131T'] }, draft: { spaces: [] } }, 'not a space key'],
     ['a space key with CQL in it', { ...minimal, read: { spaces: ['IT" OR space != "X'] }, draft: { spaces: [] } }, 'not a space key'],
     ['a negative staleness', { ...minimal, staleness: { defaultDays: -1 } }, 'defaultDays'],
   ])('rejects %s', (_name, value, fragment) => {
     expect(() => parse(value)).toThrow(fragment);
+  });
+
+  it('accepts a one-line policy naming only read.spaces; every other key gets its safe default', () => {
+    const policy = parsePolicy('{"read":{"spaces":["ENG"]}}', 'one-line.json');
+    expect(policy.read.spaces).toEqual(['ENG']);
+    expect(policy.draft.spaces).toEqual([]);
+    expect(policy.jira.projects).toEqual([]);
+    expect(policy.jira.defaultProject).toBeUndefined();
+    expect(policy.jira.issueTypes).toEqual(['Task', 'Bug', 'Story']);
+    expect(policy.labels.deny).toEqual([]);
+    expect(policy.staleness).toEqual({ defaultDays: 365, spaces: {} });
+    expect(policy.readOnly).toBe(false);
+    expect(policy.review.reviewers).toBeUndefined();
+  });
+
+  it('accepts a $comment (text or lines) at the top level and nowhere else', () => {
+    expect(parse({ ...minimal, $comment: 'why this policy' }).read.spaces).toEqual(['IT', 'HR']);
+    expect(parse({ ...minimal, $comment: ['line one', 'line two'] }).read.spaces).toEqual(['IT', 'HR']);
+    expect(() => parse({ ...minimal, read: { spaces: ['IT'], $comment: 'x' } })).toThrow('$comment');
   });
 
   it('rejects text that is not JSON with the file name', () => {

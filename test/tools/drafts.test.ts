@@ -65,6 +65,28 @@ describe('draft_jira', () => {
     expect(textOf(result)).toMatch(/not allowed by the policy. Allowed projects: KB/);
   });
 
+  it('with a policy that names no Jira project, refuses and names the policy keys to set', async () => {
+    const { agent } = await pair({ policy: { read: { spaces: ['IT', 'HR'] }, draft: { spaces: ['IT'] } } });
+    const refused = await agent.call('draft_jira', draftArgs);
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/names no Jira project/);
+    expect(textOf(refused)).toMatch(/jira\.projects/);
+    expect(textOf(refused)).toMatch(/jira\.defaultProject/);
+    const named = await agent.call('draft_jira', { ...draftArgs, projectKey: 'KB' });
+    expect(named.isError).toBe(true);
+    expect(textOf(named)).toMatch(/jira\.projects/);
+  });
+
+  it('with projects but no jira.defaultProject, needs projectKey and says so', async () => {
+    const { agent } = await pair({ policy: { read: { spaces: ['IT', 'HR'] }, draft: { spaces: ['IT'] }, jira: { projects: ['KB', 'OPS'] } } });
+    const refused = await agent.call('draft_jira', draftArgs);
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/jira\.defaultProject/);
+    expect(textOf(refused)).toMatch(/KB, OPS/);
+    const named = await agent.call('draft_jira', { ...draftArgs, projectKey: 'OPS' });
+    expect(named.isError, textOf(named)).toBeFalsy();
+  });
+
   it('stops a runaway agent at the hourly cap', async () => {
     const policy = {
       read: { spaces: ['IT', 'HR'] }, draft: { spaces: ['IT'] }, jira: { projects: ['KB'], defaultProject: 'KB' },

@@ -71,7 +71,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   const openContext = async (principal: Principal, credentials: CredentialsResult): Promise<ActingContext> =>
     actingContextFor(runtime, principal, credentials.kind === 'given' ? credentials.credentials : undefined);
 
-  const newServer = (context: ActingContext) => createStewardServer({ gate: context.gate, services, role: context.role, log });
+  const newServer = (context: ActingContext) => createStewardServer({ gate: context.gate, services, role: context.role, enabledTools: runtime.config.enabledTools?.tools, log });
 
   /** Tool calls count against the identity's per-minute budget; everything else is free. */
   const overRate = (principal: Principal, messages: unknown[]): number | undefined => {

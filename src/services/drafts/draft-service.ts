@@ -74,8 +74,7 @@ export class DraftService {
     const tool = 'draft_jira';
     gate.authorizeDrafting(tool);
     gate.assertDraftLabels(tool, input.labels ?? []);
-    const projectKey = input.projectKey ?? gate.policy.jira.defaultProject;
-    gate.assertJiraProject(tool, projectKey);
+    const projectKey = gate.jiraProjectFor(tool, input.projectKey);
     const issueType = input.issueType ?? 'Task';
     gate.assertIssueType(tool, issueType);
     const pages: Page[] = [];
