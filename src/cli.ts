@@ -90,6 +90,20 @@ export async function main(argv: string[]): Promise<number> {
   return run({ values, positionals, out: (line) => process.stdout.write(`${line}\n`), err: log });
 }
 
+/**
+ * `confluence-steward drafts list | head -1`: once the reader has gone there is nobody left to
+ * write to, so the command ends quietly with 0 (as `cat` and `git` do) instead of a stack trace.
+ */
+function endQuietlyWhenReaderGone(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    if (stream !== process.stderr) log(`fatal: cannot write output: ${error.code ?? error.message}`);
+    process.exit(1);
+  });
+}
+endQuietlyWhenReaderGone(process.stdout);
+endQuietlyWhenReaderGone(process.stderr);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
