@@ -9,7 +9,7 @@ import { isoSeconds } from '../../domain/time.js';
 /**
  * The site-folder format: `site.json` (spaces, groups, users) and `pages/<SPACE>/*.md` with
  * YAML front matter and a Markdown body. This module only reads and validates; indexing is
- * local-index.ts.
+ * src/store/site-index.ts.
  */
 const SiteSchema = z.object({
   spaces: z.array(z.object({ key: z.string().min(1), name: z.string(), description: z.string().optional() })),

@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RestrictionSet } from '../../domain/types.js';
-import { headingsOf, markdownToPlainText } from '../../text/markdown.js';
-import { stripInvisible } from '../../text/sanitize.js';
-import { type LoadedSite, type SitePage, loadSiteFolder, siteFingerprint } from './site-folder.js';
+import { type LoadedSite, type SitePage, loadSiteFolder, siteFingerprint } from '../adapters/local/site-folder.js';
+import type { RestrictionSet } from '../domain/types.js';
+import { headingsOf, markdownToPlainText } from '../text/markdown.js';
+import { stripInvisible } from '../text/sanitize.js';
+
+/**
+ * The local source's SQLite FTS5 index of a site folder (schema, build, atomic replace) and the
+ * queries the local source asks of it (SiteIndexReader). All SQL of the local source lives here.
+ */
 
 /** Bump when the index layout changes, so old caches are rebuilt rather than misread. */
 const INDEX_FORMAT = 3;
