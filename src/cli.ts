@@ -10,6 +10,9 @@ Usage:
   confluence-steward serve --http [--port 3333] [--host 127.0.0.1] [--tokens FILE] [--stateless]
                                             MCP over Streamable HTTP at /mcp for a team (loopback
                                             only without --tokens); GET /healthz for probes
+  confluence-steward init [--policy FILE] [--force]
+                                            list the source's spaces and write a read-only starter
+                                            policy (default ./policy.json; never overwrites without --force)
   confluence-steward drafts list [--status S] [--kind K] [--space KEY] [--drafter ID] [--json]
   confluence-steward drafts show ID
   confluence-steward drafts approve ID --revision N
@@ -35,6 +38,10 @@ Options (each has an environment twin):
   --policy FILE     policy JSON                                           STEWARD_POLICY
   --data-dir DIR    audit, drafts and index cache                         STEWARD_DATA_DIR
   --role ROLE       agent (default) or reviewer                           STEWARD_ROLE
+  --spaces-filter K,K  read only these of the policy's spaces            CONFLUENCE_SPACES_FILTER
+  --read-only       no draft tools, no approvals (never lifts a policy's)  READ_ONLY_MODE=true
+  --enabled-tools T,T  serve only these of the role's tools (unknown: error)  ENABLED_TOOLS
+                    (each only narrows the policy; a flag wins over its environment twin)
   --port N          review console port (default 3334)                    STEWARD_REVIEW_PORT
   --host ADDR       review console address (default 127.0.0.1)            STEWARD_REVIEW_HOST
   --tokens FILE     reviewer tokens for the console (JSON)                STEWARD_TOKENS
@@ -49,13 +56,14 @@ Options (each has an environment twin):
 /** Commands, loaded only when used so `serve` starts with nothing it does not need. */
 const COMMANDS: Record<string, () => Promise<(context: CliContext) => Promise<number>>> = {
   serve: async () => (await import('./cli-serve.js')).runServe,
+  init: async () => (await import('./cli-init.js')).runInit,
   drafts: async () => (await import('./cli-drafts.js')).runDrafts,
   review: async () => (await import('./cli-review.js')).runReview,
   report: async () => (await import('./cli-report.js')).runReport,
 };
 
 /** Commands that end when their work is done (not servers). */
-const ONE_SHOT = new Set(['drafts', 'report']);
+const ONE_SHOT = new Set(['drafts', 'report', 'init']);
 let oneShot = false;
 
 function log(message: string): void {

@@ -111,7 +111,8 @@ export async function createRuntime(config: StewardConfig, options: RuntimeOptio
   }
 }
 
-async function openSource(config: StewardConfig): Promise<ContentSource> {
+/** The configured content source alone (local site or Confluence Cloud), for commands that need no policy. */
+export async function openSource(config: StewardConfig): Promise<ContentSource> {
   if (config.source.kind === 'local') return LocalSource.open(config.source.siteDir, config.dataDir);
   // Loaded only when used, so the local default starts without the Cloud client.
   const { createConfluenceSource } = await import('./adapters/confluence/confluence-source.js');
