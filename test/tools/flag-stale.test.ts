@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSyntheticSite } from '../../scripts/synthetic-site.js';
@@ -113,6 +114,17 @@ describe('flag_stale on the demo site', () => {
     const drafts = h.services.drafts.store.list({});
     expect(drafts.map((d) => d.status)).toEqual(['pending', 'pending']);
     expect(drafts.map((d) => d.title).join(' ')).toMatch(/Reconcile conflicting pages/);
+  });
+
+  it('with a policy that names no Jira project, still reports the findings and says why nothing was drafted', async () => {
+    const root = tempDir('triage-nojira');
+    const policyFile = join(root, 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ read: { spaces: ['IT', 'HR', 'ENG', 'ONBOARD'] }, draft: { spaces: ['IT', 'HR', 'ONBOARD'] } }));
+    harness = await startHarness({ site: 'demo-site', policyFile, dataDir: join(root, 'data'), now: () => NOW });
+    const result = (await triage(harness, { checks: ['conflicting'], draft: true })) as Result & { summary: { notes: string[] } };
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(result.summary.drafted).toEqual([]);
+    expect(result.summary.notes.join(' ')).toMatch(/Stopped drafting: The policy names no Jira project.*jira\.projects/);
   });
 
   it('sends progress notifications when the client asks for them', async () => {
