@@ -2,6 +2,7 @@ import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { PolicyGate } from '../policies/gate.js';
 import type { ToolAccess } from '../policies/tool-access.js';
+import { strictObject } from '../src/domain/strict-object.js';
 import type { Services } from '../src/services/services.js';
 
 /** What a handler receives besides its arguments: scoped handles only, never a raw source. */
@@ -44,10 +45,16 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   handler(args: z.output<Input>, context: ToolContext): Promise<ToolResult<z.output<Output>>>;
 }
 
+/**
+ * Every tool's input is strict, here, in one place: an unknown argument is refused with the
+ * keys the tool accepts instead of being dropped (tools/list shows `additionalProperties: false`).
+ * Objects nested in an input are made strict where they are defined (see strictObject).
+ */
 export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject>(
   definition: ToolDefinition<Input, Output>,
 ): ToolDefinition<Input, Output> {
-  return definition;
+  const input = strictObject(definition.input.shape, definition.name);
+  return { ...definition, input: (definition.input.description ? input.describe(definition.input.description) : input) as unknown as Input };
 }
 
 export function annotationsFor(tool: ToolDefinition): ToolAnnotations {

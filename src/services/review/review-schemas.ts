@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject } from '../../domain/strict-object.js';
 
 /**
  * The reviewer's inputs, one definition for every front-end: the MCP review tools use these
@@ -28,9 +29,45 @@ export const JiraEditShape = {
   issueType: z.string().trim().min(1).max(60).optional(),
 };
 
-/** An automation rule as a reviewer edits it: the simplified rule JSON, bounded in size. */
-export const RuleArg = z
-  .record(z.string().max(100), z.unknown())
+/**
+ * A component's settings. An open map on purpose: its shape depends on the component type
+ * and is checked per type against the catalog's (strict) config schemas, so one bad config
+ * becomes a problem on that step instead of refusing the whole rule.
+ */
+const RuleConfigArg = z.record(z.string().max(100), z.unknown());
+
+const ComponentType = z.string().trim().min(1).max(100);
+
+interface RuleStepInput {
+  type: string;
+  config?: Record<string, unknown>;
+  components?: RuleStepInput[];
+}
+
+/** One step of a rule: a condition, an action or a branch (with its own steps). Strict: unknown keys are refused. */
+const RuleStepArg: z.ZodType<RuleStepInput> = z.lazy(() =>
+  strictObject(
+    {
+      type: ComponentType,
+      config: RuleConfigArg.optional(),
+      components: z.array(RuleStepArg).optional().describe('Branches only: the steps run for each item'),
+    },
+    'a rule step',
+  ),
+);
+
+/**
+ * An automation rule as an agent writes it or a reviewer edits it: the simplified rule JSON
+ * (title, trigger, components), strict at every fixed-shape level and bounded in size.
+ */
+export const RuleArg = strictObject(
+  {
+    title: z.string().optional(),
+    trigger: strictObject({ type: ComponentType, config: RuleConfigArg.optional() }, 'the trigger').nullable().optional(),
+    components: z.array(RuleStepArg).optional(),
+  },
+  'rule',
+)
   .refine((rule) => JSON.stringify(rule).length <= 200_000, 'the rule JSON is larger than 200,000 characters')
   .describe('Automation drafts: the edited simplified rule JSON');
 
