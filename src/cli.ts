@@ -49,6 +49,7 @@ Options (each has an environment twin):
                     STEWARD_HTTP_HOST, --tokens: agent and reviewer bearer tokens
   --http            serve MCP over Streamable HTTP instead of stdio
   --stateless       with --http: no sessions (so no sampling/elicitation)  STEWARD_STATELESS=1
+  --force           with init: overwrite an existing policy file
   -h, --help        this text
   -v, --version     the version
 `;
