@@ -13,6 +13,7 @@ export const answerWithSources = defineTool({
     'so a human can fill the gap. Pass searchTerms: words the documentation itself probably uses for this topic ' +
     '(synonyms, product or team names, official terms) — it widens the search when the question is phrased in everyday words.',
   access: 'read',
+  writes: false,
   input: z.object({
     question: z.string().trim().min(1).max(1000).describe('The question, in plain words'),
     spaces: SpacesArg,

@@ -12,6 +12,7 @@ export const approveDraft = defineTool({
     'draft changed since that revision, nothing happens and the reply shows what changed. Approving a failed draft retries it. ' +
     'You cannot approve a draft you drafted.',
   access: 'review',
+  writes: true,
   hints: { idempotentHint: false, destructiveHint: false, openWorldHint: true },
   input: z.object(ApproveDraftShape),
   output: DraftSummary.extend({ message: z.string() }),

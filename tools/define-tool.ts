@@ -30,14 +30,21 @@ export interface ToolResult<Output> {
 
 /**
  * A tool is a value: name, schemas, access class and handler. The registry collects them; the
- * server registers only the ones the role may use. Annotations are derived from `access`
- * (see annotationsFor) so there is one source of truth.
+ * server registers only the ones the role may use. Annotations are derived from `writes`
+ * and `hints` (see annotationsFor) so there is one source of truth.
  */
 export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodObject = z.ZodObject> {
   name: string;
   title: string;
   description: string;
   access: ToolAccess;
+  /**
+   * Whether the handler can change anything: queue, edit or decide a draft, or execute one
+   * (Jira, the outbox). The server's own records of a call (audit rows, the question log) do
+   * not count. readOnlyHint is derived from this, not from `access` (a reviewer-only tool can
+   * still only read); test/tools/tool-effects.test.ts checks it against what handlers do.
+   */
+  writes: boolean;
   /** Overrides for annotations that cannot be derived from access alone. */
   hints?: Pick<ToolAnnotations, 'destructiveHint' | 'idempotentHint' | 'openWorldHint'>;
   input: Input;
@@ -58,7 +65,7 @@ export function defineTool<Input extends z.ZodObject, Output extends z.ZodObject
 }
 
 export function annotationsFor(tool: ToolDefinition): ToolAnnotations {
-  const readOnly = tool.access === 'read';
+  const readOnly = !tool.writes;
   return {
     title: tool.title,
     readOnlyHint: readOnly,

@@ -11,6 +11,7 @@ export const editDraft = defineTool({
     'description, labels, project, issue type. Automation drafts: `rule` (the whole simplified rule JSON, e.g. with the manual ' +
     'configuration filled in or a reference resolved), which goes through the same checks as a new rule.',
   access: 'review',
+  writes: true,
   hints: { idempotentHint: false, destructiveHint: false },
   input: z.object(EditDraftShape),
   output: DraftSummary,

@@ -11,6 +11,7 @@ export const getAutomationCatalog = defineTool({
     'manualConfig are left empty for a person). Pass `types` to also get the config JSON Schemas of just those components, ' +
     'so you can write the simplified rule JSON yourself.',
   access: 'read',
+  writes: false,
   input: z.object({
     types: z.array(z.string().trim().min(1).max(100)).max(20).optional().describe('Component types whose config schemas you want'),
   }),

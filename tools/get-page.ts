@@ -11,6 +11,7 @@ export const getPage = defineTool({
     'Returns one page as Markdown with its metadata (space, version, labels, owner, dates). Long pages are cut at section ' +
     'boundaries: the reply lists every section and names the next one, which you can request with `section`.',
   access: 'read',
+  writes: false,
   input: z.object({
     pageId: PageId,
     section: z.string().trim().min(1).max(300).optional().describe('Heading of the section to return (with its sub-sections)'),

@@ -10,6 +10,7 @@ export const listDrafts = defineTool({
     'Lists drafts (Jira issues, automation rules) newest first, filtered by status, kind, space or drafter. Only drafts whose ' +
     'evidence pages you may read are listed; `hidden` counts the others that matched.',
   access: 'review',
+  writes: false,
   input: z.object(ListDraftsShape),
   output: z.object({ drafts: z.array(DraftSummary), count: z.number().int(), hidden: z.number().int().describe('Matching drafts you may not see (their evidence is not readable to you)') }),
   async handler(args, { gate, services }) {

@@ -13,6 +13,7 @@ export const searchPages = defineTool({
     'use get_page to read one. ' +
     'The query is plain words, not CQL.',
   access: 'read',
+  writes: false,
   input: z.object({
     query: z.string().trim().min(1).max(500).describe('What to look for, in plain words'),
     spaces: SpacesArg,

@@ -27,8 +27,7 @@ export const trustReport = defineTool({
     'the share of answers resting on stale pages, approval outcomes and time to decision by kind, repeated knowledge ' +
     'gaps (unanswered questions clustered by similarity, largest first) and the audit trail of write actions, filterable.',
   access: 'review',
-  // Reads only (reviewer-only, hence not marked read-only by access); asking twice changes nothing.
-  hints: { idempotentHint: true },
+  writes: false,
   input: z.object({
     days: z.number().int().min(1).max(3650).optional().describe('Only the last N days; all time when omitted'),
     auditActor: z.string().trim().min(1).max(200).optional().describe('Audit trail: only this account id'),

@@ -36,10 +36,11 @@ describe('registry invariants', () => {
     }
   });
 
-  it('derives annotations from access: read tools are read-only, others never are', () => {
+  it('derives annotations from writes: read tools are read-only, tools that write never are', () => {
     for (const tool of allTools) {
       const annotations = annotationsFor(tool);
-      expect(annotations.readOnlyHint).toBe(tool.access === 'read');
+      expect(annotations.readOnlyHint, tool.name).toBe(!tool.writes);
+      if (tool.access === 'read') expect(annotations.readOnlyHint, tool.name).toBe(true);
       for (const key of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
         expect(typeof annotations[key], `${tool.name}.${key}`).toBe('boolean');
       }

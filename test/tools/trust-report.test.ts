@@ -35,7 +35,7 @@ describe('trust_report', () => {
     );
     expect(refused).toBe(true);
     const tool = (await reviewer.client.listTools()).tools.find((t) => t.name === 'trust_report');
-    expect(tool?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    expect(tool?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     expect(tool?.outputSchema).toBeDefined();
   });
 
