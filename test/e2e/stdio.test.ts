@@ -12,7 +12,7 @@ import { USERS, writeFixture } from '../support/fixture-site.js';
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** The real CLI, built by `npm test`'s pretest step, spawned over stdio. */
-const CLI = join(process.cwd(), 'dist', 'src', 'cli.js');
+const CLI = join(process.cwd(), 'dist', 'cli.mjs');
 
 const clients: Client[] = [];
 afterEach(async () => {

@@ -21,7 +21,7 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 const RUNNER_DIR = join(process.cwd(), 'test', 'http', 'conformance');
 const NODE_22 = join(RUNNER_DIR, 'node_modules', 'node', 'bin', 'node');
 const SUITE = join(RUNNER_DIR, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
-const CLI = join(process.cwd(), 'dist', 'src', 'cli.js');
+const CLI = join(process.cwd(), 'dist', 'cli.mjs');
 const installed = existsSync(NODE_22) && existsSync(SUITE);
 
 const STATEFUL_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'server-sse-multiple-streams', 'dns-rebinding-protection'];

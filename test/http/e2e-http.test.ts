@@ -13,7 +13,7 @@ import { bearer, call, connect, text, writeTokens } from './support.js';
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** The real CLI (built by `npm test`'s pretest step) as a team server: `serve --http`. */
-const CLI = join(process.cwd(), 'dist', 'src', 'cli.js');
+const CLI = join(process.cwd(), 'dist', 'cli.mjs');
 
 const children: ChildProcess[] = [];
 const clients: Client[] = [];

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-/** The real CLI, built by `npm test`'s pretest step. */
-export const CLI = join(process.cwd(), 'dist', 'src', 'cli.js');
+/** The real CLI as `bin` and `npm start` run it: the bundle `npm test`'s pretest step builds. */
+export const CLI = join(process.cwd(), 'dist', 'cli.mjs');
 
 export interface CliResult {
   code: number | null;
