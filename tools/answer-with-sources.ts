@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { answerQuestion } from '../src/services/answers/answer-service.js';
 import { defineTool } from './define-tool.js';
+import { personNames } from './people.js';
 import { SpacesArg } from './schemas.js';
 
 export const answerWithSources = defineTool({
@@ -46,7 +47,8 @@ export const answerWithSources = defineTool({
       .object({
         tool: z.literal('draft_jira'),
         arguments: z.object({ summary: z.string(), description: z.string(), question: z.string(), pageIds: z.array(z.string()) }),
-        likelyOwner: z.string().nullable(),
+        likelyOwner: z.string().nullable().describe('Account id of the first affected page\'s owner (else its last editor)'),
+        likelyOwnerName: z.string().nullable().describe('Their display name (null when unknown)'),
       })
       .nullable(),
     generator: z.enum(['sampling', 'extractive', 'none']),
@@ -59,6 +61,7 @@ export const answerWithSources = defineTool({
       maxSources: args.maxSources ?? gate.policy.answers.maxSources,
       sample,
     });
-    return { structured: result };
+    const followUp = result.followUp && { ...result.followUp, likelyOwnerName: await personNames(gate)(result.followUp.likelyOwner) };
+    return { structured: { ...result, followUp } };
   },
 });

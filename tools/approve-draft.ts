@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApproveDraftShape } from '../src/services/review/review-schemas.js';
 import { defineTool } from './define-tool.js';
 import { DraftSummary, summarizeDraft } from './draft-schemas.js';
+import { personNames } from './people.js';
 
 export const approveDraft = defineTool({
   name: 'approve_draft',
@@ -18,6 +19,6 @@ export const approveDraft = defineTool({
   output: DraftSummary.extend({ message: z.string() }),
   async handler(args, { gate, services }) {
     const report = await services.review.approve(gate, args);
-    return { structured: { ...summarizeDraft(report.draft), message: report.message }, text: report.message };
+    return { structured: { ...(await summarizeDraft(report.draft, personNames(gate))), message: report.message }, text: report.message };
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Draft } from '../src/services/drafts/draft-service.js';
+import type { PersonNames } from './people.js';
 import { DRAFT_KINDS, DRAFT_STATUSES } from '../src/services/review/review-schemas.js';
 
 /** One shape for a draft wherever a tool shows one. */
@@ -14,7 +15,8 @@ export const DraftSummary = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   revision: z.number().int(),
-  decidedBy: z.string().nullable(),
+  decidedBy: z.string().nullable().describe('Account id of the reviewer who approved or rejected it'),
+  decidedByName: z.string().nullable().describe('Display name of decidedBy (null when undecided or unknown)'),
   decidedAt: z.string().nullable(),
   rejectReason: z.string().nullable(),
   attempts: z.number().int(),
@@ -23,7 +25,8 @@ export const DraftSummary = z.object({
   failureReason: z.string().nullable(),
 });
 
-export function summarizeDraft(draft: Draft): z.output<typeof DraftSummary> {
+/** `names` is the call's person lookup (personNames), so a list names each reviewer once. */
+export async function summarizeDraft(draft: Draft, names: PersonNames): Promise<z.output<typeof DraftSummary>> {
   return {
     id: draft.id,
     kind: draft.kind,
@@ -36,6 +39,7 @@ export function summarizeDraft(draft: Draft): z.output<typeof DraftSummary> {
     updatedAt: draft.updatedAt,
     revision: draft.revision,
     decidedBy: draft.decidedBy,
+    decidedByName: await names(draft.decidedBy),
     decidedAt: draft.decidedAt,
     rejectReason: draft.rejectReason,
     attempts: draft.attempts,

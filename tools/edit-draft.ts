@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EditDraftShape } from '../src/services/review/review-schemas.js';
 import { defineTool } from './define-tool.js';
 import { DraftSummary, summarizeDraft } from './draft-schemas.js';
+import { personNames } from './people.js';
 
 export const editDraft = defineTool({
   name: 'edit_draft',
@@ -16,6 +17,6 @@ export const editDraft = defineTool({
   input: z.object(EditDraftShape),
   output: DraftSummary,
   async handler(args, { gate, services }) {
-    return { structured: summarizeDraft(await services.review.edit(gate, args)) };
+    return { structured: await summarizeDraft(await services.review.edit(gate, args), personNames(gate)) };
   },
 });

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { ALL_CHECKS, triagePages } from '../src/services/triage/triage-service.js';
 import { defineTool } from './define-tool.js';
+import { personNames } from './people.js';
 import { PageId, SpacesArg } from './schemas.js';
 
-const Page = z.object({ pageId: z.string(), title: z.string(), space: z.string(), updated: z.string(), owner: z.string().nullable() });
+const Page = z.object({
+  pageId: z.string(),
+  title: z.string(),
+  space: z.string(),
+  updated: z.string(),
+  owner: z.string().nullable().describe('Account id of the owner (else the last editor)'),
+  ownerName: z.string().nullable().describe('Their display name (null when unknown)'),
+});
 
 export const flagStale = defineTool({
   name: 'flag_stale',
@@ -61,6 +69,13 @@ export const flagStale = defineTool({
       progress,
       signal,
     );
-    return { structured: result };
+    const names = personNames(gate);
+    const findings = await Promise.all(
+      result.findings.map(async (finding) => ({
+        ...finding,
+        pages: await Promise.all(finding.pages.map(async (page) => ({ ...page, ownerName: await names(page.owner) }))),
+      })),
+    );
+    return { structured: { ...result, findings } };
   },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { INSTRUCTIONS_REMOVED_WARNING, cleanMarkdown } from '../src/services/answers/injection.js';
 import { slicePage } from '../src/services/page-slicer.js';
 import { defineTool } from './define-tool.js';
+import { personNames } from './people.js';
 import { PageId, PageRefOutput } from './schemas.js';
 
 export const getPage = defineTool({
@@ -21,8 +22,10 @@ export const getPage = defineTool({
     version: z.number().int(),
     labels: z.array(z.string()),
     created: z.string(),
-    owner: z.string().nullable(),
-    lastUpdatedBy: z.string().nullable(),
+    owner: z.string().nullable().describe('Account id of the page owner'),
+    ownerName: z.string().nullable().describe('Display name of the owner (null when unknown)'),
+    lastUpdatedBy: z.string().nullable().describe('Account id of the last editor'),
+    lastUpdatedByName: z.string().nullable().describe('Display name of the last editor (null when unknown)'),
     parentId: z.string().nullable(),
     markdown: z.string(),
     section: z.string().nullable(),
@@ -35,6 +38,7 @@ export const getPage = defineTool({
     const page = await gate.readPage('get_page', args.pageId);
     // Page text is data: what addresses AI readers leaves the server removed and marked, like in answers.
     const cleaned = cleanMarkdown(page.body);
+    const names = personNames(gate);
     const slice = slicePage(cleaned.markdown, { section: args.section, maxChars: args.maxChars });
     return {
       structured: {
@@ -47,7 +51,9 @@ export const getPage = defineTool({
         labels: page.labels,
         created: page.created,
         owner: page.owner ?? null,
+        ownerName: await names(page.owner),
         lastUpdatedBy: page.lastUpdatedBy ?? null,
+        lastUpdatedByName: await names(page.lastUpdatedBy),
         parentId: page.parentId,
         ...slice,
         warnings: cleaned.removed ? [INSTRUCTIONS_REMOVED_WARNING] : [],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RejectDraftShape } from '../src/services/review/review-schemas.js';
 import { defineTool } from './define-tool.js';
 import { DraftSummary, summarizeDraft } from './draft-schemas.js';
+import { personNames } from './people.js';
 
 export const rejectDraft = defineTool({
   name: 'reject_draft',
@@ -13,6 +14,6 @@ export const rejectDraft = defineTool({
   input: z.object(RejectDraftShape),
   output: DraftSummary,
   async handler(args, { gate, services }) {
-    return { structured: summarizeDraft(await services.review.reject(gate, args)) };
+    return { structured: await summarizeDraft(await services.review.reject(gate, args), personNames(gate)) };
   },
 });
