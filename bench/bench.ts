@@ -18,9 +18,12 @@ import { WordVectorEmbedder } from '../src/services/answers/embedder.js';
 import { splitIntoPassages } from '../src/services/answers/passages.js';
 import { WORD_VECTORS_FILE, WordVectors } from '../src/services/answers/word-vectors.js';
 import { round, stats, timed } from './stats.js';
+import { modelShownChars, toolListChars } from './tool-list-size.js';
+import { ROLES, type Role } from '../policies/tool-access.js';
 
 const ROOT = process.cwd();
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = join(ROOT, 'dist', 'cli.mjs'); // what `bin` and `npm start` run
+const NULL_SERVER = join(ROOT, 'bench', 'null-server.mjs');
 const HANDBOOK = join(ROOT, '..', 'shared', 'corpora', 'handbook');
 const SYNTHETIC_POLICY = join(ROOT, 'test', 'fixtures', 'synthetic-policy.json');
 const HANDBOOK_POLICY = join(ROOT, 'eval', 'handbook.policy.json');
@@ -37,8 +40,8 @@ const row = (name: string, value: string) => {
 const fmt = (s: { median: number; min: number; max: number; p95?: number }, unit = 'ms') =>
   `${s.median} ${unit} (min ${s.min}, max ${s.max}${s.p95 !== undefined ? `, p95 ${s.p95}` : ''})`;
 
-async function connect(runtime: Runtime, services: Services) {
-  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, 'agent'), services, role: 'agent' });
+async function connect(runtime: Runtime, services: Services, role: Role = 'agent') {
+  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, role), services, role });
   const client = new Client({ name: 'bench', version: '1' });
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
@@ -72,20 +75,44 @@ async function startup() {
     { jsonrpc: '2.0', id: 2, method: 'tools/list' },
   ].map((m) => JSON.stringify(m)).join('\n') + '\n';
   const server = () => spawnUntil([CLI, 'serve', '--data-dir', dataDir], (out) => out.includes('"id":2'), hello);
+  // The MCP SDK's own McpServer with zero tools over stdio, timed the same way: the floor a
+  // server built on the SDK can reach, measured side by side.
+  const nullServer = () => spawnUntil([NULL_SERVER], (out) => out.includes('"id":2'), hello);
   const bare = () => spawnUntil(['-e', '0'], () => false);
   await server(); // warm-up: builds the demo index once
+  await nullServer();
   await bare();
   const serverRuns: number[] = [];
+  const nullRuns: number[] = [];
   const bareRuns: number[] = [];
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 15; i++) {
     bareRuns.push(await bare());
+    nullRuns.push(await nullServer());
     serverRuns.push(await server());
   }
   const s = stats(serverRuns);
+  const n = stats(nullRuns);
   const b = stats(bareRuns);
-  results.startup = { toolsListMs: s, bareNodeMs: b, ratio: round(s.median / b.median) };
+  results.startup = { toolsListMs: s, nullServerMs: n, bareNodeMs: b, ratioToNullServer: round(s.median / n.median), ratio: round(s.median / b.median) };
   row('start-up to tools/list (stdio)', fmt(s));
+  row('MCP SDK null server (zero tools) to tools/list', `${fmt(n)} → ratio ${round(s.median / n.median)}× (target ≤ 1.3×)`);
   row('bare node -e 0', `${fmt(b)} → ratio ${round(s.median / b.median)}×`);
+}
+
+/** The tools/list reply per role: the whole list, and what a model is shown (name, description, input schema). */
+async function toolListSizes() {
+  const runtime = await createRuntime(resolveConfig({ dataDir: join(work, 'tool-list') }, {}));
+  const services = createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, embedder: runtime.embedder });
+  const sizes: Record<string, { tools: number; toolListChars: number; modelShownChars: number }> = {};
+  for (const role of ROLES) {
+    const client = await connect(runtime, services, role);
+    const { tools } = await client.listTools();
+    sizes[role] = { tools: tools.length, toolListChars: toolListChars(tools), modelShownChars: modelShownChars(tools) };
+    row(`tools/list, role ${role} (${tools.length} tools): whole / shown to a model`, `${sizes[role].toolListChars} / ${sizes[role].modelShownChars} chars (budget 9000)`);
+    await client.close();
+  }
+  results.toolList = sizes;
+  await runtime.close();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,6 +323,7 @@ async function main() {
   const site1k = writeSyntheticSite(join(work, 'site-1k'), 1000);
   const site10k = writeSyntheticSite(join(work, 'site-10k'), 10000);
   await startup();
+  await toolListSizes();
   await localLatency('1k', site1k, SYNTHETIC_POLICY);
   await localLatency('10k', site10k, SYNTHETIC_POLICY);
   if (existsSync(join(HANDBOOK, 'site.json'))) await localLatency('handbook', HANDBOOK, HANDBOOK_POLICY);
