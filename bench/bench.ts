@@ -1,7 +1,8 @@
 /**
  * npm run bench — writes bench/results.json and prints a table. Every figure is the median of
  * several runs after a warm-up (with min, max and p95); ratios compare figures from this run.
- * Nothing here is asserted: budgets are read, not tested.
+ * Nothing here is asserted: budgets are read, not tested. `npm run bench -- --startup` measures
+ * start-up and the tool-list sizes only (printed as they come; results.json is left as it was).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,19 +53,29 @@ async function connect(runtime: Runtime, services: Services, role: Role = 'agent
 // ---------------------------------------------------------------------------------------------
 async function startup() {
   const dataDir = join(work, 'startup');
-  const spawnUntil = (args: string[], until: (stdout: string) => boolean, input?: string) =>
+  // Until `until` holds on stdout (a server that exits before it does fails the bench rather
+  // than counting as a fast start), or, without `until`, until the process exits.
+  const spawnUntil = (args: string[], until: ((stdout: string) => boolean) | undefined, input?: string) =>
     new Promise<number>((resolve, reject) => {
       const started = performance.now();
-      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
       let out = '';
+      let err = '';
+      let done = false;
+      child.stderr.on('data', (d) => (err += d));
       child.stdout.on('data', (d) => {
         out += d;
-        if (until(out)) {
+        if (!done && until?.(out)) {
+          done = true;
           resolve(performance.now() - started);
           child.kill();
         }
       });
-      child.on('exit', () => resolve(performance.now() - started));
+      child.on('exit', (code) => {
+        if (done) return;
+        if (until) reject(new Error(`${args.join(' ')} exited (${code}) before answering: ${err.trim().slice(-500)}`));
+        else resolve(performance.now() - started);
+      });
       child.on('error', reject);
       if (input) child.stdin.write(input);
       else child.stdin.end();
@@ -78,7 +89,7 @@ async function startup() {
   // The MCP SDK's own McpServer with zero tools over stdio, timed the same way: the floor a
   // server built on the SDK can reach, measured side by side.
   const nullServer = () => spawnUntil([NULL_SERVER], (out) => out.includes('"id":2'), hello);
-  const bare = () => spawnUntil(['-e', '0'], () => false);
+  const bare = () => spawnUntil(['-e', '0'], undefined);
   await server(); // warm-up: builds the demo index once
   await nullServer();
   await bare();
@@ -320,6 +331,13 @@ async function drafts(siteDir: string) {
 async function main() {
   if (!existsSync(CLI)) throw new Error('run npm run build first (npm run bench does)');
   process.stderr.write(`benchmarking in ${work}\n`);
+  if (process.argv.includes('--startup')) {
+    // `npm run bench -- --startup`: start-up and tool-list sizes only, printed, results.json untouched.
+    await startup();
+    await toolListSizes();
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
   const site1k = writeSyntheticSite(join(work, 'site-1k'), 1000);
   const site10k = writeSyntheticSite(join(work, 'site-10k'), 10000);
   await startup();
