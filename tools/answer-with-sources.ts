@@ -8,11 +8,10 @@ export const answerWithSources = defineTool({
   name: 'answer_with_sources',
   title: 'Answer from Confluence with citations',
   description:
-    'Answers a question from the Confluence pages this user may read, citing every claim with [n] markers that point at ' +
-    'quoted passages. Warns when sources are stale or disagree. When nothing readable supports an answer, returns status ' +
-    'insufficient_evidence or no_permitted_content with answer null (never a guess) and followUp arguments for draft_jira ' +
-    'so a human can fill the gap. Pass searchTerms: words the documentation itself probably uses for this topic ' +
-    '(synonyms, product or team names, official terms) — it widens the search when the question is phrased in everyday words.',
+    'Answers from the Confluence pages this user may read: the passages that answer the question, best sentence first, ' +
+    'cited with [n] markers; warns when sources are stale or disagree. When the readable pages do not answer it: status ' +
+    'insufficient_evidence or no_permitted_content, answer null, and followUp arguments for draft_jira. Pass searchTerms: ' +
+    'words the docs likely use for the topic (synonyms, product or team names).',
   access: 'read',
   writes: false,
   input: z.object({

@@ -8,10 +8,9 @@ export const approveDraft = defineTool({
   name: 'approve_draft',
   title: 'Approve a draft and execute it',
   description:
-    'Approves the revision of a pending draft you reviewed and executes it exactly once: creates the Jira issue, or exports the ' +
-    'automation rule (disabled) to the outbox, or writes the exact request to the outbox when no target is configured. If the ' +
-    'draft changed since that revision, nothing happens and the reply shows what changed. Approving a failed draft retries it. ' +
-    'You cannot approve a draft you drafted.',
+    'Approves the revision you reviewed and executes the draft exactly once (creates the Jira issue, exports the rule ' +
+    '(disabled), or writes the request to the outbox). If the draft changed since, nothing happens and the reply shows the ' +
+    'change. Retries a failed draft. Not for drafts you drafted.',
   access: 'review',
   writes: true,
   hints: { idempotentHint: false, destructiveHint: false, openWorldHint: true },

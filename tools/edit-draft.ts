@@ -8,9 +8,8 @@ export const editDraft = defineTool({
   name: 'edit_draft',
   title: 'Edit a pending draft',
   description:
-    'Changes a pending draft; every edit is a new revision and the previous ones stay in the history. Jira drafts: summary, ' +
-    'description, labels, project, issue type. Automation drafts: `rule` (the whole simplified rule JSON, e.g. with the manual ' +
-    'configuration filled in or a reference resolved), which goes through the same checks as a new rule.',
+    'Edits a pending draft as a new revision (history kept). Jira: summary, description, labels, project, issue type. ' +
+    'Automation: `rule`, the whole simplified rule JSON, checked like a new rule.',
   access: 'review',
   writes: true,
   hints: { idempotentHint: false, destructiveHint: false },

@@ -7,9 +7,8 @@ export const getAutomationCatalog = defineTool({
   name: 'get_automation_catalog',
   title: 'Confluence automation components and their schemas',
   description:
-    'Lists the automation components you may use in draft_automation_rule (type, kind, description; components marked ' +
-    'manualConfig are left empty for a person). Pass `types` to also get the config JSON Schemas of just those components, ' +
-    'so you can write the simplified rule JSON yourself.',
+    'The automation components draft_automation_rule may use (manualConfig ones are left for a person); pass `types` ' +
+    'for their config JSON Schemas, to write the simplified rule JSON yourself.',
   access: 'read',
   writes: false,
   input: z.object({

@@ -9,8 +9,8 @@ export const getPage = defineTool({
   name: 'get_page',
   title: 'Read a Confluence page',
   description:
-    'Returns one page as Markdown with its metadata (space, version, labels, owner, dates). Long pages are cut at section ' +
-    'boundaries: the reply lists every section and names the next one, which you can request with `section`.',
+    'One page as Markdown with its metadata. Long pages are cut at section boundaries; the reply lists the sections and ' +
+    'names the next, which `section` returns.',
   access: 'read',
   writes: false,
   input: z.object({

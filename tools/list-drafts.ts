@@ -8,8 +8,8 @@ export const listDrafts = defineTool({
   name: 'list_drafts',
   title: 'List drafts in the review queue',
   description:
-    'Lists drafts (Jira issues, automation rules) newest first, filtered by status, kind, space or drafter. Only drafts whose ' +
-    'evidence pages you may read are listed; `hidden` counts the others that matched.',
+    'Drafts (Jira issues, automation rules), newest first, by status, kind, space or drafter. Only drafts whose evidence ' +
+    'you may read are listed; `hidden` counts the others.',
   access: 'review',
   writes: false,
   input: z.object(ListDraftsShape),

@@ -8,10 +8,8 @@ export const searchPages = defineTool({
   name: 'search_pages',
   title: 'Search Confluence pages',
   description:
-    'Full-text search over the Confluence pages this user may read, in the spaces the policy allows. ' +
-    'Results come in the order answer_with_sources would use them, each with its best-matching passage as the excerpt; ' +
-    'use get_page to read one. ' +
-    'The query is plain words, not CQL.',
+    'Searches the Confluence pages this user may read (plain words, not CQL), ranked like answer_with_sources; each ' +
+    'excerpt is the page\'s best-matching passage. Read a page with get_page.',
   access: 'read',
   writes: false,
   input: z.object({

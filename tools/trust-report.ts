@@ -23,9 +23,8 @@ export const trustReport = defineTool({
   name: 'trust_report',
   title: 'Trust report',
   description:
-    'How far answers and drafts deserve trust: restricted-content misses (counts only), most cited pages and spaces and ' +
-    'the share of answers resting on stale pages, approval outcomes and time to decision by kind, repeated knowledge ' +
-    'gaps (unanswered questions clustered by similarity, largest first) and the audit trail of write actions, filterable.',
+    'How far answers and drafts deserve trust: restricted-content misses (counts only), most cited pages, answers on stale ' +
+    'pages, approval outcomes, repeated knowledge gaps, and the audit trail (filterable).',
   access: 'review',
   writes: false,
   input: z.object({
