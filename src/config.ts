@@ -16,6 +16,8 @@ export interface JiraConfig {
   baseUrl: string;
   email: string;
   apiToken: string;
+  /** Per-request timeout (STEWARD_JIRA_TIMEOUT_MS); the tracker's default when undefined. */
+  timeoutMs?: number;
 }
 
 /** An OpenAI-compatible embeddings endpoint (STEWARD_EMBEDDINGS_*); without it the shipped word vectors are used. */
@@ -98,6 +100,15 @@ function resolveReadOnly(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardCon
   throw new Error(`READ_ONLY_MODE must be true or false, not ${JSON.stringify(value.slice(0, 50))}`);
 }
 
+/** STEWARD_JIRA_TIMEOUT_MS: a whole number of milliseconds, 100 to 600000. */
+function jiraTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = nonEmpty(env.STEWARD_JIRA_TIMEOUT_MS);
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) throw new Error(`STEWARD_JIRA_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000, not ${JSON.stringify(raw)}`);
+  return ms;
+}
+
 export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardConfig {
   const site = nonEmpty(flags.site) ?? nonEmpty(env.STEWARD_SITE_DIR);
   const confluenceUrl = nonEmpty(env.CONFLUENCE_URL);
@@ -144,6 +155,6 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Stewa
     policyFile: resolve(nonEmpty(flags.policy) ?? nonEmpty(env.STEWARD_POLICY) ?? DEFAULT_POLICY_FILE),
     dataDir: resolve(nonEmpty(flags.dataDir) ?? nonEmpty(env.STEWARD_DATA_DIR) ?? defaultDataDir(env)),
     role,
-    jira: jiraUrl && jiraUser && jiraToken ? { baseUrl: jiraUrl.replace(/\/+$/, ''), email: jiraUser, apiToken: jiraToken } : undefined,
+    jira: jiraUrl && jiraUser && jiraToken ? { baseUrl: jiraUrl.replace(/\/+$/, ''), email: jiraUser, apiToken: jiraToken, timeoutMs: jiraTimeout(env) } : undefined,
   };
 }

@@ -126,7 +126,7 @@ async function openEmbedder(embeddings: NonNullable<StewardConfig['embeddings']>
 
 async function openIssueTracker(jira: NonNullable<StewardConfig['jira']>): Promise<IssueTracker> {
   const { createJiraTracker } = await import('./adapters/jira/jira-tracker.js');
-  return createJiraTracker({ baseUrl: jira.baseUrl, email: jira.email, apiToken: jira.apiToken });
+  return createJiraTracker({ baseUrl: jira.baseUrl, email: jira.email, apiToken: jira.apiToken, timeoutMs: jira.timeoutMs });
 }
 
 /**

@@ -155,3 +155,24 @@ describe('draft → review → execute, end to end', () => {
     expect(wrong.stderr).toMatch(/Automation drafts are edited with `rule`/);
   });
 });
+
+describe('a Jira that holds its connections', () => {
+  it('drafts approve records the failed execution and exits, instead of waiting for Jira to let go', async () => {
+    const { env, flags } = await setup();
+    const { draftId } = await agentDraft(flags, env);
+    // Every request to Jira is held for two minutes: the timeouts fire, the connections stay open.
+    stub!.failNext(1000, { delayMs: 120_000 });
+    const started = Date.now();
+    const approved = await runCli(['drafts', 'approve', String(draftId), '--revision', '1', ...flags, '--as', USERS.hr.email], {
+      ...env,
+      STEWARD_JIRA_TIMEOUT_MS: '300',
+    });
+    expect(approved.code).not.toBe(0);
+    expect(approved.stderr + approved.stdout).toMatch(/fail|time/i);
+    // It returned on its own, long before Jira's held connections would have been released.
+    expect(Date.now() - started).toBeLessThan(110_000);
+    const listed = await runCli(['drafts', 'list', ...flags, '--as', USERS.hr.email, '--status', 'failed'], env);
+    expect(listed.stdout).toMatch(new RegExp(`#${draftId}\\s+failed`));
+    expect(stub!.issues).toHaveLength(0);
+  }, 120_000);
+});
