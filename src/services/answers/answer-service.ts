@@ -1,7 +1,6 @@
 import type { PolicyGate } from '../../../policies/gate.js';
 import { staleAfterDays } from '../../../policies/policy-schema.js';
 import type { Page } from '../../domain/types.js';
-import { PageNotFoundError } from '../../errors.js';
 import { type Conflict, findAnswerConflicts } from '../compare/conflicts.js';
 import { withoutAnsweredScheduleWords } from '../compare/schedule.js';
 import type { Services } from '../services.js';
@@ -14,12 +13,9 @@ import {
   samplingPrompt,
   verifySampledAnswer,
 } from './compose.js';
-import type { Embedder } from './embedder.js';
-import { type CachedPage, mapBounded } from './page-cache.js';
-import type { Passage } from './passages.js';
 import { rankPages } from './rank-pages.js';
-import { rankablePassages } from './rankable.js';
-import { type RankInput, rankPassages, selectPassages } from './rank-passages.js';
+import { passageInputs, readPages } from './read-passages.js';
+import { rankPassages, selectPassages } from './rank-passages.js';
 import { answerConfidence, signalsOf } from './confidence.js';
 import { missingTopicTerm } from './evidence.js';
 import { analyzeQuestion } from './question.js';
@@ -112,32 +108,11 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   }
   const candidates = rankPages(found, question).slice(0, READ_PAGES);
 
-  const fetched = await mapBounded(candidates, READ_PAGES, async (candidate) => {
-    const cached = services.pageCache.get(candidate.id, candidate.version);
-    if (cached) return cached;
-    try {
-      return services.pageCache.put(await gate.readPage(TOOL, candidate.id));
-    } catch (error) {
-      // A page that vanished (or lost permission) between search and fetch is simply skipped.
-      if (error instanceof PageNotFoundError) return undefined;
-      throw error;
-    }
-  });
-  const pages = new Map<string, Page>();
-  const inputs: RankInput[] = [];
+  const fetched = await readPages(gate, services, TOOL, candidates);
+  const pages = new Map(fetched.filter((entry) => entry !== undefined).map((entry) => [entry.page.id, entry.page]));
   const warnings: string[] = [];
-  const read = fetched.filter((entry) => entry !== undefined);
-  // Split (and, for huge pages, narrowed) without holding the event loop: see rankable.ts.
-  const split = new Map(await Promise.all(read.map(async (entry) => [entry, await entry.passagesReady()] as const)));
-  const rankable = new Map(await Promise.all(read.map(async (entry) => [entry, await rankablePassages(split.get(entry)!, question)] as const)));
-  const meaning = await embedAll(services.embedder, question.question, rankable);
-  if (meaning.failed) warnings.push('The embeddings endpoint could not be used; passages were ranked by their words only.');
-  for (const [pageRank, entry] of fetched.entries()) {
-    if (!entry) continue;
-    pages.set(entry.page.id, entry.page);
-    for (const passage of rankable.get(entry)!) inputs.push({ passage, pageRank, vector: meaning.vectors.get(passage) });
-  }
-  const questionVector = meaning.question;
+  const { inputs, questionVector, embeddingFailed } = await passageInputs(fetched, question, services.embedder);
+  if (embeddingFailed) warnings.push('The embeddings endpoint could not be used; passages were ranked by their words only.');
 
   const soft = services.softMatcher();
   // A word asking for a schedule ("cadence", "weekly?") is evidenced by a passage stating one, not by itself.
@@ -148,11 +123,11 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     ...found.map((f) => `${f.title} ${f.labels.join(' ')} ${f.excerpt}`),
     ...inputs.map((i) => `${i.passage.title} ${i.passage.heading} ${i.passage.text}`),
   ];
-  // A question word the docs lack is not a missing topic when the agent named the docs' own term and it is there.
+  // The rarest question word no candidate contains feeds the confidence (confidence.ts) and, when
+  // rare enough, refuses on its own — unless the agent named the docs' own term and it is there.
+  const absent = missingTopicTerm(asked, candidateTexts, soft, 0);
   const agentTermFound = chosen.some((r) => r.features.agentTerms > 0);
-  const missing = agentTermFound ? undefined : missingTopicTerm(asked, candidateTexts, soft, gate.policy.answers.missingTermRarity);
-  // How sure we are, from absolute signals (confidence.ts); the rarest absent word counts there too.
-  const absent = missing ?? missingTopicTerm(asked, candidateTexts, soft, 0);
+  const missing = absent && !agentTermFound && absent.rarity >= gate.policy.answers.missingTermRarity ? absent : undefined;
   const signals = signalsOf(chosen, ranked[0], absent?.rarity ?? 0);
   const confidence = answerConfidence(signals);
   if (trace) {
@@ -271,24 +246,6 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     followUp: needsFollowUp ? followUpFor(request.question, affected, gate, conflicts.length > 0 ? 'conflicting' : 'stale') : null,
     generator,
   };
-}
-
-/**
- * The question's and the passages' vectors (passages cached per page version). Meaning is a
- * ranking signal, not a gate: when the embedder fails, ranking goes on without it.
- */
-export async function embedAll(embedder: Embedder | undefined, question: string, rankable: Map<CachedPage, Passage[]>) {
-  const vectors = new Map<Passage, Float32Array>();
-  if (!embedder) return { question: undefined, vectors, failed: false };
-  try {
-    const [vector] = await embedder.embed([question]);
-    for (const found of await Promise.all([...rankable].map(([entry, passages]) => entry.vectorsFor(embedder, passages)))) {
-      for (const [passage, v] of found) vectors.set(passage, v);
-    }
-    return { question: vector, vectors, failed: false };
-  } catch {
-    return { question: undefined, vectors: new Map<Passage, Float32Array>(), failed: true };
-  }
 }
 
 function unanswered(

@@ -1,14 +1,11 @@
 import type { PolicyGate, SearchArgs } from '../../../policies/gate.js';
 import type { PageSummary } from '../../domain/types.js';
-import { PageNotFoundError } from '../../errors.js';
 import type { Services } from '../services.js';
-import { embedAll } from './answer-service.js';
 import { quoteWindow } from './compose.js';
 import { cleanPassageText } from './injection.js';
-import { type CachedPage, mapBounded } from './page-cache.js';
 import { analyzeQuestion } from './question.js';
-import { type RankInput, rankPassages } from './rank-passages.js';
-import { rankablePassages } from './rankable.js';
+import { rankPassages } from './rank-passages.js';
+import { passageInputs, readPages } from './read-passages.js';
 
 export interface SearchHit {
   page: PageSummary;
@@ -29,28 +26,10 @@ const TOOL = 'search_pages';
 export async function searchPages(gate: PolicyGate, services: Services, args: SearchArgs): Promise<SearchHit[]> {
   const found = await gate.searchPages(TOOL, args);
   if (found.length === 0) return [];
-  const entries = await mapBounded(found, 6, async (page): Promise<CachedPage | undefined> => {
-    const cached = services.pageCache.get(page.id, page.version);
-    if (cached || !services.readBodiesForSearch) return cached;
-    try {
-      return services.pageCache.put(await gate.readPage(TOOL, page.id));
-    } catch (error) {
-      if (error instanceof PageNotFoundError) return undefined;
-      throw error;
-    }
-  });
+  const entries = await readPages(gate, services, TOOL, found, services.readBodiesForSearch ? 'read' : 'skip');
   const question = analyzeQuestion(args.text);
-  const read = entries.filter((entry) => entry !== undefined);
-  // Split (and, for huge pages, narrowed) without holding the event loop: see rankable.ts.
-  const split = new Map(await Promise.all(read.map(async (entry) => [entry, await entry.passagesReady()] as const)));
-  const rankable = new Map(await Promise.all(read.map(async (entry) => [entry, await rankablePassages(split.get(entry)!, question)] as const)));
-  const meaning = await embedAll(services.embedder, question.question, rankable);
-  const inputs: RankInput[] = [];
-  entries.forEach((entry, pageRank) => {
-    if (!entry) return;
-    for (const passage of rankable.get(entry)!) inputs.push({ passage, pageRank, vector: meaning.vectors.get(passage) });
-  });
-  const ranked = rankPassages(inputs, { question, questionVector: meaning.question, soft: services.softMatcher() });
+  const { inputs, questionVector } = await passageInputs(entries, question, services.embedder);
+  const ranked = rankPassages(inputs, { question, questionVector, soft: services.softMatcher() });
   const best = new Map<string, (typeof ranked)[number]>();
   for (const r of ranked) if (!best.has(r.passage.pageId)) best.set(r.passage.pageId, r);
   const hits = found.map((page, rank) => {
