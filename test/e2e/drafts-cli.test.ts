@@ -1,8 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CLI, runCli, startCli, waitFor } from '../support/cli.js';
+import { connectServe, runCli, startCli, waitFor } from '../support/cli.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
 import { type JiraStub, startJiraStub } from '../support/jira-stub.js';
 
@@ -28,14 +27,7 @@ async function setup() {
 
 /** An agent session over stdio with the real server process. */
 async function connectAgent(flags: string[], env: Record<string, string>) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'serve', ...flags, '--as', USERS.employee.email],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'agent', version: '1' });
-  await client.connect(transport);
+  const client = await connectServe([...flags, '--as', USERS.employee.email], env);
   clients.push(client);
   return client;
 }

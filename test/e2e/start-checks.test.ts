@@ -2,9 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CLI, runCli, startCli, waitFor } from '../support/cli.js';
+import { CLI, connectServe, runCli, startCli, waitFor } from '../support/cli.js';
 import { type ConfluenceStub, demoConfluenceSite, startConfluenceStub } from '../support/confluence-stub.js';
 import { tempDir, writeFixture } from '../support/fixture-site.js';
 
@@ -173,14 +172,7 @@ describe('ENABLED_TOOLS, READ_ONLY_MODE and CONFLUENCE_SPACES_FILTER at start', 
 });
 
 async function connect(args: string[], env: Record<string, string> = {}) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'serve', ...args],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'e2e', version: '1.0.0' });
-  await client.connect(transport);
+  const client = await connectServe(args, env);
   clients.push(client);
   return client;
 }

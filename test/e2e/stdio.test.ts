@@ -1,18 +1,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { USERS, writeFixture } from '../support/fixture-site.js';
+import { CLI, connectServe } from '../support/cli.js';
 
 // Starts real processes and servers: explicit, generous limits so that a busy machine slows this
 // file down instead of failing it (vitest's defaults are 5 s per test and 10 s per hook).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-/** The real CLI, built by `npm test`'s pretest step, spawned over stdio. */
-const CLI = join(process.cwd(), 'dist', 'cli.mjs');
 
 const clients: Client[] = [];
 afterEach(async () => {
@@ -24,14 +21,7 @@ beforeAll(() => {
 });
 
 async function connect(args: string[], env: Record<string, string> = {}) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'serve', ...args],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stderr: 'pipe',
-  });
-  const client = new Client({ name: 'e2e', version: '1.0.0' });
-  await client.connect(transport);
+  const client = await connectServe(args, env);
   clients.push(client);
   return client;
 }

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 /** The real CLI as `bin` and `npm start` run it: the bundle `npm test`'s pretest step builds. */
 export const CLI = join(process.cwd(), 'dist', 'cli.mjs');
@@ -34,4 +36,17 @@ export async function waitFor(condition: () => boolean, timeoutMs = 30_000): Pro
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** An MCP client on `confluence-steward serve …` over stdio (the real process); the caller closes it. */
+export async function connectServe(args: string[], env: Record<string, string> = {}): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve', ...args],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'e2e', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
 }

@@ -6,7 +6,8 @@ import { resolveConfig } from '../../src/config.js';
 import { type Runtime, createRuntime } from '../../src/runtime.js';
 import { createStewardServer } from '../../src/server/create-server.js';
 import { type Services, createServices } from '../../src/services/services.js';
-import { writeFixture } from './fixture-site.js';
+import type { WrittenSite } from '../../scripts/site-writer.js';
+import { USERS, writeFixture } from './fixture-site.js';
 
 export interface Harness {
   client: Client;
@@ -56,4 +57,17 @@ export async function startHarness(
 
 export function textOf(result: CallToolResult): string {
   return result.content.map((block) => (block.type === 'text' ? block.text : '')).join('\n');
+}
+
+/**
+ * An employee's agent session and an HR reviewer's session on one fixture data dir (the usual
+ * pair for draft → review tests); both are pushed onto `open` for the caller's afterEach.
+ */
+export async function startAgentAndReviewer(open: Harness[], site?: WrittenSite) {
+  const fixture = writeFixture(site ? { site } : {});
+  const common = { site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir };
+  const agent = await startHarness({ ...common, as: USERS.employee.email });
+  const reviewer = await startHarness({ ...common, as: USERS.hr.email, role: 'reviewer' });
+  open.push(agent, reviewer);
+  return { agent, reviewer };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FIXTURE_SITE, USERS, tempDir, writeFixture } from '../support/fixture-site.js';
-import { type Harness, startHarness, textOf } from '../support/harness.js';
+import { FIXTURE_SITE, USERS, tempDir } from '../support/fixture-site.js';
+import { type Harness, startAgentAndReviewer, startHarness, textOf } from '../support/harness.js';
 
 /**
  * Issue 15: wherever a tool names a person it gives the display name beside the account id
@@ -26,13 +26,8 @@ const SITE = {
   ),
 };
 
-async function pair() {
-  const fixture = writeFixture({ site: SITE });
-  const common = { site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir };
-  const agent = await startHarness({ ...common, as: USERS.employee.email });
-  const reviewer = await startHarness({ ...common, as: USERS.hr.email, role: 'reviewer' });
-  open.push(agent, reviewer);
-  return { agent, reviewer };
+function pair() {
+  return startAgentAndReviewer(open, SITE);
 }
 
 /** Counts account-id lookups the gate makes during one call. */

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { USERS, writeFixture } from '../support/fixture-site.js';
-import { type Harness, startHarness, textOf } from '../support/harness.js';
+import { type Harness, startAgentAndReviewer, textOf } from '../support/harness.js';
 
 /**
  * Findings 8, 9 and 10 (issue 12): every reviewer string is bounded at the schema, refusals
@@ -13,11 +12,7 @@ afterEach(async () => {
 });
 
 async function pair() {
-  const fixture = writeFixture();
-  const common = { site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir };
-  const agent = await startHarness({ ...common, as: USERS.employee.email });
-  const reviewer = await startHarness({ ...common, as: USERS.hr.email, role: 'reviewer' });
-  open.push(agent, reviewer);
+  const { agent, reviewer } = await startAgentAndReviewer(open);
   const { draftId } = (await agent.call('draft_jira', { summary: 'Document the VPN gateway for Linux', pageIds: ['1001'] })).structuredContent as { draftId: number };
   return { agent, reviewer, draftId };
 }

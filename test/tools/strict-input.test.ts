@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROLES } from '../../policies/tool-access.js';
 import { toolsFor } from '../../tools/registry.js';
-import { USERS, writeFixture } from '../support/fixture-site.js';
-import { type Harness, startHarness, textOf } from '../support/harness.js';
+import { type Harness, startAgentAndReviewer, startHarness, textOf } from '../support/harness.js';
 
 /**
  * Issue 15: unknown arguments are refused, not dropped. Every input object is strict (nested
@@ -15,11 +14,7 @@ afterEach(async () => {
 });
 
 async function pair() {
-  const fixture = writeFixture();
-  const common = { site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir };
-  const agent = await startHarness({ ...common, as: USERS.employee.email });
-  const reviewer = await startHarness({ ...common, as: USERS.hr.email, role: 'reviewer' });
-  open.push(agent, reviewer);
+  const { agent, reviewer } = await startAgentAndReviewer(open);
   const { draftId } = (await agent.call('draft_jira', { summary: 'Document the VPN gateway for Linux', pageIds: ['1001'] })).structuredContent as { draftId: number };
   return { agent, reviewer, draftId };
 }

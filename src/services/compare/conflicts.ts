@@ -68,20 +68,13 @@ export function findConflicts(texts: Statement[], focusOrOptions?: Set<string> |
       candidates.push({
         shared: shared.length / union,
         key: [a.pageId, b.pageId].sort().join('|') + clash,
-        conflict: {
-          subject: `${sharedWords(a.sentence, b.sentence).join(' ')} (${clash})`,
-          statements: [
-            { pageId: a.pageId, text: clip(a.sentence) },
-            { pageId: b.pageId, text: clip(b.sentence) },
-          ],
-        },
+        conflict: conflictBetween(a, b, clash),
       });
     }
   }
   // For each pair of pages and unit, keep the pair of sentences closest in subject.
   candidates.sort((x, y) => y.shared - x.shared);
-  const seen = new Set<string>();
-  return candidates.filter((c) => !seen.has(c.key) && seen.add(c.key)).map((c) => c.conflict);
+  return firstPerKey(candidates);
 }
 
 /**
@@ -236,17 +229,27 @@ export function findAnswerConflicts(passages: AnswerPassage[], questionStems: Se
         // Prefer what the reader sees: both cited, then one, then the answer's own sentence, then the closest subject.
         rank: tier * 2 + (a.best || b.best ? 1 : 0) + jaccard,
         key: [a.pageId, b.pageId].sort().join('|') + clash,
-        conflict: {
-          subject: `${sharedWords(first.sentence, second.sentence).join(' ')} (${clash})`,
-          statements: [
-            { pageId: first.pageId, text: clip(first.sentence) },
-            { pageId: second.pageId, text: clip(second.sentence) },
-          ],
-        },
+        conflict: conflictBetween(first, second, clash),
       });
     });
   });
   candidates.sort((x, y) => y.rank - x.rank);
+  return firstPerKey(candidates);
+}
+
+/** Two statements that clash on `clash`, named by the subject words they share. */
+function conflictBetween(a: { pageId: string; sentence: string }, b: { pageId: string; sentence: string }, clash: string): Conflict {
+  return {
+    subject: `${sharedWords(a.sentence, b.sentence).join(' ')} (${clash})`,
+    statements: [
+      { pageId: a.pageId, text: clip(a.sentence) },
+      { pageId: b.pageId, text: clip(b.sentence) },
+    ],
+  };
+}
+
+/** The best-ranked conflict per pair of pages and clash (candidates come sorted best first). */
+function firstPerKey(candidates: { key: string; conflict: Conflict }[]): Conflict[] {
   const seen = new Set<string>();
   return candidates.filter((c) => !seen.has(c.key) && seen.add(c.key)).map((c) => c.conflict);
 }
