@@ -14,17 +14,6 @@ export interface SearchRequest {
   /** ISO date or date-time; pages updated on or after it. */
   updatedSince?: string;
   limit: number;
-  /** Results to skip (search cursor past the first page of results); 0 when omitted. */
-  start?: number;
-}
-
-/** One entry of a page's version history (who, when, version message). */
-export interface PageVersion {
-  number: number;
-  when: string;
-  /** accountId of the author, when the source knows it. */
-  by?: string;
-  message?: string;
 }
 
 export interface ListRequest {
@@ -65,17 +54,6 @@ export interface ContentSource {
   /** Exact, case-insensitive title match within the given spaces. */
   findPagesByTitle(title: string, spaces: string[], as: Identity): Promise<PageMeta[]>;
   listSpaces(): Promise<SpaceInfo[]>;
-  /*
-   * Navigation (issue 15). Optional until every source implements them; the gate treats an
-   * absent method as "not supported by this source" (a clear error, never a guess). Each must
-   * follow the contract above: restricted pages are absent, as if missing.
-   */
-  /** Direct children of a page the user can read, in the source's order. */
-  getChildren?(id: string, as: Identity): Promise<PageMeta[]>;
-  /** Ancestors of a page, root first (breadcrumb). Unreadable ancestors are left out. */
-  getAncestors?(id: string, as: Identity): Promise<PageMeta[]>;
-  /** Version history of a page the user can read, newest first; `undefined` if unreadable. */
-  getHistory?(id: string, as: Identity): Promise<PageVersion[] | undefined>;
   /** Look a user up by accountId, email or display name (exact, case-insensitive). */
   findUser(ref: string): Promise<UserInfo | undefined>;
   close(): Promise<void>;
