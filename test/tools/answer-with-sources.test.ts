@@ -243,6 +243,29 @@ describe('answer_with_sources with client sampling', () => {
     expect(result.answer).toBeNull();
   });
 
+  it('offers the model more passages than the extracts quote and cites only the ones it uses', async () => {
+    const question = 'How many days of annual leave do full-time employees get?';
+    const extractive = await ask(await demo(), question);
+    const prompts: string[] = [];
+    const h = await demo({
+      sampling: (prompt) => {
+        prompts.push(prompt);
+        // Rerank: answer from the last passage offered, quoting its own words.
+        const blocks = prompt.split(/\n\n(?=\[\d+\] \()/);
+        const last = blocks[blocks.length - 1];
+        const n = Number(/^\[(\d+)\]/.exec(last)![1]);
+        const sentence = last.split('\n')[1].split(/(?<=[.!?])\s/)[0].replace(/[.!?]$/, '');
+        return `${sentence} [${n}].`;
+      },
+    });
+    const result = await ask(h, question);
+    const offered = [...prompts[0].matchAll(/^\[(\d+)\] \(/gm)].length;
+    expect(offered).toBeGreaterThan(extractive.citations.length);
+    expect(result.generator).toBe('sampling');
+    expect(result.citations.map((c: { n: number }) => c.n)).toEqual([offered]);
+    expect(result.answer).toContain(`[${offered}]`);
+  });
+
   it('never shows the model the injected instructions', async () => {
     const prompts: string[] = [];
     const h = await demo({

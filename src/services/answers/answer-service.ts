@@ -15,7 +15,7 @@ import {
 } from './compose.js';
 import { rankPages } from './rank-pages.js';
 import { passageInputs, readPages } from './read-passages.js';
-import { rankPassages, selectPassages } from './rank-passages.js';
+import { type RankedPassage, rankPassages, selectPassages } from './rank-passages.js';
 import { answerConfidence, signalsOf } from './confidence.js';
 import { missingTopicTerm } from './evidence.js';
 import { analyzeQuestion } from './question.js';
@@ -66,6 +66,8 @@ const CANDIDATE_PAGES = 20;
 const READ_PAGES = 6;
 /** Passages quoted in an answer (maxSources may lower it). */
 const ANSWER_PASSAGES = 3;
+/** Most passages a client model is offered to choose from (maxSources may lower it; it cites the ones it uses). */
+const SAMPLED_PASSAGES = 6;
 const TOOL = 'answer_with_sources';
 
 /**
@@ -150,52 +152,28 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     ]);
   }
 
-  const numbered: (NumberedPassage & { window: string })[] = [];
-  const citations: Citation[] = chosen.map((ranking, index) => {
-    const n = index + 1;
+  // With a client model, it sees more than the extractive answer would quote and picks (reranks)
+  // what it cites; without one, the chosen passages are the answer.
+  const offered = request.sample ? samplingPool(ranked, chosen, Math.min(request.maxSources, SAMPLED_PASSAGES)) : chosen;
+  const numbered: (NumberedPassage & { window: string })[] = offered.map((ranking, index) => {
     const page = pages.get(ranking.passage.pageId)!;
     const text = ranking.passage.text;
-    numbered.push({ n, title: page.title, heading: ranking.passage.heading, text, window: quoteWindow(text, ranking.bestSentence) });
-    const threshold = staleAfterDays(gate.policy, page.spaceKey);
-    const stale = isStale(page.updated, threshold, now);
-    if (stale) {
-      warnings.push(
-        `Source [${n}] "${page.title}" was last updated ${page.updated.slice(0, 10)} (${ageInDays(page.updated, now)} days ago; the ${page.spaceKey} space treats pages older than ${threshold} days as stale).`,
-      );
-    }
+    return { n: index + 1, title: page.title, heading: ranking.passage.heading, text, window: quoteWindow(text, ranking.bestSentence) };
+  });
+  const offeredCitations: Citation[] = offered.map((ranking, index) => {
+    const page = pages.get(ranking.passage.pageId)!;
     return {
-      n,
+      n: index + 1,
       pageId: page.id,
       title: page.title,
       space: page.spaceKey,
       url: page.url,
       updated: page.updated,
       version: page.version,
-      passage: quoteSentence(text, ranking.bestSentence),
-      stale,
+      passage: quoteSentence(ranking.passage.text, ranking.bestSentence),
+      stale: isStale(page.updated, staleAfterDays(gate.policy, page.spaceKey), now),
     };
   });
-  const citedPages = new Set(citations.map((c) => c.pageId));
-  if (inputs.some((i) => i.passage.cleaned && citedPages.has(i.passage.pageId))) {
-    warnings.push('A cited page contains text addressed to AI assistants; it was treated as data and left out.');
-  }
-  if (confidence < minConfidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
-
-  // Compared: the cited passages, and every other passage read for this question against them.
-  const conflicts = findAnswerConflicts(
-    inputs.map(({ passage }) => {
-      const cited = chosen.find((r) => r.passage === passage);
-      return { pageId: passage.pageId, text: passage.text, cited: cited !== undefined, bestSentence: cited?.bestSentence };
-    }),
-    question.focus,
-  );
-  // A page read for this question that contradicts the answer is cited too, so both sides can be checked.
-  for (const { pageId, text } of conflicts.flatMap((c) => c.statements)) {
-    if (citations.some((c) => c.pageId === pageId)) continue;
-    const page = pages.get(pageId)!;
-    const stale = isStale(page.updated, staleAfterDays(gate.policy, page.spaceKey), now);
-    citations.push({ n: citations.length + 1, pageId, title: page.title, space: page.spaceKey, url: page.url, updated: page.updated, version: page.version, passage: text, stale });
-  }
 
   let answer: string | null = null;
   let generator: AnswerResult['generator'] = 'extractive';
@@ -219,9 +197,41 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
       warnings.push('The client model could not be asked; showing extracts instead.');
     }
   }
-  answer ??= composeExtractive(numbered);
+  // A model's answer cites what it used (its markers keep their numbers); extracts cite the chosen passages.
+  const used = answer === null ? undefined : new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
+  const citedRankings = used ? offered.filter((_, index) => used.has(index + 1)) : chosen;
+  const citations = offeredCitations.filter((_, index) => citedRankings.includes(offered[index]));
+  answer ??= composeExtractive(numbered.slice(0, chosen.length));
   if (answer === null) {
     return unanswered('insufficient_evidence', request.question, [...pages.values()], gate, ['No sentence in the passages answers this question.']);
+  }
+  for (const citation of citations.filter((c) => c.stale)) {
+    const threshold = staleAfterDays(gate.policy, citation.space);
+    warnings.push(
+      `Source [${citation.n}] "${citation.title}" was last updated ${citation.updated.slice(0, 10)} (${ageInDays(citation.updated, now)} days ago; the ${citation.space} space treats pages older than ${threshold} days as stale).`,
+    );
+  }
+  const citedPages = new Set(citations.map((c) => c.pageId));
+  if (inputs.some((i) => i.passage.cleaned && citedPages.has(i.passage.pageId))) {
+    warnings.push('A cited page contains text addressed to AI assistants; it was treated as data and left out.');
+  }
+  if (confidence < minConfidence + 0.1) warnings.push('The sources only partly match the question; check that they answer it.');
+
+  // Compared: the cited passages, and every other passage read for this question against them.
+  const conflicts = findAnswerConflicts(
+    inputs.map(({ passage }) => {
+      const cited = citedRankings.find((r) => r.passage === passage);
+      return { pageId: passage.pageId, text: passage.text, cited: cited !== undefined, bestSentence: cited?.bestSentence };
+    }),
+    question.focus,
+  );
+  // A page read for this question that contradicts the answer is cited too, so both sides can be checked.
+  for (const { pageId, text } of conflicts.flatMap((c) => c.statements)) {
+    if (citations.some((c) => c.pageId === pageId)) continue;
+    const page = pages.get(pageId)!;
+    const stale = isStale(page.updated, staleAfterDays(gate.policy, page.spaceKey), now);
+    const n = Math.max(offered.length, ...citations.map((c) => c.n)) + 1;
+    citations.push({ n, pageId, title: page.title, space: page.spaceKey, url: page.url, updated: page.updated, version: page.version, passage: text, stale });
   }
 
   if (conflicts.length > 0) {
@@ -290,4 +300,18 @@ function followUpFor(question: string, pages: Page[], gate: PolicyGate, gap: 'mi
     arguments: { summary, description, question, pageIds: draftable.map((page) => page.id) },
     likelyOwner: first ? (first.owner ?? first.lastUpdatedBy ?? null) : null,
   };
+}
+
+/**
+ * What a client model may rerank: the chosen passages first (the extractive answer's), then the
+ * next best ones — at most two per page, so one long page cannot crowd out the others.
+ */
+export function samplingPool(ranked: RankedPassage[], chosen: RankedPassage[], size: number): RankedPassage[] {
+  const pool = [...chosen];
+  const perPage = (pageId: string) => pool.filter((r) => r.passage.pageId === pageId).length;
+  for (const candidate of ranked) {
+    if (pool.length >= size) break;
+    if (!pool.includes(candidate) && perPage(candidate.passage.pageId) < 2) pool.push(candidate);
+  }
+  return pool;
 }
