@@ -3,6 +3,12 @@ import { RuleArg } from '../src/services/review/review-schemas.js';
 import { draftAutomationRule } from '../src/services/automation/automation-drafts.js';
 import { defineTool } from './define-tool.js';
 
+/** Where an agent goes when the offline generator could not draft its request. */
+const WRITE_IT_YOURSELF =
+  'You can write the rule yourself: call get_automation_catalog (with `types` for the schemas you need), then call ' +
+  'draft_automation_rule again with `rule`, e.g. {"title": "Tag published pages", "trigger": {"type": "PagePublishedTrigger", ' +
+  '"config": {}}, "components": [{"type": "AddLabelAction", "config": {"labels": ["published"]}}]}.';
+
 export const draftAutomationRuleTool = defineTool({
   name: 'draft_automation_rule',
   title: 'Draft a Confluence automation rule for review',
@@ -46,7 +52,7 @@ export const draftAutomationRuleTool = defineTool({
       ? `Draft ${draft.id} waits for a reviewer. Nothing was created in Confluence; when approved the rule is exported disabled.${
           result.manualConfig.length || result.unresolved.length ? ' Some fields are left for the reviewer to complete.' : ''
         }`
-      : `No draft was created: ${result.problems.map((p) => p.message).join(' ') || 'the request did not produce a usable rule.'}`;
+      : `No draft was created: ${result.problems.map((p) => p.message).join(' ') || 'the request did not produce a usable rule.'} ${WRITE_IT_YOURSELF}`;
     return {
       structured: {
         draftId: draft?.id ?? null,

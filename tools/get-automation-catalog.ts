@@ -8,7 +8,7 @@ export const getAutomationCatalog = defineTool({
   title: 'Confluence automation components and their schemas',
   description:
     'The automation components draft_automation_rule may use (manualConfig ones are left for a person); pass `types` ' +
-    'for their config JSON Schemas, to write the simplified rule JSON yourself.',
+    'for only those, with config JSON Schemas, to write the rule JSON yourself.',
   access: 'read',
   writes: false,
   input: z.object({
@@ -22,9 +22,11 @@ export const getAutomationCatalog = defineTool({
   async handler(args) {
     const unknown = (args.types ?? []).filter((type) => catalogEntry(type) === undefined || catalogEntry(type)!.governance === 'excluded');
     if (unknown.length > 0) throw new InvalidInputError(`Not in the catalog: ${unknown.join(', ')}. Call without types to list what exists.`);
+    // With types, the agent already chose: answer with those components only, not the whole list again.
+    const chosen = new Set(args.types ?? []);
     return {
       structured: {
-        components: catalogSummary(),
+        components: chosen.size > 0 ? catalogSummary().filter((c) => chosen.has(c.type)) : catalogSummary(),
         schemas: args.types?.length ? paredDownSchemas(args.types) : {},
         ruleShape:
           '{"title": string, "trigger": {"type": <trigger type>, "config": {…}}, "components": [{"type": <type>, "config": {…}}, …]} — ' +

@@ -86,6 +86,13 @@ describe('draft_automation_rule', () => {
     const whiteboard = await draft(agent, { prompt: 'When a whiteboard is created, add a comment' });
     expect(whiteboard.problems.map((p) => p.kind)).toContain('unsupported');
     expect(whiteboard.draftId).toBeNull();
+    // The way out it names works: the catalog, then `rule` — its example drafts as it stands.
+    expect(whiteboard.message).toMatch(/get_automation_catalog .*`rule`/);
+    const example = JSON.parse(/e\.g\. (\{.*\})\.$/.exec(whiteboard.message)![1]);
+    const written = await draft(agent, { prompt: 'Tag published pages', spaceKey: 'IT', rule: example });
+    expect(written.generator).toBe('agent');
+    expect(written.draftId).not.toBeNull();
+    expect(written.problems).toEqual([]);
     const web = await draft(agent, { prompt: 'When a page is published, send a web request to https://example.com/hook' });
     expect(web.problems.map((p) => p.kind)).toContain('excluded_component');
     expect(JSON.stringify(web.rule ?? {})).not.toMatch(/SendWebRequestAction/);
@@ -108,6 +115,8 @@ describe('draft_automation_rule', () => {
     const { agent } = await pair();
     const catalog = await agent.call('get_automation_catalog', { types: ['LabelAddedTrigger', 'AddCommentAction'] });
     expect(Object.keys((catalog.structuredContent as { schemas: object }).schemas)).toEqual(['LabelAddedTrigger', 'AddCommentAction']);
+    // Only the components asked for, not the whole catalog again.
+    expect((catalog.structuredContent as { components: { type: string }[] }).components.map((c) => c.type).sort()).toEqual(['AddCommentAction', 'LabelAddedTrigger']);
     const answer = await draft(agent, {
       prompt: 'comment when labelled needs-review',
       spaceKey: 'IT',
