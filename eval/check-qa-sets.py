@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Check the blind QA sets (handbook.{dev,test}.jsonl, demo.{dev,test}.jsonl) against the corpora.
+"""Check the blind QA sets (handbook.{dev,test,dev2}.jsonl, demo.{dev,test,dev2}.jsonl) against the corpora.
 
 Usage: python3 eval/check-qa-sets.py [--handbook DIR] [--demo DIR] [--verbose]
 
 Rules checked for every line:
-  * ids look like hb-NNN / dm-NNN and are unique across all four files; the prefix matches the file
+  * ids look like hb-NNN / dm-NNN (hb2-NNN / dm2-NNN in the dev2 files) and are unique across all
+    six files; the prefix matches the file
   * kind is answerable | unanswerable | restricted; question is non-empty
   * answerable: gold non-empty; every gold id exists and is readable by the corpus default user;
     answer_hint (1-6 words) occurs in the plain text of every gold page; every readable page whose
@@ -29,8 +30,11 @@ DEFAULT_HANDBOOK = os.environ.get('HANDBOOK_DIR', '/work/shared/corpora/handbook
 DEFAULT_DEMO = os.environ.get('DEMO_DIR', os.path.join(os.path.dirname(HERE), 'demo-site'))
 HANDBOOK_DEFAULT_USER = 'Avery Lindqvist'  # per the handbook README (site.json has no defaultUser)
 KINDS = ('answerable', 'unanswerable', 'restricted')
-FILES = [('hb', 'handbook.dev.jsonl'), ('hb', 'handbook.test.jsonl'),
-         ('dm', 'demo.dev.jsonl'), ('dm', 'demo.test.jsonl')]
+# (id prefix, corpus key, file name)
+FILES = [('hb', 'hb', 'handbook.dev.jsonl'), ('hb', 'hb', 'handbook.test.jsonl'),
+         ('hb2', 'hb', 'handbook.dev2.jsonl'),
+         ('dm', 'dm', 'demo.dev.jsonl'), ('dm', 'dm', 'demo.test.jsonl'),
+         ('dm2', 'dm', 'demo.dev2.jsonl')]
 
 
 def norm(s):
@@ -203,14 +207,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--handbook', default=DEFAULT_HANDBOOK)
     ap.add_argument('--demo', default=DEFAULT_DEMO)
-    ap.add_argument('--dir', default=HERE, help='directory holding the four jsonl files')
+    ap.add_argument('--dir', default=HERE, help='directory holding the six jsonl files')
     ap.add_argument('--verbose', action='store_true')
     args = ap.parse_args()
     corpora = {'hb': load_corpus(args.handbook, HANDBOOK_DEFAULT_USER), 'dm': load_corpus(args.demo)}
     errors = []
     seen_ids = {}
     counts = defaultdict(Counter)
-    for prefix, fname in FILES:
+    for prefix, corpus_key, fname in FILES:
         path = os.path.join(args.dir, fname)
         if not os.path.exists(path):
             errors.append(f'{fname}: missing')
@@ -234,12 +238,12 @@ def main():
             extra = set(rec) - {'id', 'question', 'gold', 'answer_hint', 'kind', 'member', 'absent'}
             if extra:
                 errors.append(f'{where}: unexpected fields {sorted(extra)}')
-            check_line(rec, corpora[prefix], errors, where)
+            check_line(rec, corpora[corpus_key], errors, where)
             counts[fname][rec.get('kind')] += 1
     print(f'{"file":24} ' + ' '.join(f'{k:>13}' for k in KINDS) + f' {"total":>7}')
     for corpus_name in ('handbook', 'demo'):
         tot = Counter()
-        for _, fname in FILES:
+        for _, _, fname in FILES:
             if fname.startswith(corpus_name):
                 c = counts[fname]
                 tot.update(c)
