@@ -110,6 +110,13 @@ export const PolicySchema = z
          * question unanswerable. Higher refuses less.
          */
         missingTermRarity: z.number().min(0).max(10).default(2.6),
+        /**
+         * The same for an ordinary lower-case word ("sabbatical", "daycare", but also "oops",
+         * "beforehand"): an asker's own phrasing is often missing from a page that answers, so
+         * only a word this rare refuses on its own; rarer names (capitalised: Portland, Dropbox)
+         * use missingTermRarity. Higher refuses less.
+         */
+        missingWordRarity: z.number().min(0).max(10).default(5),
         /** Accepted for older policy files; no longer used (minConfidence replaced it). */
         relevanceFloor: z.number().min(0).max(1).optional(),
         maxSources: z.number().int().min(1).max(8).default(5),

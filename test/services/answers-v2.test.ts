@@ -5,6 +5,7 @@ import { createOpenAiEmbedder } from '../../src/adapters/embeddings/openai-embed
 import { quoteWindow } from '../../src/services/answers/compose.js';
 import { dot } from '../../src/services/answers/embedder.js';
 import { splitIntoPassages } from '../../src/services/answers/passages.js';
+import { missingTopicTerms, refusingTerm } from '../../src/services/answers/evidence.js';
 import { analyzeQuestion, capitalisedWords } from '../../src/services/answers/question.js';
 import { SoftMatcher, withinOneEdit } from '../../src/services/answers/soft-match.js';
 import { sharedWordVectors } from '../../src/services/answers/word-vectors.js';
@@ -67,6 +68,37 @@ describe('word vectors and soft matching', () => {
   });
 });
 
+describe('slips, specifics and contractions', () => {
+  it('reads an unknown word as the common word one edit away, keeping what was written', () => {
+    const vectors = sharedWordVectors();
+    expect(vectors.correction('mesage')).toBe('message');
+    expect(vectors.correction('ahed')).toBe('ahead');
+    expect(vectors.correction('kubectl')).toBeUndefined();
+    expect(vectors.correction('leave')).toBeUndefined();
+    const q = analyzeQuestion('can i use text mesage codes?');
+    const term = q.terms.find((t) => t.tokens.includes('mesage'))!;
+    expect(term.tokens).toEqual(['mesage', 'message']);
+    expect(term.rarity).toBeLessThan(3);
+    expect(q.searchText).toMatch(/\bmessage\b/);
+  });
+
+  it('credits a slip the vocabulary knows only as a rare word, not a different common word', () => {
+    const soft = new SoftMatcher(sharedWordVectors());
+    const [slip] = analyzeQuestion('reqest').terms;
+    expect(soft.credit(slip, ['requests'])).toBeGreaterThanOrEqual(0.8);
+    const [word] = analyzeQuestion('relieve').terms;
+    expect(soft.credit(word, ['relieves', 'believe'])).toBeLessThan(0.8);
+  });
+
+  it('keeps letter-digit mixes light and drops what contractions leave behind', () => {
+    const q = analyzeQuestion("I've been paged at 2am about the v2 API");
+    const rarity = Object.fromEntries(q.terms.map((t) => [t.tokens[0], t.rarity]));
+    expect(rarity['2am']).toBeLessThanOrEqual(2.5);
+    expect(rarity.v2).toBeLessThanOrEqual(2.5);
+    expect(Object.keys(rarity)).not.toContain('ve');
+  });
+});
+
 describe('passages', () => {
   it('cuts one enormous paragraph into bounded passages (linear, never one 3 MB passage)', () => {
     const words = Array.from({ length: 300_000 }, (_, i) => `word${i % 997}`).join(' ');
@@ -99,6 +131,19 @@ describe('answer_with_sources v2 (fixture site)', () => {
     expect(result.status).toBe('insufficient_evidence');
     expect(result.answer).toBeNull();
     expect(result.warnings.join(' ')).toContain('"sabbatical"');
+  });
+
+  it('refuses on a missing name at missingTermRarity, but on an ordinary word only at missingWordRarity', async () => {
+    harness = await startHarness();
+    const name = await answerOf(harness, { question: 'Can people who use the VPN work from the Portland office?' });
+    expect(name.status).toBe('insufficient_evidence');
+    expect(name.warnings.join(' ')).toContain('"portland"');
+    // "beforehand" is rarer than missingTermRarity but an asker's word, not a topic.
+    const absent = missingTopicTerms(analyzeQuestion('Can I plan my Portland trip beforehand?'), ['Plan a trip.'], undefined, 0);
+    expect(absent.map((t) => t.tokens[0]).sort()).toEqual(['beforehand', 'portland']);
+    expect(refusingTerm(absent, 2.6, 5)?.tokens[0]).toBe('portland');
+    expect(refusingTerm(absent.filter((t) => !t.name), 2.6, 5)).toBeUndefined();
+    expect(refusingTerm(absent.filter((t) => !t.name), 2.6, 4)?.tokens[0]).toBe('beforehand');
   });
 
   it('refuses a question only a hidden page answers without hinting at it', async () => {

@@ -17,7 +17,7 @@ import { rankPages } from './rank-pages.js';
 import { passageInputs, readPages } from './read-passages.js';
 import { type RankedPassage, rankPassages, selectPassages } from './rank-passages.js';
 import { answerConfidence, signalsOf } from './confidence.js';
-import { missingTopicTerm } from './evidence.js';
+import { missingTopicTerms, refusingTerm } from './evidence.js';
 import { analyzeQuestion } from './question.js';
 import { ageInDays, isStale } from './staleness.js';
 
@@ -95,6 +95,8 @@ export async function answerQuestion(gate: PolicyGate, services: Services, reque
 export interface AnswerTrace {
   evidence: number;
   missing?: { term: string; rarity: number };
+  /** The rarest question word no candidate contains, refusing or not. */
+  absentTerm?: string;
   features?: Record<string, number>;
   ranked: { pageId: string; score: number; evidence: number; features: Record<string, number> }[];
 }
@@ -127,14 +129,18 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   ];
   // The rarest question word no candidate contains feeds the confidence (confidence.ts) and, when
   // rare enough, refuses on its own — unless the agent named the docs' own term and it is there.
-  const absent = missingTopicTerm(asked, candidateTexts, soft, 0);
+  const absentTerms = missingTopicTerms(asked, candidateTexts, soft, 0);
+  const absent = absentTerms[0];
   const agentTermFound = chosen.some((r) => r.features.agentTerms > 0);
-  const missing = absent && !agentTermFound && absent.rarity >= gate.policy.answers.missingTermRarity ? absent : undefined;
+  const { missingTermRarity, missingWordRarity } = gate.policy.answers;
+  const missing = agentTermFound ? undefined : refusingTerm(absentTerms, missingTermRarity, missingWordRarity);
   const signals = signalsOf(chosen, ranked[0], absent?.rarity ?? 0);
   const confidence = answerConfidence(signals);
   if (trace) {
     trace.missing = missing ? { term: missing.tokens[0], rarity: missing.rarity } : undefined;
-    trace.features = { ...signals, confidence };
+    // absentName tells the fit (eval/fit-confidence.py) which rarity threshold the rule used.
+    trace.features = { ...signals, confidence, absentName: absent?.name ? 1 : 0 };
+    trace.absentTerm = absent?.tokens[0];
     trace.evidence = signals.evidence;
     trace.ranked = ranked.slice(0, 10).map((r) => ({ pageId: r.passage.pageId, score: r.score, evidence: r.evidence, features: r.features }));
   }

@@ -14,19 +14,34 @@ import type { SoftMatcher } from './soft-match.js';
  * nothing about them.
  */
 export function missingTopicTerm(question: QuestionAnalysis, candidateTexts: string[], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm | undefined {
+  return missingTopicTerms(question, candidateTexts, soft, minRarity)[0];
+}
+
+/**
+ * The missing word that refuses the question on its own: a name at `nameRarity`, an ordinary
+ * word only at `wordRarity` — an asker's own phrasing ("beforehand", "oops") is often missing
+ * from the page that answers, a name (Portland, Dropbox) rarely. Never below `nameRarity`.
+ */
+export function refusingTerm(absent: QuestionTerm[], nameRarity: number, wordRarity: number): QuestionTerm | undefined {
+  return absent.find((t) => t.rarity >= (t.name ? nameRarity : Math.max(nameRarity, wordRarity)));
+}
+
+/** Every such word, rarest first. */
+export function missingTopicTerms(question: QuestionAnalysis, candidateTexts: string[], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm[] {
   const rare = question.terms.filter((t) => !t.fromAgent && t.rarity >= minRarity);
-  if (rare.length === 0) return undefined;
+  if (rare.length === 0) return [];
   const words = [...new Set(candidateTexts.flatMap((text) => tokenize(text)))];
   const stems = matchingForms(words, candidateTexts);
   const missing = rare.filter((term) => {
-    if (stems.has(term.stem)) return false;
+    if (stems.has(term.stem) || term.tokens.some((t) => stems.has(stemToken(t)))) return false;
     if (term.stem.length >= 5 && words.some((w) => w.startsWith(term.stem))) return false;
+    // Written with a short prefix joined on ("e-QIP" / "eQIP", "re-hire" / "rehire").
+    if (term.tokens.some((t) => t.length >= 3 && words.some((w) => w.length <= t.length + 2 && w.endsWith(t)))) return false;
     const credit = soft ? soft.credit(term, words) : 0;
     // Names match by spelling only: Munich is not Hamburg, however close their vectors.
     return term.name ? credit < 0.8 : credit === 0;
   });
-  missing.sort((a, b) => b.rarity - a.rarity);
-  return missing[0];
+  return missing.sort((a, b) => b.rarity - a.rarity);
 }
 
 /** Stems of the words, plus adjacent pairs joined, unstemmed ("wi" + "fi" → "wifi"). */

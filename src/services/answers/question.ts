@@ -5,7 +5,7 @@ import { sharedWordVectors } from './word-vectors.js';
 /** A word of the question (or of the agent's searchTerms) and how much it says about the topic. */
 export interface QuestionTerm {
   stem: string;
-  /** Surface forms seen (for word vectors, which know words, not stems). */
+  /** Surface forms seen, and the word a likely slip was meant as (for word vectors, which know words, not stems). */
   tokens: string[];
   /**
    * How rare the word is in English at large (from the word vectors' frequency ranks): the
@@ -45,6 +45,8 @@ const FILLER = new Set([
   'stuff', 'us', 'im', 'ive', 'id', 'dont', 'doesnt', 'isnt', 'cant', 'wont', 'gonna', 'wanna', 'lol', 'pls', 'plz', 'u',
   'say', 'says', 'said', 'let', 'lets', 'much', 'many', 'often', 'does', 'did', 'do', 'is', 'are', 'was', 'were', 'will',
   'tbh', 'btw', 'etc', 'yes', 'no', 'maybe', 'might', 'must', 'shall', 'may', 'ever', 'one',
+  // What contractions leave behind ("I've", "we'll", "they're").
+  've', 'll', 're',
 ]);
 /** Kept, but they describe the answer more than the topic. */
 const SHAPE_WORDS = new Set(['long', 'longest', 'shortest', 'earliest', 'latest', 'least', 'most', 'maximum', 'minimum', 'max', 'min', 'allowed', 'time', 'soon']);
@@ -57,7 +59,8 @@ const MAX_TERMS = 24;
  * a word outside the 100k vocabulary (a product name, an acronym, a typo) gets the top value.
  */
 export function rarityOf(token: string, rank: (word: string) => number | undefined): number {
-  if (/^\d+$/.test(token)) return 2.5;
+  // Numbers and letter-digit mixes ("2am", "v2", "13th") are specifics, rarely a page's wording.
+  if (/\d/.test(token)) return 2.5;
   const r = rank(token);
   return Math.log(1 + (r ?? 120_000) / 200);
 }
@@ -80,25 +83,31 @@ export function analyzeQuestion(question: string, searchTerms: string[] = []): Q
   const names = capitalisedWords(question);
   const rank = (word: string) => vectors.rank(word);
   const byStem = new Map<string, QuestionTerm>();
+  const corrections: string[] = [];
   const add = (text: string, fromAgent: boolean) => {
     for (const token of tokenize(text)) {
+      // A likely slip ("mesage") is as rare as the word it is one edit from, and that word is
+      // searched for and matched too — beside the written form, which may be a name ("okta").
+      const corrected = fromAgent ? undefined : vectors.correction(token);
+      if (corrected) corrections.push(corrected);
       if (isFunctionWord(token) || FILLER.has(token) || (token.length < 2 && !/\d/.test(token))) continue;
       const stem = stemToken(token);
-      const rarity = rarityOf(token, rank) * (SHAPE_WORDS.has(token) ? SHAPE_FACTOR : 1) * (fromAgent ? AGENT_FACTOR : 1);
+      const rarity = rarityOf(corrected ?? token, rank) * (SHAPE_WORDS.has(token) ? SHAPE_FACTOR : 1) * (fromAgent ? AGENT_FACTOR : 1);
+      const forms = corrected ? [token, corrected] : [token];
       const known = byStem.get(stem);
       if (known) {
-        if (!known.tokens.includes(token)) known.tokens.push(token);
+        for (const form of forms) if (!known.tokens.includes(form)) known.tokens.push(form);
         if (known.fromAgent && !fromAgent) Object.assign(known, { fromAgent: false, rarity: Math.max(known.rarity, rarity) });
         continue;
       }
       if (byStem.size >= MAX_TERMS) return;
-      byStem.set(stem, { stem, tokens: [token], rarity, fromAgent, name: !fromAgent && names.has(token) });
+      byStem.set(stem, { stem, tokens: forms, rarity, fromAgent, name: !fromAgent && names.has(token) });
     }
   };
   add(question, false);
   for (const term of searchTerms) add(term, true);
   const terms = [...byStem.values()];
-  const extra = searchTerms.map((t) => t.trim()).filter((t) => t !== '');
+  const extra = [...searchTerms.map((t) => t.trim()).filter((t) => t !== ''), ...corrections];
   return {
     question,
     terms,

@@ -1,3 +1,4 @@
+import { stemToken } from '../../text/terms.js';
 import type { QuestionTerm } from './question.js';
 import type { WordVectors } from './word-vectors.js';
 
@@ -41,19 +42,33 @@ export class SoftMatcher {
     return best;
   }
 
+  private isLikelySlip(token: string, word: string): boolean {
+    if (token.length < 4 || word.length < 4 || /\d/.test(token)) return false;
+    if (!withinOneEdit(token, word) && !withinOneEdit(stemToken(token), stemToken(word))) return false;
+    const tokenRank = this.vectors.rank(token);
+    const wordRank = this.vectors.rank(word);
+    if (tokenRank === undefined) return true;
+    return wordRank !== undefined && tokenRank > SLIP_RARER * wordRank;
+  }
+
   private compare(term: QuestionTerm, word: string): number {
     let best = 0;
     for (const token of term.tokens) {
-      if (this.vectors.rank(token) === undefined) {
-        if (token.length >= 5 && withinOneEdit(token, word)) return TYPO_CREDIT;
-        continue;
-      }
+      if (this.isLikelySlip(token, word)) return TYPO_CREDIT;
+      if (this.vectors.rank(token) === undefined) continue;
       const similarity = this.vectors.similarity(token, word);
       if (similarity >= SYNONYM_FLOOR) best = Math.max(best, SYNONYM_CREDIT * similarity);
     }
     return best;
   }
 }
+
+/**
+ * Misspelt words are often in the vocabulary themselves (web text is full of "mesage" and
+ * "reqest"), so a slip is a word one edit from the page's word (or from its stem) that is
+ * unknown or far rarer than it; four letters at least, so "cat" never matches "car".
+ */
+const SLIP_RARER = 20;
 
 /** Damerau–Levenshtein distance ≤ 1 (one insertion, deletion, substitution or swap). */
 export function withinOneEdit(a: string, b: string): boolean {

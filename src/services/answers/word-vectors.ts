@@ -43,6 +43,37 @@ export class WordVectors {
     return this.index.get(word);
   }
 
+  /**
+   * The common word an unknown one is a slip of ("mesage" → "message", "reqest" → "request"):
+   * the most frequent vocabulary word among the first `within` ranks one edit away (insertion,
+   * deletion, substitution, swap), or undefined. Known words, short words and words with
+   * digits are left alone; so is an unknown word nothing common is one edit from ("kubectl").
+   */
+  correction(word: string, within = 30_000): string | undefined {
+    if (word.length < 4 || this.index.has(word) || !/^[a-z]+$/.test(word)) return undefined;
+    let best: string | undefined;
+    let bestRank = within;
+    const consider = (candidate: string) => {
+      const r = this.index.get(candidate);
+      if (r !== undefined && r < bestRank) {
+        best = candidate;
+        bestRank = r;
+      }
+    };
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    for (let i = 0; i <= word.length; i++) {
+      const head = word.slice(0, i);
+      const tail = word.slice(i);
+      if (tail) consider(head + tail.slice(1));
+      if (tail.length > 1) consider(head + tail[1] + tail[0] + tail.slice(2));
+      for (const c of letters) {
+        consider(head + c + tail);
+        if (tail) consider(head + c + tail.slice(1));
+      }
+    }
+    return best;
+  }
+
   /** Adds `weight ×` the word's (unit) vector into `into`; false when the word is unknown. */
   addTo(into: Float32Array, word: string, weight: number): boolean {
     const i = this.index.get(word);
