@@ -22,6 +22,7 @@ export const flagStale = defineTool({
     'different facts about the same subject. Suggestions only: it never edits. With draft=true each suggestion becomes a ' +
     'pending Jira draft that a reviewer must approve.',
   access: 'draft',
+  toolset: 'triage',
   writes: true,
   hints: { idempotentHint: true, destructiveHint: false, openWorldHint: false },
   input: z.object({

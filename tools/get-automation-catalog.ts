@@ -10,6 +10,7 @@ export const getAutomationCatalog = defineTool({
     'The automation components draft_automation_rule may use (manualConfig ones are left for a person); pass `types` ' +
     'for their config JSON Schemas, to write the simplified rule JSON yourself.',
   access: 'read',
+  toolset: 'automation',
   writes: false,
   input: z.object({
     types: z.array(z.string().trim().min(1).max(100)).max(20).optional().describe('Component types whose config schemas you want'),
