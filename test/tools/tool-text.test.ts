@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURE_SITE, USERS, tempDir, writeFixture } from '../support/fixture-site.js';
-import { type Harness, startHarness, textOf } from '../support/harness.js';
+import { FIXTURE_SITE, USERS, tempDir } from '../support/fixture-site.js';
+import { type Harness, startAgentAndReviewer, startHarness, textOf } from '../support/harness.js';
 
 /**
  * Issue 15: what tools say is true. flag_stale suggests calls to tools that exist (and says
@@ -66,8 +66,7 @@ describe('flag_stale suggestions', () => {
 
 describe('draft_jira without a description', () => {
   it('says no description was given, not that an answer was attempted', async () => {
-    const fixture = writeFixture();
-    const agent = await startHarness({ site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir, as: USERS.employee.email });
+    const agent = await startHarness({ as: USERS.employee.email });
     open.push(agent);
     const bare = (await agent.call('draft_jira', { summary: 'Document the printer queue limits' })).structuredContent as { preview: string };
     expect(bare.preview).toContain('No description was given when this was drafted: the summary says what is missing.');
@@ -83,11 +82,8 @@ describe('draft_jira without a description', () => {
 
 describe('local page URLs', () => {
   it('are relative without baseUrl: no file:// and no server path in replies, drafts or the outbox', async () => {
-    const fixture = writeFixture();
-    const common = { site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir };
-    const agent = await startHarness({ ...common, as: USERS.employee.email });
-    const reviewer = await startHarness({ ...common, as: USERS.hr.email, role: 'reviewer' });
-    open.push(agent, reviewer);
+    const { agent, reviewer } = await startAgentAndReviewer(open);
+    const fixtureRoot = dirname(agent.runtime.config.policyFile);
     const replies = [
       await agent.call('search_pages', { query: 'VPN' }),
       await agent.call('get_page', { pageId: '1001' }),
@@ -103,15 +99,11 @@ describe('local page URLs', () => {
     expect(outbox).toContain('VPN setup (IT) /spaces/IT/pages/1001');
     const everything = JSON.stringify([...replies, approved, outbox, (await reviewer.call('get_draft', { draftId })).structuredContent]);
     expect(everything).not.toContain('file:');
-    expect(everything).not.toContain(fixture.root);
+    expect(everything).not.toContain(fixtureRoot);
   });
 
   it('hang under the site baseUrl when site.json gives one, linked in the Jira request', async () => {
-    const fixture = writeFixture({ site: { ...FIXTURE_SITE, baseUrl: 'https://northwind.atlassian.net/wiki' } });
-    const common = { site: fixture.siteDir, policyFile: fixture.policyFile, dataDir: fixture.dataDir };
-    const agent = await startHarness({ ...common, as: USERS.employee.email });
-    const reviewer = await startHarness({ ...common, as: USERS.hr.email, role: 'reviewer' });
-    open.push(agent, reviewer);
+    const { agent, reviewer } = await startAgentAndReviewer(open, { ...FIXTURE_SITE, baseUrl: 'https://northwind.atlassian.net/wiki' });
     expect(((await agent.call('get_page', { pageId: '1001' })).structuredContent as { url: string }).url).toBe('https://northwind.atlassian.net/wiki/spaces/IT/pages/1001');
     const { draftId } = (await agent.call('draft_jira', { summary: 'Document the VPN gateway for Linux', pageIds: ['1001'] })).structuredContent as { draftId: number };
     const { revision } = (await reviewer.call('get_draft', { draftId })).structuredContent as { revision: number };
