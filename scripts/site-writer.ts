@@ -28,6 +28,8 @@ export interface WrittenSite {
   groups?: { name: string; description?: string }[];
   users?: { accountId: string; displayName: string; email?: string; groups: string[] }[];
   defaultUser?: string;
+  /** The site's Confluence address; page URLs hang under it (relative without it). */
+  baseUrl?: string;
   pages: WrittenPage[];
 }
 

@@ -12,6 +12,7 @@ export function commonFlags(values: CliValues): CommonFlags {
     spacesFilter: values['spaces-filter'],
     readOnly: values['read-only'],
     enabledTools: values['enabled-tools'],
+    toolsets: values.toolsets,
   };
 }
 

@@ -17,6 +17,7 @@ export const CLI_OPTIONS = {
   'spaces-filter': { type: 'string' },
   'read-only': { type: 'boolean' },
   'enabled-tools': { type: 'string' },
+  toolsets: { type: 'string' },
   // init
   force: { type: 'boolean' },
   // drafts

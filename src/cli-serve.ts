@@ -26,9 +26,9 @@ export async function runServe(context: CliContext): Promise<number> {
   let enabledNotices: string[];
   try {
     config = resolveConfig(commonFlags(context.values), process.env);
-    // Unknown ENABLED_TOOLS names fail closed before anything is opened.
+    // Unknown ENABLED_TOOLS or TOOLSETS names fail closed before anything is opened.
     const { resolveEnabledTools } = await import('./server/enabled-tools.js');
-    enabledNotices = resolveEnabledTools(config.enabledTools, config.role, false).notices;
+    enabledNotices = resolveEnabledTools(config, config.role, false).notices;
   } catch (error) {
     context.err(`cannot start: ${(error as Error).message}`);
     return 1;

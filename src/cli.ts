@@ -41,6 +41,8 @@ Options (each has an environment twin):
   --spaces-filter K,K  read only these of the policy's spaces            CONFLUENCE_SPACES_FILTER
   --read-only       no draft tools, no approvals (never lifts a policy's)  READ_ONLY_MODE=true
   --enabled-tools T,T  serve only these of the role's tools (unknown: error)  ENABLED_TOOLS
+  --toolsets S,S    serve only the role's tools in these toolsets: read,       TOOLSETS
+                    answers, triage, drafts, automation, or all (unknown: error)
                     (each only narrows the policy; a flag wins over its environment twin)
   --port N          review console port (default 3334)                    STEWARD_REVIEW_PORT
   --host ADDR       review console address (default 127.0.0.1)            STEWARD_REVIEW_HOST

@@ -42,6 +42,8 @@ export interface StewardConfig {
   readOnly?: { from: string };
   /** Narrows the role's tools (never widens them): `--enabled-tools` or ENABLED_TOOLS. */
   enabledTools?: { tools: string[]; from: string };
+  /** Narrows the role's tools to these toolsets (never widens them): `--toolsets` or TOOLSETS. */
+  toolsets?: { toolsets: string[]; from: string };
 }
 
 export interface CommonFlags {
@@ -53,6 +55,7 @@ export interface CommonFlags {
   spacesFilter?: string;
   readOnly?: boolean;
   enabledTools?: string;
+  toolsets?: string;
 }
 
 export const DEMO_SITE_DIR = join(PACKAGE_ROOT, 'demo-site');
@@ -145,11 +148,14 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Stewa
   if (embeddingsUrl && !/^https?:\/\//i.test(embeddingsUrl)) throw new Error(`STEWARD_EMBEDDINGS_URL must be an http(s) URL, not ${JSON.stringify(embeddingsUrl)}`);
 
   const enabled = narrowing(flags.enabledTools, '--enabled-tools', env, 'ENABLED_TOOLS');
+  // Names are checked against the tool registry where tools are chosen (src/server/enabled-tools.ts).
+  const toolsets = narrowing(flags.toolsets, '--toolsets', env, 'TOOLSETS');
   return {
     source,
     spacesFilter: resolveSpacesFilter(flags, env),
     readOnly: resolveReadOnly(flags, env),
     enabledTools: enabled ? { tools: enabled.items, from: enabled.from } : undefined,
+    toolsets: toolsets ? { toolsets: toolsets.items.map((name) => name.toLowerCase()), from: toolsets.from } : undefined,
     embeddings: embeddingsUrl && embeddingsModel ? { url: embeddingsUrl, model: embeddingsModel, apiKey: nonEmpty(env.STEWARD_EMBEDDINGS_API_KEY) } : undefined,
     actingUser: nonEmpty(flags.as) ?? nonEmpty(env.STEWARD_USER),
     policyFile: resolve(nonEmpty(flags.policy) ?? nonEmpty(env.STEWARD_POLICY) ?? DEFAULT_POLICY_FILE),

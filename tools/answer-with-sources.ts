@@ -13,6 +13,7 @@ export const answerWithSources = defineTool({
     'insufficient_evidence or no_permitted_content, answer null, and followUp arguments for draft_jira. Pass searchTerms: ' +
     'words the docs likely use for the topic (synonyms, product or team names).',
   access: 'read',
+  toolset: 'answers',
   writes: false,
   input: z.object({
     question: z.string().trim().min(1).max(1000).describe('The question, in plain words'),

@@ -12,6 +12,7 @@ export const approveDraft = defineTool({
     '(disabled), or writes the request to the outbox). If the draft changed since, nothing happens and the reply shows the ' +
     'change. Retries a failed draft. Not for drafts you drafted.',
   access: 'review',
+  toolset: 'drafts',
   writes: true,
   hints: { idempotentHint: false, destructiveHint: false, openWorldHint: true },
   input: z.object(ApproveDraftShape),

@@ -4,6 +4,7 @@ import type { PolicyGate } from '../policies/gate.js';
 import type { ToolAccess } from '../policies/tool-access.js';
 import { strictObject } from '../src/domain/strict-object.js';
 import type { Services } from '../src/services/services.js';
+import type { Toolset } from './toolsets.js';
 
 /** What a handler receives besides its arguments: scoped handles only, never a raw source. */
 export interface ToolContext {
@@ -38,6 +39,8 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   title: string;
   description: string;
   access: ToolAccess;
+  /** The workflow group TOOLSETS selects it by (tools/toolsets.ts). */
+  toolset: Toolset;
   /**
    * Whether the handler can change anything: queue, edit or decide a draft, or execute one
    * (Jira, the outbox). The server's own records of a call (audit rows, the question log) do

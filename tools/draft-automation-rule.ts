@@ -19,6 +19,7 @@ export const draftAutomationRuleTool = defineTool({
     'Pass `rule` (simplified rule JSON, see get_automation_catalog) to supply the rule yourself. Problems (no trigger, ' +
     'unsupported steps, fields left for a person) are reported, and a usable rule is still drafted for the reviewer to finish.',
   access: 'draft',
+  toolset: 'automation',
   writes: true,
   hints: { idempotentHint: true, destructiveHint: false, openWorldHint: false },
   input: z.object({

@@ -11,6 +11,7 @@ export const draftJira = defineTool({
     'Jira until a different person, a reviewer, approves it. The server writes the description itself: the question asked, ' +
     'links to the affected pages and their likely owner. An identical pending draft is returned instead of a duplicate.',
   access: 'draft',
+  toolset: 'answers',
   writes: true,
   hints: { idempotentHint: true, destructiveHint: false, openWorldHint: false },
   input: z.object({

@@ -11,6 +11,7 @@ export const editDraft = defineTool({
     'Edits a pending draft as a new revision (history kept). Jira: summary, description, labels, project, issue type. ' +
     'Automation: `rule`, the whole simplified rule JSON, checked like a new rule.',
   access: 'review',
+  toolset: 'drafts',
   writes: true,
   hints: { idempotentHint: false, destructiveHint: false },
   input: z.object(EditDraftShape),

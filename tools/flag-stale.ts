@@ -22,6 +22,7 @@ export const flagStale = defineTool({
     'different facts about the same subject. Suggestions only: it never edits. With draft=true each suggestion becomes a ' +
     'pending Jira draft that a reviewer must approve.',
   access: 'draft',
+  toolset: 'triage',
   writes: true,
   hints: { idempotentHint: true, destructiveHint: false, openWorldHint: false },
   input: z.object({
@@ -48,8 +49,9 @@ export const flagStale = defineTool({
           dates: z.array(z.string()).optional(),
         }),
         suggestedAction: z.object({
-          type: z.enum(['draft_jira', 'add_label', 'review_for_archive', 'merge_review']),
-          arguments: z.record(z.string(), z.unknown()),
+          tool: z.literal('draft_jira').describe('Call this tool with arguments to queue the issue for a reviewer (draft=true does it)'),
+          arguments: z.object({ summary: z.string(), description: z.string(), pageIds: z.array(z.string()), labels: z.array(z.string()) }),
+          personAction: z.string().describe('What a person must do in Confluence: no tool here edits, labels or archives pages'),
         }),
       }),
     ),

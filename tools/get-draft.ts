@@ -9,6 +9,7 @@ export const getDraft = defineTool({
   title: 'Show one draft with its revisions',
   description: 'Returns a draft with its payload, a readable preview, every revision and the outbox entry if it went there.',
   access: 'review',
+  toolset: 'drafts',
   writes: false,
   input: z.object({ draftId: DraftIdArg }),
   output: DraftSummary.extend({

@@ -12,6 +12,7 @@ export const getPage = defineTool({
     'One page as Markdown with its metadata. Long pages are cut at section boundaries; the reply lists the sections and ' +
     'names the next, which `section` returns.',
   access: 'read',
+  toolset: 'read',
   writes: false,
   input: z.object({
     pageId: PageId,

@@ -11,6 +11,7 @@ export const listDrafts = defineTool({
     'Drafts (Jira issues, automation rules), newest first, by status, kind, space or drafter. Only drafts whose evidence ' +
     'you may read are listed; `hidden` counts the others.',
   access: 'review',
+  toolset: 'drafts',
   writes: false,
   input: z.object(ListDraftsShape),
   output: z.object({ drafts: z.array(DraftSummary), count: z.number().int(), hidden: z.number().int().describe('Matching drafts you may not see (their evidence is not readable to you)') }),

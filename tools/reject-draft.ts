@@ -9,6 +9,7 @@ export const rejectDraft = defineTool({
   title: 'Reject a draft with a reason',
   description: 'Rejects a pending draft. The reason is required and kept with the draft; nothing is executed.',
   access: 'review',
+  toolset: 'drafts',
   writes: true,
   hints: { idempotentHint: false, destructiveHint: false },
   input: z.object(RejectDraftShape),

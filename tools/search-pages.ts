@@ -11,6 +11,7 @@ export const searchPages = defineTool({
     'Searches the Confluence pages this user may read (plain words, not CQL), ranked like answer_with_sources; each ' +
     'excerpt is the page\'s best-matching passage. Read a page with get_page.',
   access: 'read',
+  toolset: 'read',
   writes: false,
   input: z.object({
     query: z.string().trim().min(1).max(500).describe('What to look for, in plain words'),

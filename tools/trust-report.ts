@@ -26,6 +26,7 @@ export const trustReport = defineTool({
     'How far answers and drafts deserve trust: restricted-content misses (counts only), most cited pages, answers on stale ' +
     'pages, approval outcomes, repeated knowledge gaps, and the audit trail (filterable).',
   access: 'review',
+  toolset: 'triage',
   writes: false,
   input: z.object({
     days: z.number().int().min(1).max(3650).optional().describe('Only the last N days; all time when omitted'),

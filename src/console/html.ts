@@ -34,12 +34,13 @@ export function html(strings: TemplateStringsArray, ...values: Renderable[]): Ht
 }
 
 /**
- * A link target that cannot run script: http(s) URLs and same-site paths only. Anything else
- * (javascript:, data:, file: …) gives undefined and the caller shows it as text.
+ * A link target that cannot run script: absolute http(s) URLs only. Anything else
+ * (javascript:, data:, file:, a relative path …) gives undefined and the caller shows it as text.
  */
 export function safeHref(url: unknown): string | undefined {
   if (typeof url !== 'string') return undefined;
-  if (url.startsWith('/') && !url.startsWith('//')) return url;
+  // Only absolute http(s): every link here leaves the console (pages, issues), and a relative
+  // page URL (a local site without baseUrl) would point into the console itself.
   try {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;

@@ -12,8 +12,8 @@ export interface ServerOptions {
   gate: PolicyGate;
   services: Services;
   role: Role;
-  /** ENABLED_TOOLS: when given, only these of the role's tools are registered (validated at start). */
-  enabledTools?: readonly string[];
+  /** ENABLED_TOOLS and TOOLSETS (narrowedToolNames): when given, only these of the role's tools are registered. */
+  enabledTools?: ReadonlySet<string>;
   /** Where unexpected errors are logged (stderr in the CLI); never stdout. */
   log?: (message: string) => void;
 }
@@ -33,7 +33,7 @@ export function createStewardServer(options: ServerOptions): McpServer {
     { name: 'confluence-steward', version: PACKAGE_VERSION },
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
-  const enabled = options.enabledTools ? new Set(options.enabledTools) : undefined;
+  const enabled = options.enabledTools;
   for (const tool of toolsFor(options.role, options.gate.policy.readOnly).filter((t) => !enabled || enabled.has(t.name))) {
     server.registerTool(
       tool.name,

@@ -2,6 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { Runtime } from '../runtime.js';
 import { servicesFor } from '../services/services.js';
 import { createStewardServer } from './create-server.js';
+import { narrowedToolNames } from './enabled-tools.js';
 
 /** MCP over stdio: stdout carries only protocol messages; everything human goes to stderr. */
 export async function serveStdio(runtime: Runtime, log: (message: string) => void): Promise<void> {
@@ -10,7 +11,7 @@ export async function serveStdio(runtime: Runtime, log: (message: string) => voi
     gate: runtime.gateFor(runtime.identity, role),
     services: servicesFor(runtime),
     role,
-    enabledTools: runtime.config.enabledTools?.tools,
+    enabledTools: narrowedToolNames(runtime.config),
     log,
   });
   const transport = new StdioServerTransport();

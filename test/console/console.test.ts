@@ -118,6 +118,9 @@ describe('review console', () => {
     expect(body).toContain('How do I use the VPN on Linux?');
     expect(body).toContain(`steward-draft-${id}`);
     expect(body).toMatch(/Evidence pages[\s\S]*VPN setup[\s\S]*\(IT\)/);
+    // A local site without baseUrl: the page's relative URL is shown, not linked into the console.
+    expect(body).toContain('<span class="hash">/spaces/IT/pages/1001</span>');
+    expect(body).not.toContain('href="/spaces/');
     expect(body).toMatch(/<span class="badge s-pending">pending<\/span>/);
     expect(body).toMatch(/data-action="create"/);
   });

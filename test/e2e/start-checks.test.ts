@@ -163,6 +163,20 @@ describe('ENABLED_TOOLS, READ_ONLY_MODE and CONFLUENCE_SPACES_FILTER at start', 
     expect(tools.map((t) => t.name)).toEqual(['get_page']);
   });
 
+  it('TOOLSETS serves only the role\'s tools of those toolsets; --toolsets wins; an unknown toolset refuses the start', async () => {
+    const fixture = writeFixture();
+    const common = ['--site', fixture.siteDir, '--policy', fixture.policyFile, '--data-dir', fixture.dataDir];
+    const client = await connect(common, { TOOLSETS: 'read,triage' });
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['flag_stale', 'get_page', 'search_pages']);
+    const flagged = await connect([...common, '--toolsets', 'answers'], { TOOLSETS: 'read' });
+    expect((await flagged.listTools()).tools.map((t) => t.name).sort()).toEqual(['answer_with_sources', 'draft_jira']);
+    const result = await runCli(['serve', ...common], { TOOLSETS: 'read,confluence_pages' });
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toEqual([
+      'confluence-steward: cannot start: TOOLSETS names unknown toolsets: confluence_pages (known: read, answers, triage, drafts, automation, or all)',
+    ]);
+  });
+
   it('reports a filter space the policy does not allow', async () => {
     const fixture = writeFixture();
     const result = await runCli(['serve', '--site', fixture.siteDir, '--policy', fixture.policyFile, '--data-dir', fixture.dataDir], { CONFLUENCE_SPACES_FILTER: 'HR,SECRET' });

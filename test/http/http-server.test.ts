@@ -88,6 +88,15 @@ describe('serve --http: authentication and roles', () => {
     await expect(connect(server.server.url, bearer('wrong'))).rejects.toMatchObject({ code: 401 });
   });
 
+  it('TOOLSETS narrows every session by its own role: agent and reviewer tokens each get their tools of those toolsets', async () => {
+    const server = await team({ env: { TOOLSETS: 'read,drafts' } });
+    const agent = await client(server, server.tokens.employee);
+    const reviewer = await client(server, server.tokens.reviewer);
+    expect((await agent.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['get_page', 'search_pages']);
+    expect((await reviewer.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['approve_draft', 'edit_draft', 'get_draft', 'get_page', 'list_drafts', 'reject_draft', 'search_pages']);
+    expect((await call(agent, 'draft_jira', { summary: 'Document the VPN gateway for Linux' })).isError).toBe(true);
+  });
+
   it('an agent token never sees or calls reviewer tools; a reviewer token does', async () => {
     const server = await team();
     const agent = await client(server, server.tokens.employee);

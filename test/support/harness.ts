@@ -5,6 +5,7 @@ import type { Role } from '../../policies/tool-access.js';
 import { resolveConfig } from '../../src/config.js';
 import { type Runtime, createRuntime } from '../../src/runtime.js';
 import { createStewardServer } from '../../src/server/create-server.js';
+import { narrowedToolNames } from '../../src/server/enabled-tools.js';
 import { type Services, createServices } from '../../src/services/services.js';
 import type { WrittenSite } from '../../scripts/site-writer.js';
 import { USERS, writeFixture } from './fixture-site.js';
@@ -37,7 +38,8 @@ export async function startHarness(
   );
   const runtime = await createRuntime(config);
   const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now: options.now, embedder: runtime.embedder });
-  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, config.role), services, role: config.role });
+  // ENABLED_TOOLS / TOOLSETS in options.env narrow the tools as serve does.
+  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, config.role), services, role: config.role, enabledTools: narrowedToolNames(config) });
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.clientCapabilities ?? {} });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);

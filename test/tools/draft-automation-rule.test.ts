@@ -131,6 +131,20 @@ describe('draft_automation_rule', () => {
     expect(nested.problems.map((p) => p.kind)).toContain('invalid_structure');
   });
 
+  it('get_automation_catalog answers a misspelt type with the types it likely meant, and still gives the known ones (issue 15)', async () => {
+    const { agent } = await pair();
+    const result = await agent.call('get_automation_catalog', { types: ['page_published', 'AddCommentAction', 'add label', 'zzz'] });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const { schemas, unknownTypes } = result.structuredContent as { schemas: object; unknownTypes: { type: string; didYouMean: string[] }[] };
+    expect(Object.keys(schemas)).toEqual(['AddCommentAction']);
+    expect(unknownTypes.map((u) => u.type)).toEqual(['page_published', 'add label', 'zzz']);
+    expect(unknownTypes[0].didYouMean[0]).toBe('PagePublishedTrigger');
+    expect(unknownTypes[1].didYouMean[0]).toBe('AddLabelAction');
+    expect(unknownTypes[2].didYouMean).toEqual([]);
+    const exact = await agent.call('get_automation_catalog', { types: ['PagePublishedTrigger'] });
+    expect((exact.structuredContent as { unknownTypes: unknown[] }).unknownTypes).toEqual([]);
+  });
+
   it('uses the client model through sampling when it can', async () => {
     const { agent } = await pair({
       // A scripted model: two selection calls, then one generation call with the pared-down schema.

@@ -38,7 +38,7 @@ describe('draft_jira', () => {
     expect(body.message).toMatch(/Nothing was created in Jira/);
     expect(body.preview).toMatch(/Jira Task in KB: Document the VPN gateway for Linux/);
     expect(body.preview).toMatch(/Question asked: How do I use the VPN on Linux\?/);
-    expect(body.preview).toMatch(/VPN setup \(IT\) file:/);
+    expect(body.preview).toMatch(/VPN setup \(IT\) \/spaces\/IT\/pages\/1001/);
     expect(body.preview).toMatch(/Likely owner: u-author \(owner\)/);
   });
 

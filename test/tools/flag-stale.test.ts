@@ -15,7 +15,7 @@ afterEach(async () => {
 
 type Result = {
   scanned: number;
-  findings: { kind: string; severity: string; pages: { pageId: string }[]; evidence: { summary: string; statements?: { text: string }[] }; suggestedAction: { type: string } }[];
+  findings: { kind: string; severity: string; pages: { pageId: string }[]; evidence: { summary: string; statements?: { text: string }[] }; suggestedAction: { tool: string } }[];
   summary: { drafted: number[]; byKind: Record<string, number>; truncated: boolean };
 };
 
@@ -48,7 +48,7 @@ describe('flag_stale on the demo site', () => {
     expect(pagesOf(result, 'conflicting')).toEqual(['101008+104005', '102008+104002']);
     const vpn = result.findings.find((f) => f.kind === 'conflicting' && f.pages.some((p) => p.pageId === '101008'))!;
     expect(vpn.evidence.statements!.map((s) => s.text).join(' ')).toMatch(/30 days[\s\S]*90 days|90 days[\s\S]*30 days/);
-    expect(vpn.suggestedAction.type).toBe('draft_jira');
+    expect(vpn.suggestedAction.tool).toBe('draft_jira');
   });
 
   it('explains each finding with evidence', async () => {

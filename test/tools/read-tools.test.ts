@@ -20,7 +20,7 @@ describe('search_pages', () => {
     expect(result.isError).toBeFalsy();
     const first = (result.structuredContent!.results as Record<string, unknown>[])[0];
     expect(first).toMatchObject({ id: '1001', title: 'VPN setup', space: 'IT', labels: ['vpn'] });
-    expect(first.url).toMatch(/^file:\/\//);
+    expect(first.url).toBe('/spaces/IT/pages/1001');
     expect(first.excerpt).not.toMatch(/@@@|<b>|\*\*/);
   });
 

@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { canRead, principalsOf } from '../../domain/restrictions.js';
 import type { Identity, Page, PageMeta, PageSummary, RestrictionSet, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { oneLine } from '../../text/markdown.js';
@@ -93,9 +92,7 @@ export class LocalSource implements ContentSource {
       id: row.id,
       title: row.title,
       spaceKey: row.space,
-      url: this.baseUrl
-        ? `${this.baseUrl.replace(/\/$/, '')}/spaces/${encodeURIComponent(row.space)}/pages/${encodeURIComponent(row.id)}`
-        : pathToFileURL(row.file).href,
+      url: pageUrl(this.baseUrl, row.space, row.id),
       parentId: row.parent_id,
       labels: row.labels === '' ? [] : row.labels.split(' '),
       created: row.created,
@@ -107,4 +104,13 @@ export class LocalSource implements ContentSource {
       readRestrictions: row.restrictions_json ? (JSON.parse(row.restrictions_json) as RestrictionSet[]) : [],
     };
   }
+}
+
+/**
+ * A page's URL: under the site's baseUrl when site.json gives one, else the same path relative
+ * (`/spaces/IT/pages/1001`), stable and meaningful to any client. Never a file path: URLs go to
+ * remote HTTP clients and into Jira issues, and the server's disk layout is not theirs to see.
+ */
+function pageUrl(baseUrl: string, space: string, id: string): string {
+  return `${baseUrl ? baseUrl.replace(/\/$/, '') : ''}/spaces/${encodeURIComponent(space)}/pages/${encodeURIComponent(id)}`;
 }

@@ -9,6 +9,7 @@ import type { Authentication, Principal } from '../../auth/principals.js';
 import type { Runtime } from '../../runtime.js';
 import type { Services } from '../../services/services.js';
 import { createStewardServer } from '../create-server.js';
+import { narrowedToolNames } from '../enabled-tools.js';
 import { type ActingContext, actingContextFor } from './acting-context.js';
 import { BodyTooLargeError, readBody } from './body.js';
 import { type HostAllowlist, allowlistFor, checkHostAndOrigin } from './host-guard.js';
@@ -71,7 +72,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
   const openContext = async (principal: Principal, credentials: CredentialsResult): Promise<ActingContext> =>
     actingContextFor(runtime, principal, credentials.kind === 'given' ? credentials.credentials : undefined);
 
-  const newServer = (context: ActingContext) => createStewardServer({ gate: context.gate, services, role: context.role, enabledTools: runtime.config.enabledTools?.tools, log });
+  const enabledTools = narrowedToolNames(runtime.config);
+  const newServer = (context: ActingContext) => createStewardServer({ gate: context.gate, services, role: context.role, enabledTools, log });
 
   /** Tool calls count against the identity's per-minute budget; everything else is free. */
   const overRate = (principal: Principal, messages: unknown[]): number | undefined => {

@@ -36,7 +36,14 @@ export interface DraftView {
 /** How far one listing scans to fill its page with drafts the reviewer may see. */
 const LIST_SCAN_BATCHES = 20;
 
-const DEFAULT_GAP = 'Documentation is missing or unclear: an agent could not give a grounded answer from the pages its user can read.';
+/**
+ * The description when the agent gave none. It says only what is known: nothing about an
+ * answer having been tried (draft_jira is called with or without one), just where to look.
+ */
+function defaultGap(question: string | null, pageCount: number): string {
+  const see = [question ? 'the question asked' : '', pageCount > 0 ? (pageCount === 1 ? 'the affected page' : 'the affected pages') : ''].filter(Boolean);
+  return `No description was given when this was drafted: the summary says what is missing${see.length ? `; see ${see.join(' and ')} below` : ''}.`;
+}
 
 /**
  * The queue's behaviour: agents draft through a gate; reviewers decide through a gate; only
@@ -86,7 +93,7 @@ export class DraftService {
       projectKey,
       issueType,
       summary: input.summary,
-      gap: input.description?.trim() || DEFAULT_GAP,
+      gap: input.description?.trim() || defaultGap(input.question?.trim() || null, pages.length),
       question: input.question?.trim() || null,
       labels: [...new Set((input.labels ?? []).map((label) => label.toLowerCase()))].sort(),
       pages: pages.map((page) => ({ id: page.id, title: page.title, space: page.spaceKey, url: page.url })),

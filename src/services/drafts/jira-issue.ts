@@ -36,7 +36,14 @@ export function buildIssueRequest(draftId: number, payload: JiraDraftPayload, pr
       type: 'bulletList',
       content: payload.pages.map((page) => ({
         type: 'listItem',
-        content: [paragraph(text(`${page.title} (${page.space})`, [{ type: 'link', attrs: { href: page.url } }]))],
+        // A relative URL (a local site without baseUrl) is shown, not linked: Jira links need an absolute one.
+        content: [
+          paragraph(
+            /^https?:\/\//i.test(page.url)
+              ? text(`${page.title} (${page.space})`, [{ type: 'link', attrs: { href: page.url } }])
+              : text(`${page.title} (${page.space}) ${page.url}`),
+          ),
+        ],
       })),
     });
   }

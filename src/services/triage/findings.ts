@@ -11,9 +11,15 @@ export interface FindingPage {
   owner: string | null;
 }
 
+/**
+ * What to do about a finding. `tool` and `arguments` are a call an agent can make as is
+ * (draft_jira: a pending issue for a reviewer); `personAction` says what a person has to do
+ * in Confluence, because no tool here edits, labels, merges or archives pages.
+ */
 export interface SuggestedAction {
-  type: 'draft_jira' | 'add_label' | 'review_for_archive' | 'merge_review';
-  arguments: Record<string, unknown>;
+  tool: 'draft_jira';
+  arguments: { summary: string; description: string; pageIds: string[]; labels: string[] };
+  personAction: string;
 }
 
 export interface Finding {
@@ -35,7 +41,14 @@ export function findingPage(meta: PageMeta): FindingPage {
   return { pageId: meta.id, title: meta.title, space: meta.spaceKey, updated: meta.updated, owner: meta.owner ?? meta.lastUpdatedBy ?? null };
 }
 
-/** Ready-to-use draft_jira arguments for a finding. */
-export function jiraSuggestion(summary: string, description: string, pages: PageMeta[]): SuggestedAction {
-  return { type: 'draft_jira', arguments: { summary: summary.slice(0, 255), description, pageIds: pages.map((p) => p.id) } };
+/**
+ * A draft_jira call for a finding: a summary that reads as an issue title, the description,
+ * the pages, and the triage labels (the same call flag_stale makes with draft=true).
+ */
+export function jiraSuggestion(kind: FindingKind, summary: string, description: string, pages: PageMeta[], personAction: string): SuggestedAction {
+  return {
+    tool: 'draft_jira',
+    arguments: { summary: summary.slice(0, 255), description: description.slice(0, 5000), pageIds: pages.map((p) => p.id), labels: ['kb-triage', `kb-${kind}`] },
+    personAction,
+  };
 }

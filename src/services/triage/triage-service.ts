@@ -105,7 +105,7 @@ export async function triagePages(
   if (checks.has('conflicting')) findings.push(...conflictFindings(digests));
 
   findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.kind.localeCompare(b.kind));
-  const shown = findings.slice(0, request.limit);
+  const shown = findings.slice(0, request.limit).map((finding) => draftableSuggestion(gate, finding));
   const drafted: number[] = [];
   if (request.draft) {
     for (const finding of shown) {
@@ -159,8 +159,20 @@ function pageFindings(page: Page, gate: PolicyGate, checks: Set<FindingKind>, ov
         evidence: { summary: reasons.join('; '), ageDays: age, dates: expired },
         suggestedAction:
           age > 3 * threshold
-            ? { type: 'review_for_archive', arguments: { pageId: page.id, reason: reasons.join('; ') } }
-            : jiraSuggestion(`Review outdated page: ${page.title}`, `This page looks out of date: ${reasons.join('; ')}. Please confirm it is current, update it, or archive it.`, [page]),
+            ? jiraSuggestion(
+                'stale',
+                `Archive or update outdated page: ${page.title}`,
+                `This page looks long out of date: ${reasons.join('; ')}. Please archive it, or update it and confirm it is current.`,
+                [page],
+                'The page owner archives the page in Confluence, or updates it; no tool here edits or archives pages.',
+              )
+            : jiraSuggestion(
+                'stale',
+                `Review outdated page: ${page.title}`,
+                `This page looks out of date: ${reasons.join('; ')}. Please confirm it is current, update it, or archive it.`,
+                [page],
+                'The page owner confirms, updates or archives the page in Confluence; no tool here edits pages.',
+              ),
       });
     }
   }
@@ -180,8 +192,20 @@ function pageFindings(page: Page, gate: PolicyGate, checks: Set<FindingKind>, ov
         pages: [findingPage(page)],
         evidence: { summary: reasons.join('; '), placeholders },
         suggestedAction: bare
-          ? jiraSuggestion(`Write or remove empty page: ${page.title}`, `The page has only a heading. Please write it or archive it.`, [page])
-          : { type: 'add_label', arguments: { pageId: page.id, label: 'incomplete' } },
+          ? jiraSuggestion(
+              'incomplete',
+              `Write or remove empty page: ${page.title}`,
+              'The page has only a heading. Please write it or archive it.',
+              [page],
+              'The page owner writes the page in Confluence, or archives it; no tool here edits pages.',
+            )
+          : jiraSuggestion(
+              'incomplete',
+              `Complete page: ${page.title}`,
+              `The page is unfinished: ${reasons.join('; ')}. Please fill in the missing parts.`,
+              [page],
+              'The page owner fills in the missing parts in Confluence (a person may also label it "incomplete" meanwhile); no tool here edits or labels pages.',
+            ),
       });
     }
   }
@@ -228,7 +252,13 @@ async function brokenLinkFindings(gate: PolicyGate, digests: Digest[]): Promise<
         severity: 'low',
         pages: [findingPage(d.meta)],
         evidence: { summary: `links to page ${broken.join(', ')}, which this user cannot open (deleted, moved or restricted)` },
-        suggestedAction: jiraSuggestion(`Fix broken links on ${d.meta.title}`, `The page links to page ${broken.join(', ')}, which no longer exists. Please fix or remove the link.`, [d.meta]),
+        suggestedAction: jiraSuggestion(
+          'stale',
+          `Fix broken links on ${d.meta.title}`,
+          `The page links to page ${broken.join(', ')}, which cannot be opened (deleted, moved or restricted). Please fix or remove the link.`,
+          [d.meta],
+          'An editor of the page fixes or removes the link in Confluence; no tool here edits pages.',
+        ),
       });
     }
   }
@@ -246,7 +276,7 @@ function duplicateFindings(digests: Digest[]): Finding[] {
       severity: similarity >= 0.85 ? 'high' : 'medium',
       pages: [findingPage(a.meta), findingPage(b.meta)],
       evidence: { summary: `bodies are ${Math.round(similarity * 100)}% similar (MinHash estimate over 3-word shingles)`, similarity: round(similarity) },
-      suggestedAction: { type: 'merge_review', arguments: { pageIds: [a.meta.id, b.meta.id], keep: newer(a.meta, b.meta).id } },
+      suggestedAction: mergeSuggestion(a.meta, b.meta, Math.round(similarity * 100)),
     });
   }
   const byTitle = new Map<string, Digest[]>();
@@ -264,7 +294,13 @@ function duplicateFindings(digests: Digest[]): Finding[] {
       severity: 'low',
       pages: group.map((d) => findingPage(d.meta)),
       evidence: { summary: `the same title "${group[0].meta.title}" is used in spaces ${[...spaces].join(', ')}` },
-      suggestedAction: { type: 'merge_review', arguments: { pageIds: group.map((d) => d.meta.id), reason: 'same title in different spaces' } },
+      suggestedAction: jiraSuggestion(
+        'duplicate',
+        `Rename or merge pages titled "${group[0].meta.title}"`,
+        `Spaces ${[...spaces].join(', ')} each have a page titled "${group[0].meta.title}" (${group.map((d) => `page ${d.meta.id} in ${d.meta.spaceKey}`).join(', ')}). Please merge them, or rename them so readers can tell them apart.`,
+        group.map((d) => d.meta),
+        'The page owners merge or rename the pages in Confluence; no tool here edits pages.',
+      ),
     });
   }
   return out;
@@ -313,9 +349,11 @@ function conflictFindings(digests: Digest[]): Finding[] {
         pages: pages.map(findingPage),
         evidence: { summary: `the pages state different facts about ${conflicts[0].subject}`, statements: [...conflicts[0].statements] },
         suggestedAction: jiraSuggestion(
+          'conflicting',
           `Reconcile conflicting pages: ${s.page.title} / ${other.page.title}`,
           `These pages disagree (${conflicts[0].subject}). Please agree on the current process and update or retire one of them.`,
           pages,
+          'The page owners agree on the facts and update or archive one page in Confluence; no tool here edits pages.',
         ),
       });
     }
@@ -324,13 +362,32 @@ function conflictFindings(digests: Digest[]): Finding[] {
   return [...byPair.values()];
 }
 
+/** Near-duplicates: keep the newer page, merge the other into it. */
+function mergeSuggestion(a: PageMeta, b: PageMeta, percent: number) {
+  const keep = newer(a, b);
+  const other = keep === a ? b : a;
+  return jiraSuggestion(
+    'duplicate',
+    `Merge duplicate pages: ${a.title} / ${b.title}`,
+    `These pages are ${percent}% alike. Please merge "${other.title}" (page ${other.id}) into the newer "${keep.title}" (page ${keep.id}) and archive it, or say why both are needed.`,
+    [a, b],
+    'The page owners merge the pages in Confluence and archive one; no tool here edits or archives pages.',
+  );
+}
+
+/**
+ * Only pages in the policy's draftable spaces go into a suggested draft_jira call (the
+ * tool refuses others), so the suggestion can be called as it is.
+ */
+function draftableSuggestion(gate: PolicyGate, finding: Finding): Finding {
+  const spaceOf = new Map(finding.pages.map((p) => [p.pageId, p.space]));
+  const pageIds = finding.suggestedAction.arguments.pageIds.filter((id) => gate.isDraftableSpace(spaceOf.get(id) ?? ''));
+  return { ...finding, suggestedAction: { ...finding.suggestedAction, arguments: { ...finding.suggestedAction.arguments, pageIds } } };
+}
+
+/** draft=true makes exactly the suggested call. */
 async function draftFinding(gate: PolicyGate, services: Services, finding: Finding): Promise<number> {
-  const draftable = finding.pages.filter((p) => gate.isDraftableSpace(p.space)).map((p) => p.pageId);
-  const args = finding.suggestedAction.arguments as { summary?: string; description?: string };
-  const titles = finding.pages.map((p) => `"${p.title}" (${p.space})`).join(', ');
-  const summary = args.summary ?? `${finding.suggestedAction.type.replace(/_/g, ' ')}: ${finding.pages.map((p) => p.title).join(' / ')}`;
-  const description = args.description ?? `Triage found a ${finding.kind} finding on ${titles}: ${finding.evidence.summary}. Suggested action: ${finding.suggestedAction.type.replace(/_/g, ' ')}.`;
-  const { draft } = await services.drafts.draftJira(gate, { summary: summary.slice(0, 255), description, pageIds: draftable, labels: ['kb-triage', `kb-${finding.kind}`] });
+  const { draft } = await services.drafts.draftJira(gate, finding.suggestedAction.arguments);
   return draft.id;
 }
 
