@@ -24,6 +24,7 @@ import {
   metaFromSearchResult,
   metaFromV2Page,
   nextPageParams,
+  pageFilter,
   pageLinksInStorage,
   plainSearchText,
   userInfoFromV1,
@@ -245,10 +246,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
     async search(request: SearchRequest, as: Identity): Promise<PageSummary[]> {
       const cql = buildSearchCql(request);
       const limit = Math.min(Math.max(Math.floor(request.limit) || 1, 1), MAX_SEARCH_LIMIT);
-      const spaces = new Set(request.spaces);
-      const excluded = new Set(request.excludeLabels);
-      const wantedLabels = request.labels && request.labels.length > 0 ? new Set(request.labels) : undefined;
-      const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+      const wanted = pageFilter(request);
       let owner: boolean | undefined;
       const found: PageSummary[] = [];
       /** Rows that passed the filters, not yet checked for the acting user. */
@@ -264,11 +262,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
           if (!meta || seen.has(meta.id)) continue;
           seen.add(meta.id);
           remember(meta);
-          // Defence in depth: CQL already says all of this; a row that disagrees is dropped.
-          if (!spaces.has(meta.spaceKey)) continue;
-          if (meta.labels.some((label) => excluded.has(label))) continue;
-          if (wantedLabels && !meta.labels.some((label) => wantedLabels.has(label))) continue;
-          if (since !== undefined && !(Date.parse(meta.updated) >= since)) continue;
+          if (!wanted(meta)) continue;
           (owner ? found : unchecked).push({ ...meta, excerpt: plainSearchText(result.excerpt) });
         }
         while (!owner && found.length < limit && unchecked.length > 0 && checks < MAX_PERMISSION_CHECKS) {
@@ -326,10 +320,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
 
     async *listPages(request: ListRequest, as: Identity): AsyncIterable<PageMeta> {
       const cql = buildListCql(request);
-      const spaces = new Set(request.spaces);
-      const excluded = new Set(request.excludeLabels);
-      const before = request.updatedBefore !== undefined ? Date.parse(request.updatedBefore) : undefined;
-      const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+      const wanted = pageFilter(request);
       const seen = new Set<string>();
       for await (const response of walkCql(cql, pageSize, 'none', MAX_LIST_PAGES)) {
         const batch: PageMeta[] = [];
@@ -338,12 +329,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
           if (!meta || seen.has(meta.id)) continue;
           seen.add(meta.id);
           remember(meta);
-          if (!spaces.has(meta.spaceKey) || meta.labels.some((label) => excluded.has(label))) continue;
-          // CQL dates are whole days in the user's time zone; the exact bounds are applied here.
-          const updated = Date.parse(meta.updated);
-          if (before !== undefined && !(updated < before)) continue;
-          if (since !== undefined && !(updated >= since)) continue;
-          batch.push(meta);
+          if (wanted(meta)) batch.push(meta);
         }
         yield* await readableBy(batch, as);
       }
