@@ -88,6 +88,24 @@ describe('serve on Confluence Data Center', () => {
     expect(JSON.stringify(search.structuredContent)).not.toContain('Security Review');
   });
 
+  it('answers with citations and flags stale pages, only from what the token owner may read', async () => {
+    const sam = await connect(setup(), dc('pat-sam'));
+    const answer = (await sam.callTool({ name: 'answer_with_sources', arguments: { question: 'Who do I page during an incident?' } })) as CallToolResult;
+    expect(answer.isError, JSON.stringify(answer.content)).toBeFalsy();
+    const citations = (answer.structuredContent!.citations as { pageId: string; url: string }[]) ?? [];
+    expect(citations.length).toBeGreaterThan(0);
+    expect(citations.every((c) => c.url.startsWith(`${confluence.base}/display/`))).toBe(true);
+    expect(citations.map((c) => c.pageId)).not.toContain('2003');
+    expect(JSON.stringify(answer.structuredContent)).not.toMatch(/Security Review|Findings Appendix/);
+
+    const stale = (await sam.callTool({ name: 'flag_stale', arguments: { checks: ['stale'], staleAfterDays: 365, limit: 500 } })) as CallToolResult;
+    expect(stale.isError, JSON.stringify(stale.content)).toBeFalsy();
+    const pages = (stale.structuredContent!.findings as { pages: { pageId: string; owner: string | null }[] }[]).flatMap((f) => f.pages);
+    expect(pages.find((p) => p.pageId === '3002')?.owner).toBe('lee'); // a username: Data Center has no account ids
+    expect(pages.map((p) => p.pageId)).not.toContain('2003');
+    expect(pages.map((p) => p.pageId)).not.toContain('2004');
+  });
+
   it('refuses to start, in one line, when the PAT is served as anonymous', async () => {
     const result = await runCli(['serve', ...setup()], dc('not-a-real-pat'));
     expect(result.code).toBe(1);
