@@ -236,3 +236,14 @@ describe('faults: 429 and 503 with Retry-After, 5xx, slow, malformed', () => {
     expect(ids).toHaveLength(9);
   });
 });
+
+describe('stub conformance: what confluence.js does against Data Center', () => {
+  it('its v1 client adds /wiki, which Data Center answers with an HTML 404 (hence our own paths)', async () => {
+    const { createV1Client, isNotFoundError } = await import('confluence.js');
+    const { stub } = await setup();
+    const v1 = createV1Client({ host: stub.base, auth: { type: 'bearer', token: 'pat-mia' } });
+    const error = await v1.users.getCurrentUser().catch((e: unknown) => e);
+    expect(isNotFoundError(error)).toBe(true);
+    expect(stub.requests.at(-1)!.path).toBe(`${CONTEXT}/wiki/rest/api/user/current`);
+  });
+});
