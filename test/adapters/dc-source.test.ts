@@ -96,6 +96,16 @@ describe('Data Center paths, shapes and paging', () => {
     expect(request.query.get('expand')).toBe('body.storage,version,space,ancestors,metadata.labels,history');
   });
 
+  it('resolves title-only links by a title lookup, only into the spaces the caller may read', async () => {
+    const { stub, source } = await setup();
+    const page = await source.getPage('2001', MIA, { spaces: ['ENG', 'HR'] });
+    expect(page?.body).toContain('confluence-page:2002'); // "Incident Response", linked by title
+    const narrow = await source.getPage('2001', MIA, { spaces: ['HR'] });
+    expect(narrow?.body).not.toContain('confluence-page:2002');
+    const titleQueries = stub.cqlSent().filter((cql) => cql.startsWith('title = '));
+    expect(titleQueries).toEqual(['title = "Incident Response" AND type = page AND space IN ("ENG")']);
+  });
+
   it('lists spaces (de-duplicated) and finds users by username or key', async () => {
     const { source } = await setup();
     expect((await source.listSpaces()).map((s) => s.key).sort()).toEqual(['ENG', 'HR', 'SECRET']);

@@ -11,19 +11,19 @@
  *   "may user X read page Y", so the service-account mode cannot be made safe here.
  * - A wrong PAT can be served as anonymous with a 200; the owner is checked with
  *   `/rest/api/user/current` before anything is read, and anonymous fails closed.
- * - Title-only page links are not looked up (links by content id are); they stay plain text.
  */
 import { isNotFoundError } from 'confluence.js';
 import type { z } from 'zod';
 import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { StewardError, UpstreamError } from '../../errors.js';
 import type { ContentSource, GetPageOptions, ListRequest, SearchRequest } from '../content-source.js';
-import { ConfluenceUpstreamError, DEFAULT_TIMEOUT_MS, resilientClient, type TransportOptions } from './confluence-client.js';
+import { ConfluenceUpstreamError, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, resilientClient, type TransportOptions } from './confluence-client.js';
 import { buildListCql, buildSearchCql, buildTitleCql } from './cql.js';
 import { DcContent, DcSearchPage, DcSpacePage, DcUser } from './dc-shapes.js';
 import { type DataCenterAuth, dataCenterAttempt } from './dc-transport.js';
 import { metaFromContent, nextPageParams, pageFilter, plainSearchText, type PersonId } from './mapping.js';
 import { storageToMarkdown } from './storage-to-markdown.js';
+import { createTitleLinks } from './title-links.js';
 
 export interface DataCenterSourceConfig extends TransportOptions {
   /** The Data Center base URL, context path included: `https://wiki.example.com` or `https://example.com/confluence`. */
@@ -31,6 +31,8 @@ export interface DataCenterSourceConfig extends TransportOptions {
   auth: DataCenterAuth;
   /** Rows per CQL request when listing. Default 50. */
   pageSize?: number;
+  /** Title-only page links looked up per `getPage`. Default 10. */
+  maxLinkLookups?: number;
 }
 
 export interface DataCenterSource extends ContentSource {
@@ -81,6 +83,16 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
   });
   const pageSize = Math.min(Math.max(config.pageSize ?? MAX_SEARCH_LIMIT, 1), MAX_SEARCH_LIMIT);
   let owner: Promise<UserInfo> | undefined;
+  // Every read is the token owner's (anyone else is refused), so title lookups may always be used.
+  const titleLinks = createTitleLinks({
+    maxLookups: config.maxLinkLookups ?? 10,
+    concurrency: Math.max(1, config.concurrency ?? DEFAULT_CONCURRENCY),
+    lookup: async (title, spaceKey) => {
+      const found: PageMeta[] = [];
+      for await (const batch of pagesOf(buildTitleCql(title, [spaceKey]), 10, 1, () => true)) found.push(...batch);
+      return found;
+    },
+  });
 
   const get = <T>(path: string, searchParams: Record<string, unknown>, schema: z.ZodType<T>) =>
     client.sendRequest<T>({ url: path, method: 'GET', searchParams, schema });
@@ -170,6 +182,7 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
       for (const { meta } of rows(response)) {
         if (!meta || seen.has(meta.id)) continue;
         seen.add(meta.id);
+        titleLinks.remember(meta);
         if (keep(meta)) batch.push(meta);
       }
       yield batch;
@@ -196,8 +209,10 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
       const seen = new Set<string>();
       for await (const response of walkCql(cql, limit, 'indexed_unescaped', MAX_SEARCH_PAGES)) {
         for (const { result, meta } of rows(response)) {
-          if (!meta || seen.has(meta.id) || !keep(meta)) continue;
+          if (!meta || seen.has(meta.id)) continue;
           seen.add(meta.id);
+          titleLinks.remember(meta);
+          if (!keep(meta)) continue;
           found.push({ ...meta, excerpt: plainSearchText(result.excerpt ?? '') });
         }
         if (found.length >= limit) break;
@@ -205,7 +220,7 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
       return found.slice(0, limit);
     },
 
-    async getPage(id: string, as: Identity, _options: GetPageOptions = {}): Promise<Page | undefined> {
+    async getPage(id: string, as: Identity, options: GetPageOptions = {}): Promise<Page | undefined> {
       // Not a Confluence page id: cannot exist (and must never reach a URL path).
       if (!PAGE_ID.test(id)) return undefined;
       if (!(await readsFor(as))) return undefined;
@@ -221,9 +236,10 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
       const meta = metaFromContent(content, content._links?.base ?? baseUrl, dcPerson, { url: `/pages/viewpage.action?pageId=${id}` });
       // Fails closed: without the page's real space the gate cannot apply the space policy.
       if (!meta) throw new UpstreamError(`Confluence did not report which space page ${id} belongs to.`);
-      const body = storageToMarkdown(content.body?.storage?.value ?? '', {
-        resolvePageLink: (link) => (link.contentId && PAGE_ID.test(link.contentId) ? `confluence-page:${link.contentId}` : undefined),
-      });
+      titleLinks.remember(meta);
+      const storage = content.body?.storage?.value ?? '';
+      await titleLinks.learn(storage, meta.spaceKey, options.spaces);
+      const body = storageToMarkdown(storage, { resolvePageLink: titleLinks.resolver(meta.spaceKey, options.spaces, true) });
       return { ...meta, body };
     },
 
@@ -288,7 +304,9 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
       return undefined;
     },
 
-    async close() {},
+    async close() {
+      titleLinks.clear();
+    },
   };
   return source;
 }
