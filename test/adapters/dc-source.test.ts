@@ -149,6 +149,19 @@ describe('identity fails closed', () => {
     expect(stub.count('content')).toBe(0);
   });
 
+  it('a PAT revoked while the server runs, then served as anonymous with a failed-login mark, fails closed', async () => {
+    const tokens: Record<string, string> = { ...TOKENS };
+    const stub = await startConfluenceStub({ ...demoConfluenceSite(), dataCenter: { contextPath: CONTEXT, tokens, anonymousAccess: true, markFailedLogins: true } });
+    stubs.push(stub);
+    const source = createDataCenterSource({ baseUrl: stub.base, auth: { type: 'bearer', token: 'pat-mia' }, sleep: async () => {} });
+    expect((await source.search({ text: 'parental leave', ...ALL, limit: 5 }, MIA)).map((r) => r.id)).toContain('3001');
+    delete tokens['pat-mia'];
+    const error = await source.search({ text: 'parental leave', ...ALL, limit: 5 }, MIA).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toMatch(/rejected the credentials \(401\)/);
+    await expect(source.getPage('3001', MIA)).rejects.toThrow(/401/);
+  });
+
   it('a wrong PAT without anonymous access is a 401 naming the variable, not retried', async () => {
     const { stub, source, sleeps } = await setup({ source: { auth: { type: 'bearer', token: 'wrong' } } });
     const error = await source.currentUser().catch((e: unknown) => e);

@@ -102,6 +102,8 @@ export interface DataCenterStubOptions {
    * (CONFSERVER-98199), seeing unrestricted pages. Off: 401.
    */
   anonymousAccess?: boolean;
+  /** With `anonymousAccess`: mark such replies `X-Seraph-LoginReason: AUTHENTICATED_FAILED` (Jira documents it; Confluence's Seraph may send it). */
+  markFailedLogins?: boolean;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -1421,6 +1423,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     }
     // Data Center with anonymous access: credentials that did not take are served as anonymous.
     const anonymous: StubUser | undefined = dc?.anonymousAccess && !caller ? { accountId: '', displayName: 'Anonymous', email: '' } : undefined;
+    // Seraph marks credentials that failed but were served anyway (sent only when some were given).
+    if (anonymous && req.headers.authorization && dc?.markFailedLogins) res.setHeader('X-Seraph-LoginReason', 'AUTHENTICATED_FAILED');
     const acting = caller ?? anonymous;
     try {
       if (!acting) {

@@ -68,11 +68,17 @@ function httpError(status: number, statusText: string, body: unknown, headers: H
 }
 
 /**
- * The attempt for `resilientClient`. `timeoutMs` aborts the request itself (the shared wrapper's
- * timer stays as the outer bound). `onResponse` sees every response's headers first: Jira marks a
- * failed login served as anonymous with `X-Seraph-LoginReason`.
+ * Atlassian's login layer (Seraph) marks a request whose credentials failed but which it served
+ * anyway, as anonymous, with this header. Documented for Jira; Confluence runs the same layer.
  */
-export function dataCenterAttempt(baseUrl: string, auth: DataCenterAuth, timeoutMs: number, onResponse?: (headers: Headers) => void): Attempt {
+const FAILED_LOGIN = /AUTHENTICATED_FAILED|AUTHENTICATION_DENIED/i;
+
+/**
+ * The attempt for `resilientClient`. `timeoutMs` aborts the request itself (the shared wrapper's
+ * timer stays as the outer bound). A reply served as anonymous after a failed login is a 401,
+ * whatever its status: a PAT revoked while the server runs must not turn into anonymous reads.
+ */
+export function dataCenterAttempt(baseUrl: string, auth: DataCenterAuth, timeoutMs: number): Attempt {
   const authorization = authorizationHeader(auth);
   return async <T>(options: SendRequestOptions<T>): Promise<T> => {
     const path = options.url.startsWith('/') ? options.url : `/${options.url}`;
@@ -85,8 +91,6 @@ export function dataCenterAttempt(baseUrl: string, auth: DataCenterAuth, timeout
         headers: {
           Accept: 'application/json',
           Authorization: authorization,
-          // Basic auth behind an SSO front door is only honoured when asked for explicitly.
-          ...(auth.type === 'basic' ? { 'X-Atlassian-Token': 'no-check' } : {}),
           ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
         },
         body: hasBody ? JSON.stringify(options.body) : undefined,
@@ -98,7 +102,10 @@ export function dataCenterAttempt(baseUrl: string, auth: DataCenterAuth, timeout
       const code = errorCode(error);
       throw new NetworkError(`Request failed${code ? ` (${code})` : ''}`, { cause: error, code, transient: code !== undefined && TRANSIENT_CODES.has(code) });
     }
-    onResponse?.(response.headers);
+    if (FAILED_LOGIN.test(response.headers.get('x-seraph-loginreason') ?? '')) {
+      await response.body?.cancel().catch(() => {});
+      throw new AuthError('Request failed: served as anonymous after a failed login', 'Unauthorized', undefined);
+    }
     let text: string;
     try {
       text = await response.text();
