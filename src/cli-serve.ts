@@ -76,17 +76,30 @@ export function startFailure(config: StewardConfig, error: unknown, doing?: stri
   if (config.source.kind !== 'confluence' || !(error instanceof UpstreamError)) {
     return (error as Error)?.message ?? String(error);
   }
-  const at = `Confluence at ${config.source.baseUrl}`;
+  const dataCenter = config.source.deployment === 'datacenter';
+  const pat = config.source.deployment === 'datacenter' && config.source.auth.type === 'bearer';
+  const at = `Confluence${dataCenter ? ' Data Center' : ''} at ${config.source.baseUrl}`;
   const status = (error as UpstreamError & { status?: number }).status;
   const during = doing ? ` while ${doing}` : '';
+  const credentials = !dataCenter
+    ? 'CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN'
+    : pat
+      ? 'CONFLUENCE_PERSONAL_TOKEN'
+      : 'CONFLUENCE_USERNAME and CONFLUENCE_PASSWORD';
   if (status === 401) {
-    return `${at} rejected the credentials (401)${during}: check CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN (the token's owner email, an unexpired API token).`;
+    const what = !dataCenter
+      ? "the token's owner email, an unexpired API token"
+      : pat
+        ? 'an unexpired personal access token, made in Profile → Personal Access Tokens'
+        : 'the username and password';
+    return `${at} rejected the credentials (401)${during}: check ${credentials} (${what}).`;
   }
   if (status === 403) {
-    return `${at} refused the token's account (403)${during}: check that CONFLUENCE_USERNAME's account may use Confluence and that CONFLUENCE_API_TOKEN belongs to it.`;
+    return `${at} refused the token's account (403)${during}: check that the account may use Confluence and that ${credentials} belong to it.`;
   }
   if (/could not reach|did not answer/i.test(message)) {
-    return `${at} could not be reached${during} (${message}); check CONFLUENCE_URL (https://your-site.atlassian.net) and the network or proxy.`;
+    const example = dataCenter ? 'https://wiki.example.com or https://example.com/confluence' : 'https://your-site.atlassian.net';
+    return `${at} could not be reached${during} (${message}); check CONFLUENCE_URL (${example}) and the network or proxy.`;
   }
-  return `${at}${during}: ${message} Check CONFLUENCE_URL, CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN.`;
+  return `${at}${during}: ${message} Check CONFLUENCE_URL and ${credentials}.`;
 }

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { normalizeSpaceKey } from '../policies/space-key.js';
 import type { Role } from '../policies/tool-access.js';
+import type { DataCenterAuth } from './adapters/confluence/dc-transport.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
 /**
@@ -10,15 +11,18 @@ import { PACKAGE_ROOT } from './package-root.js';
  */
 export type SourceConfig =
   | { kind: 'local'; siteDir: string }
-  | { kind: 'confluence'; baseUrl: string; email: string; apiToken: string };
+  | { kind: 'confluence'; deployment: 'cloud'; baseUrl: string; email: string; apiToken: string }
+  | { kind: 'confluence'; deployment: 'datacenter'; baseUrl: string; auth: DataCenterAuth };
 
-export interface JiraConfig {
-  baseUrl: string;
-  email: string;
-  apiToken: string;
+export type Deployment = 'cloud' | 'datacenter';
+
+export type JiraConfig = (
+  | { deployment: 'cloud'; baseUrl: string; email: string; apiToken: string }
+  | { deployment: 'datacenter'; baseUrl: string; auth: DataCenterAuth }
+) & {
   /** Per-request timeout (STEWARD_JIRA_TIMEOUT_MS); the tracker's default when undefined. */
   timeoutMs?: number;
-}
+};
 
 /** An OpenAI-compatible embeddings endpoint (STEWARD_EMBEDDINGS_*); without it the shipped word vectors are used. */
 export interface EmbeddingsConfig {
@@ -112,33 +116,75 @@ function jiraTimeout(env: NodeJS.ProcessEnv): number | undefined {
   return ms;
 }
 
+type ProductConfig = { deployment: 'cloud'; baseUrl: string; email: string; apiToken: string } | { deployment: 'datacenter'; baseUrl: string; auth: DataCenterAuth };
+
+/**
+ * CONFLUENCE_* or JIRA_*: undefined when none is set. Which deployment: `<P>_DEPLOYMENT` when
+ * given, else Data Center when a personal access token is set, else Cloud. No request is made to
+ * find out (a probe at every start would cost a round trip and could be answered by a proxy).
+ * Cloud: URL + USERNAME (the account email) + API_TOKEN. Data Center: URL + PERSONAL_TOKEN
+ * (sent as Bearer), or URL + USERNAME + PASSWORD for basic auth.
+ */
+function atlassianProduct(prefix: 'CONFLUENCE' | 'JIRA', env: NodeJS.ProcessEnv): ProductConfig | undefined {
+  const name = prefix === 'CONFLUENCE' ? 'Confluence' : 'Jira';
+  const url = nonEmpty(env[`${prefix}_URL`]);
+  const username = nonEmpty(env[`${prefix}_USERNAME`]);
+  const apiToken = nonEmpty(env[`${prefix}_API_TOKEN`]);
+  const pat = nonEmpty(env[`${prefix}_PERSONAL_TOKEN`]);
+  const password = nonEmpty(env[`${prefix}_PASSWORD`]);
+  const declared = nonEmpty(env[`${prefix}_DEPLOYMENT`])?.toLowerCase();
+  if (declared !== undefined && declared !== 'cloud' && declared !== 'datacenter') {
+    throw new Error(`${prefix}_DEPLOYMENT must be cloud or datacenter, not ${JSON.stringify(declared.slice(0, 50))}`);
+  }
+  if (!url && !username && !apiToken && !pat && !password) return undefined;
+  const baseUrl = url?.replace(/\/+$/, '');
+  const deployment: Deployment = (declared as Deployment | undefined) ?? (pat || password ? 'datacenter' : 'cloud');
+  const outbox = prefix === 'JIRA' ? 'the outbox' : 'the demo site';
+  if (deployment === 'cloud') {
+    if (pat || password) {
+      throw new Error(`${prefix}_DEPLOYMENT=cloud, but ${pat ? `${prefix}_PERSONAL_TOKEN` : `${prefix}_PASSWORD`} is a Data Center credential: ${name} Cloud takes ${prefix}_USERNAME (the account email) and ${prefix}_API_TOKEN.`);
+    }
+    if (!(baseUrl && username && apiToken)) {
+      throw new Error(`${name} is partly configured: set all of ${prefix}_URL, ${prefix}_USERNAME and ${prefix}_API_TOKEN (or none, for ${outbox}).`);
+    }
+    return { deployment, baseUrl, email: username, apiToken };
+  }
+  const dataCenterHelp = `for ${name} Data Center set ${prefix}_URL and ${prefix}_PERSONAL_TOKEN, or ${prefix}_URL, ${prefix}_USERNAME and ${prefix}_PASSWORD`;
+  if (!baseUrl) throw new Error(`${name} is partly configured: ${dataCenterHelp}.`);
+  if (/\.atlassian\.net$/i.test(hostOf(baseUrl))) {
+    throw new Error(`${prefix}_URL ${baseUrl} is an Atlassian Cloud site, but the configuration is for Data Center (${declared ? `${prefix}_DEPLOYMENT=datacenter` : 'a personal token or password'}); Cloud takes ${prefix}_USERNAME and ${prefix}_API_TOKEN.`);
+  }
+  if (pat) {
+    if (username || password || apiToken) throw new Error(`${name} Data Center: set either ${prefix}_PERSONAL_TOKEN or ${prefix}_USERNAME with ${prefix}_PASSWORD, not both.`);
+    return { deployment, baseUrl, auth: { type: 'bearer', token: pat } };
+  }
+  const secret = password ?? apiToken;
+  if (!(username && secret)) throw new Error(`${name} is partly configured: ${dataCenterHelp}.`);
+  return { deployment, baseUrl, auth: { type: 'basic', username, password: secret } };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
 export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardConfig {
   const site = nonEmpty(flags.site) ?? nonEmpty(env.STEWARD_SITE_DIR);
-  const confluenceUrl = nonEmpty(env.CONFLUENCE_URL);
-  const confluenceUser = nonEmpty(env.CONFLUENCE_USERNAME);
-  const confluenceToken = nonEmpty(env.CONFLUENCE_API_TOKEN);
-
+  const confluence = site === undefined ? atlassianProduct('CONFLUENCE', env) : undefined;
   let source: SourceConfig;
-  if (site === undefined && confluenceUrl && confluenceUser && confluenceToken) {
-    source = { kind: 'confluence', baseUrl: confluenceUrl.replace(/\/+$/, ''), email: confluenceUser, apiToken: confluenceToken };
+  if (site === undefined && confluence) {
+    source = { kind: 'confluence', ...confluence };
   } else {
-    if (site === undefined && (confluenceUrl || confluenceUser || confluenceToken)) {
-      throw new Error(
-        'Confluence is partly configured: set all of CONFLUENCE_URL, CONFLUENCE_USERNAME and CONFLUENCE_API_TOKEN (or none, for the demo site).',
-      );
-    }
     source = { kind: 'local', siteDir: resolve(site ?? DEMO_SITE_DIR) };
   }
 
   const role = nonEmpty(flags.role) ?? nonEmpty(env.STEWARD_ROLE) ?? 'agent';
   if (role !== 'agent' && role !== 'reviewer') throw new Error(`--role must be agent or reviewer, not ${JSON.stringify(role)}`);
 
-  const jiraUrl = nonEmpty(env.JIRA_URL);
-  const jiraUser = nonEmpty(env.JIRA_USERNAME);
-  const jiraToken = nonEmpty(env.JIRA_API_TOKEN);
-  if ((jiraUrl || jiraUser || jiraToken) && !(jiraUrl && jiraUser && jiraToken)) {
-    throw new Error('Jira is partly configured: set all of JIRA_URL, JIRA_USERNAME and JIRA_API_TOKEN (or none, for the outbox).');
-  }
+  const jira = atlassianProduct('JIRA', env);
 
   const embeddingsUrl = nonEmpty(env.STEWARD_EMBEDDINGS_URL);
   const embeddingsModel = nonEmpty(env.STEWARD_EMBEDDINGS_MODEL);
@@ -161,6 +207,6 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Stewa
     policyFile: resolve(nonEmpty(flags.policy) ?? nonEmpty(env.STEWARD_POLICY) ?? DEFAULT_POLICY_FILE),
     dataDir: resolve(nonEmpty(flags.dataDir) ?? nonEmpty(env.STEWARD_DATA_DIR) ?? defaultDataDir(env)),
     role,
-    jira: jiraUrl && jiraUser && jiraToken ? { baseUrl: jiraUrl.replace(/\/+$/, ''), email: jiraUser, apiToken: jiraToken, timeoutMs: jiraTimeout(env) } : undefined,
+    jira: jira ? { ...jira, timeoutMs: jiraTimeout(env) } : undefined,
   };
 }

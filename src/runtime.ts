@@ -114,7 +114,11 @@ export async function createRuntime(config: StewardConfig, options: RuntimeOptio
 /** The configured content source alone (local site or Confluence Cloud), for commands that need no policy. */
 export async function openSource(config: StewardConfig): Promise<ContentSource> {
   if (config.source.kind === 'local') return LocalSource.open(config.source.siteDir, config.dataDir);
-  // Loaded only when used, so the local default starts without the Cloud client.
+  // Loaded only when used, so the local default starts without the Confluence clients.
+  if (config.source.deployment === 'datacenter') {
+    const { createDataCenterSource } = await import('./adapters/confluence/dc-source.js');
+    return createDataCenterSource({ baseUrl: config.source.baseUrl, auth: config.source.auth });
+  }
   const { createConfluenceSource } = await import('./adapters/confluence/confluence-source.js');
   return createConfluenceSource({ baseUrl: config.source.baseUrl, email: config.source.email, apiToken: config.source.apiToken });
 }
@@ -126,7 +130,7 @@ async function openEmbedder(embeddings: NonNullable<StewardConfig['embeddings']>
 
 async function openIssueTracker(jira: NonNullable<StewardConfig['jira']>): Promise<IssueTracker> {
   const { createJiraTracker } = await import('./adapters/jira/jira-tracker.js');
-  return createJiraTracker({ baseUrl: jira.baseUrl, email: jira.email, apiToken: jira.apiToken, timeoutMs: jira.timeoutMs });
+  return createJiraTracker(jira);
 }
 
 /**
@@ -145,12 +149,14 @@ async function resolveActingIdentity(config: StewardConfig, source: ContentSourc
       return knownPerson(source, config.actingUser, 'Confluence');
     }
     const owner = await cloud.currentUser();
-    const identity: Identity = { accountId: owner.accountId, displayName: owner.displayName, email: owner.email ?? config.source.email, groups: [] };
-    if (config.actingUser !== undefined && !samePerson([identity, { accountId: owner.accountId, email: config.source.email }], [{ accountId: config.actingUser }])) {
+    // Data Center names people by username and shows no email; Cloud by account id, configured with the email.
+    const configuredEmail = config.source.deployment === 'cloud' ? config.source.email : undefined;
+    const identity: Identity = { accountId: owner.accountId, displayName: owner.displayName, email: owner.email ?? configuredEmail, groups: [] };
+    if (config.actingUser !== undefined && !samePerson([identity, { accountId: owner.accountId, email: configuredEmail }], [{ accountId: config.actingUser }])) {
       // Fails closed: acting for someone other than the token owner needs a per-page permission
       // check for that user, which only the service-account mode provides.
       throw new Error(
-        `--as ${config.actingUser} differs from the token owner ${config.source.email}; with a personal API token the server acts as the token owner. Omit --as, or use that user's own token.`,
+        `--as ${config.actingUser} differs from the token owner ${configuredEmail ?? owner.accountId}; with a personal API token the server acts as the token owner. Omit --as, or use that user's own token.`,
       );
     }
     return identity;

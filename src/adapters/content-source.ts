@@ -37,7 +37,8 @@ export interface GetPageOptions {
 
 /**
  * A place pages come from. Implementations: `local` (SQLite FTS5 over a site folder) and
- * `confluence` (Confluence Cloud through confluence.js). Callers go through the policy gate,
+ * `confluence` (Confluence Cloud through confluence.js, or Confluence Data Center over its REST
+ * v1 API: confluence/dc-source.ts). Callers go through the policy gate,
  * never to a source directly.
  *
  * Contract for every implementation: a page the acting user may not read is reported exactly

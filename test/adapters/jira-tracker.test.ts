@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { createCloudClient } from 'jira.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createJiraTracker, type JiraTrackerConfig } from '../../src/adapters/jira/jira-tracker.js';
+import { createJiraTracker, type JiraTransportOptions } from '../../src/adapters/jira/jira-tracker.js';
 import { idempotencyLabelJql } from '../../src/adapters/jira/jql.js';
 import type { AdfDocument, IssueRequest } from '../../src/adapters/issue-tracker.js';
 import { InvalidInputError, UpstreamError } from '../../src/errors.js';
@@ -43,7 +43,7 @@ function request(overrides: Partial<IssueRequest> = {}): IssueRequest {
 let stub: JiraStub;
 let sleeps: number[];
 
-function tracker(overrides: Partial<JiraTrackerConfig> = {}) {
+function tracker(overrides: Partial<JiraTransportOptions & { email: string; apiToken: string }> = {}) {
   return createJiraTracker({
     baseUrl: stub.baseUrl,
     email: stub.email,

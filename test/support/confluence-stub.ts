@@ -1,5 +1,5 @@
 /**
- * A loopback Confluence Cloud for tests and benchmarks. It speaks the real REST shapes (complete
+ * A loopback Confluence Cloud — or, with `dataCenter`, a Confluence Data Center — for tests and benchmarks. It speaks the real REST shapes (complete
  * bodies, because confluence.js validates every response with zod), enforces page visibility for
  * the caller named by the basic-auth email exactly like Cloud does (search omits, reads 404), and
  * can inject faults: 429 with Retry-After, 5xx, malformed JSON, HTML bodies, slow replies, dropped
@@ -30,6 +30,8 @@ export interface StubSpace {
 
 export interface StubUser {
   accountId: string;
+  /** Data Center username; default the email's local part. The Data Center userKey is the accountId. */
+  username?: string;
   displayName: string;
   email: string;
   /** May check other users' permissions (Confluence administrator). */
@@ -81,6 +83,27 @@ export interface ConfluenceStubOptions extends StubSite {
   postFilterSearch?: boolean;
   /** Ignore the `excerpt` parameter and use this mode instead (a site or proxy that always highlights). */
   excerptOverride?: 'highlight' | 'highlight_unescaped' | 'indexed' | 'indexed_unescaped' | 'none';
+  /**
+   * Speak Confluence Data Center 7.19–9.x instead of Cloud: REST v1 only under `contextPath`
+   * (no `/wiki`, no v2: those answer an HTML 404), `start`/`limit` paging with `_links.next`
+   * relative to `_links.base`, users as `{username, userKey}` without accountId or email, dates
+   * with the server's offset, `Authorization: Bearer <PAT>` (or basic `username:password`).
+   */
+  dataCenter?: DataCenterStubOptions;
+}
+
+export interface DataCenterStubOptions {
+  /** e.g. `/confluence`; default none. */
+  contextPath?: string;
+  /** Personal access token → accountId of the stub user who owns it. */
+  tokens: Record<string, string>;
+  /**
+   * Anonymous access on: a request whose PAT is not accepted is served *as anonymous* with 200s
+   * (CONFSERVER-98199), seeing unrestricted pages. Off: 401.
+   */
+  anonymousAccess?: boolean;
+  /** With `anonymousAccess`: mark such replies `X-Seraph-LoginReason: AUTHENTICATED_FAILED` (Jira documents it; Confluence's Seraph may send it). */
+  markFailedLogins?: boolean;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -121,6 +144,7 @@ export type StubRoute =
   | 'v2.page'
   | 'v2.pages'
   | 'v2.spaces'
+  | 'space'
   | 'unknown';
 
 export interface StubRequest {
@@ -138,9 +162,9 @@ export interface StubRequest {
 }
 
 export interface ConfluenceStub {
-  /** Site URL for confluence.js `host` / our `baseUrl` (no `/wiki`). */
+  /** Site URL for confluence.js `host` / our `baseUrl` (no `/wiki`); with `dataCenter`, the host only (add `contextPath`). */
   url: string;
-  /** What the stub advertises as `_links.base` (`url + '/wiki'`). */
+  /** What the stub advertises as `_links.base` (`url + '/wiki'`, or `url + contextPath` on Data Center): the Data Center base URL. */
   base: string;
   /** Mutable site data: tests may add, change or remove pages, users and spaces between calls. */
   site: StubSite;
@@ -611,6 +635,15 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
   let peakInFlight = 0;
   let url = '';
   let base = '';
+  const dc = options.dataCenter;
+  const context = dc ? (dc.contextPath ?? '').replace(/\/+$/, '') : '/wiki';
+  const usernameOf = (user: StubUser | undefined) => (user ? (user.username ?? user.email.split('@')[0]) : undefined);
+  /** Cloud writes UTC (`…Z`); Data Center the server's offset (here +02:00), the same instant. */
+  const stamp = (iso: string) => {
+    if (!dc) return iso;
+    const shifted = new Date(Date.parse(iso) + 2 * 3600_000).toISOString();
+    return `${shifted.slice(0, -1)}+02:00`;
+  };
 
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -646,7 +679,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
   };
 
   // --- v1 shapes ---------------------------------------------------------------------------------
-  const v1User = (accountId: string) => {
+  const v1User = (accountId: string): Record<string, unknown> => {
+    if (dc) return dcUser(accountId);
     const user = userById(accountId);
     const displayName = user?.displayName ?? 'Unknown user';
     return {
@@ -663,6 +697,45 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       accountStatus: 'active',
       _expandable: { operations: '', personalSpace: '' },
       _links: { self: `${base}/rest/api/user?accountId=${encodeURIComponent(accountId)}` },
+    };
+  };
+
+  /** Data Center's user: username and userKey, no accountId, no email; `type: 'anonymous'` for no login. */
+  const dcUser = (accountId: string): Record<string, unknown> => {
+    if (accountId === '') {
+      return { type: 'anonymous', profilePicture: { path: `${context}/images/icons/profilepics/anonymous.svg`, width: 48, height: 48, isDefault: true }, displayName: 'Anonymous', _links: { self: `${base}/rest/api/user/anonymous` } };
+    }
+    const user = userById(accountId);
+    const username = usernameOf(user) ?? accountId;
+    return {
+      type: 'known',
+      username,
+      userKey: accountId,
+      profilePicture: { path: `${context}/images/icons/profilepics/default.svg`, width: 48, height: 48, isDefault: true },
+      displayName: user?.displayName ?? username,
+      _links: { self: `${base}/rest/api/user?key=${encodeURIComponent(accountId)}` },
+      _expandable: { status: '' },
+    };
+  };
+
+  /** `GET /rest/api/space` (Data Center): start/limit, next relative to base. */
+  const dcSpaces = (query: URLSearchParams) => {
+    const limit = Math.min(Math.max(Number(query.get('limit') ?? 25) || 25, 1), 500);
+    const start = Number(query.get('start') ?? 0) || 0;
+    const sorted = [...site.spaces].sort((a, b) => a.key.localeCompare(b.key));
+    const slice = sorted.slice(start, start + limit);
+    const links: Record<string, string> = { base, context, self: `${base}/rest/api/space` };
+    if (start + limit < sorted.length) links.next = `/rest/api/space?limit=${limit}&start=${start + limit}`;
+    const expandDescription = listParam(query, 'expand').some((e) => e.startsWith('description'));
+    return {
+      results: slice.map((space) => ({
+        ...v1Space(space.key),
+        ...(expandDescription ? { description: { plain: { value: space.description ?? '', representation: 'plain' } } } : {}),
+      })),
+      start,
+      limit,
+      size: slice.length,
+      _links: links,
     };
   };
 
@@ -698,7 +771,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     const number = page.version ?? 1;
     return {
       by: v1User(page.lastUpdatedBy ?? page.authorId),
-      when: page.updatedAt,
+      when: stamp(page.updatedAt),
       friendlyWhen: friendly(page.updatedAt),
       message: '',
       number,
@@ -721,7 +794,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     };
   };
 
-  const webui = (page: StubPage) => `/spaces/${page.spaceKey}/pages/${page.id}/${slug(page.title)}`;
+  const webui = (page: StubPage) => (dc ? `/display/${page.spaceKey}/${slug(page.title)}` : `/spaces/${page.spaceKey}/pages/${page.id}/${slug(page.title)}`);
 
   /** A v1 Content; `expand` holds expansion names relative to the content (no `content.` prefix). */
   const v1Content = (page: StubPage, expand: Set<string>, depth = 0): Record<string, unknown> => {
@@ -760,7 +833,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       const history: Record<string, unknown> = {
         latest: true,
         createdBy: v1User(page.authorId),
-        createdDate: page.createdAt,
+        createdDate: stamp(page.createdAt),
         _expandable: { lastUpdated: '', previousVersion: '', contributors: '', nextVersion: '', ownedBy: '', lastOwnedBy: '' },
         _links: { self: `${base}/rest/api/content/${page.id}/history` },
       };
@@ -956,13 +1029,14 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
         breadcrumbs: [],
         entityType: 'content',
         iconCssClass: 'aui-icon content-type-page',
-        lastModified: page.updatedAt,
+        lastModified: stamp(page.updatedAt),
         friendlyLastModified: friendly(page.updatedAt),
-        score: score(page),
+        // Data Center reports when, not how well: `timestamp` (epoch ms) instead of `score`.
+        ...(dc ? { timestamp: Date.parse(page.updatedAt) } : { score: score(page) }),
       };
     });
 
-    const links: Record<string, string> = { base, context: '/wiki' };
+    const links: Record<string, string> = { base, context };
     const echo = (extra: Record<string, string>) => {
       const p = new URLSearchParams(extra);
       const exp = query.getAll('expand');
@@ -971,13 +1045,18 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       p.set('cql', cql);
       return p;
     };
-    if (offset + limit < candidates.length) {
+    if (dc && offset + limit < candidates.length) {
+      // Data Center: relative to `_links.base` (context path included), start/limit only, no cursor.
+      const p = echo({});
+      p.set('start', String(offset + limit));
+      links.next = `${routePath}?${p.toString()}`;
+    } else if (offset + limit < candidates.length) {
       // Like Cloud: context-relative, carries cursor/limit/start/cql/expand but drops `excerpt`.
       const p = echo({ next: 'true', cursor: encodeCursor(offset + limit) });
       p.set('start', String(offset + limit));
       links.next = `${routePath}?${p.toString()}`;
     }
-    if (offset > 0) {
+    if (offset > 0 && !dc) {
       const p = echo({ prev: 'true', cursor: encodeCursor(Math.max(0, offset - limit)) });
       p.set('start', String(Math.max(0, offset - limit)));
       links.prev = `${routePath}?${p.toString()}`;
@@ -1055,7 +1134,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     );
     const content = v1Content(page, new Set(listParam(query, 'expand')));
     (content._links as Record<string, string>).base = base;
-    (content._links as Record<string, string>).context = '/wiki';
+    (content._links as Record<string, string>).context = context;
     return content;
   };
 
@@ -1199,8 +1278,20 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
   };
 
   // --- dispatch ----------------------------------------------------------------------------------
-  const routeOf = (method: string, path: string): { route: StubRoute; id?: string } => {
+  const routeOf = (method: string, fullPath: string): { route: StubRoute; id?: string } => {
     let m: RegExpExecArray | null;
+    if (dc) {
+      // Data Center: everything under the context path, REST v1 without `/wiki`; no v2, no user search.
+      if (!fullPath.startsWith(`${context}/`)) return { route: 'unknown' };
+      const path = fullPath.slice(context.length);
+      if (method === 'GET' && path === '/rest/api/search') return { route: 'search' };
+      if (method === 'GET' && path === '/rest/api/user') return { route: 'user' };
+      if (method === 'GET' && path === '/rest/api/user/current') return { route: 'currentUser' };
+      if (method === 'GET' && path === '/rest/api/space') return { route: 'space' };
+      if (method === 'GET' && (m = /^\/rest\/api\/content\/([^/]+)$/.exec(path))) return { route: 'content', id: decodeURIComponent(m[1]) };
+      return { route: 'unknown' };
+    }
+    const path = fullPath;
     if (method === 'GET' && path === '/wiki/rest/api/search') return { route: 'search' };
     if (method === 'GET' && path === '/wiki/rest/api/search/user') return { route: 'searchUser' };
     if (method === 'GET' && path === '/wiki/rest/api/user') return { route: 'user' };
@@ -1213,7 +1304,25 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     return { route: 'unknown' };
   };
 
+  /** Data Center: a PAT names its owner; basic is `username:password` (any password unless `apiToken`). */
+  const authenticateDc = (header: string | undefined): StubUser | undefined => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    if (bearer) {
+      const owner = dc!.tokens[bearer[1].trim()];
+      return owner !== undefined ? userById(owner) : undefined;
+    }
+    const basic = /^Basic\s+(.+)$/i.exec(header ?? '');
+    if (!basic) return undefined;
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    if (options.apiToken !== undefined && decoded.slice(colon + 1) !== options.apiToken) return undefined;
+    const username = decoded.slice(0, colon).toLowerCase();
+    return site.users.find((u) => usernameOf(u)?.toLowerCase() === username);
+  };
+
   const authenticate = (header: string | undefined): StubUser | undefined => {
+    if (dc) return authenticateDc(header);
     const m = /^Basic\s+(.+)$/i.exec(header ?? '');
     if (!m) return undefined;
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
@@ -1306,31 +1415,52 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     }
 
     const v2 = path.startsWith('/wiki/api/v2/');
+    if (dc && route === 'unknown') {
+      // Outside the REST API (a `/wiki` prefix, v2, a wrong context path): the web app's HTML 404.
+      return send(res, record, 404, '<!DOCTYPE html><html><head><title>Page Not Found - Confluence</title></head><body><h1>Page Not Found</h1></body></html>', {
+        'content-type': 'text/html;charset=UTF-8',
+      });
+    }
+    // Data Center with anonymous access: credentials that did not take are served as anonymous.
+    const anonymous: StubUser | undefined = dc?.anonymousAccess && !caller ? { accountId: '', displayName: 'Anonymous', email: '' } : undefined;
+    // Seraph marks credentials that failed but were served anyway (sent only when some were given).
+    if (anonymous && req.headers.authorization && dc?.markFailedLogins) res.setHeader('X-Seraph-LoginReason', 'AUTHENTICATED_FAILED');
+    const acting = caller ?? anonymous;
     try {
-      if (!caller) {
+      if (!acting) {
         throw new HttpError(401, { code: 401, message: 'Unauthorized; basic auth credentials were rejected' });
       }
       switch (route) {
         case 'search':
-          return sendJson(res, record, 200, search(parsedUrl.searchParams, caller, '/rest/api/search'));
+          return sendJson(res, record, 200, search(parsedUrl.searchParams, acting, '/rest/api/search'));
+        case 'space':
+          return sendJson(res, record, 200, dcSpaces(parsedUrl.searchParams));
         case 'searchUser':
           return sendJson(res, record, 200, searchUser(parsedUrl.searchParams));
         case 'content':
-          return sendJson(res, record, 200, v1ContentGet(id!, parsedUrl.searchParams, caller));
+          return sendJson(res, record, 200, v1ContentGet(id!, parsedUrl.searchParams, acting));
         case 'permissionCheck':
-          return sendJson(res, record, 200, permissionCheck(id!, body, caller));
+          return sendJson(res, record, 200, permissionCheck(id!, body, acting));
         case 'user': {
+          if (dc) {
+            const username = parsedUrl.searchParams.get('username');
+            const key = parsedUrl.searchParams.get('key');
+            const user = site.users.find((u) => (username !== null && usernameOf(u) === username) || (key !== null && u.accountId === key));
+            if (username === null && key === null) throw v1Error(400, 'username or key is required');
+            if (!user) throw v1Error(404, `No user found with ${username !== null ? `username: ${username}` : `key: ${key}`}`);
+            return sendJson(res, record, 200, v1User(user.accountId));
+          }
           const accountId = parsedUrl.searchParams.get('accountId');
           if (!accountId) throw v1Error(400, 'com.atlassian.confluence.api.service.exceptions.BadRequestException: accountId is required');
           if (!userById(accountId)) throw v1Error(404, `com.atlassian.confluence.api.service.exceptions.NotFoundException: No user found with accountId : ${accountId}`);
           return sendJson(res, record, 200, v1User(accountId));
         }
         case 'currentUser':
-          return sendJson(res, record, 200, v1User(caller.accountId));
+          return sendJson(res, record, 200, v1User(acting.accountId));
         case 'v2.page':
-          return sendJson(res, record, 200, v2Page(id!, parsedUrl.searchParams, caller));
+          return sendJson(res, record, 200, v2Page(id!, parsedUrl.searchParams, acting));
         case 'v2.pages': {
-          const { body: out, linkHeader } = v2Pages(parsedUrl.searchParams, caller);
+          const { body: out, linkHeader } = v2Pages(parsedUrl.searchParams, acting);
           return sendJson(res, record, 200, out, linkHeader ? { link: linkHeader } : {});
         }
         case 'v2.spaces': {
@@ -1371,7 +1501,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://127.0.0.1:${port}`;
-  base = `${url}/wiki`;
+  base = `${url}${context}`;
 
   return {
     url,

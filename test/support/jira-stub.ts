@@ -1,5 +1,9 @@
 /**
  * A loopback Jira Cloud (REST v3) for tests: the real jira.js client talks to it over HTTP.
+ * With `dataCenter`, a Jira Data Center instead: REST v2 only under a context path
+ * (`POST /rest/api/2/issue` with a string description, `GET /rest/api/2/search` with
+ * startAt/maxResults, `GET /rest/api/2/myself`), `Authorization: Bearer <PAT>`, and a wrong PAT
+ * served as anonymous on searches (200, no issues, `X-Seraph-LoginReason: AUTHENTICATED_FAILED`).
  *
  * Implements what confluence-steward uses, with complete bodies (jira.js validates them):
  * - `POST /rest/api/3/issue` — validates project, issue type, summary, ADF description, labels;
@@ -29,6 +33,7 @@ export interface JiraStubOptions {
   apiToken?: string;
   /** Added before every response. */
   latencyMs?: number;
+  dataCenter?: { contextPath?: string; personalToken: string };
 }
 
 export interface StubIssue {
@@ -118,7 +123,10 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
   const issueTypes = options.issueTypes ?? ['Task', 'Bug', 'Story'];
   const email = options.email ?? 'steward@example.com';
   const apiToken = options.apiToken ?? 'stub-api-token';
-  const expectedAuth = `Basic ${Buffer.from(`${email}:${apiToken}`, 'utf8').toString('base64')}`;
+  const dc = options.dataCenter;
+  const context = dc ? (dc.contextPath ?? '').replace(/\/+$/, '') : '';
+  const api = dc ? '/rest/api/2' : '/rest/api/3';
+  const expectedAuth = dc ? `Bearer ${dc.personalToken}` : `Basic ${Buffer.from(`${email}:${apiToken}`, 'utf8').toString('base64')}`;
   const latencyMs = options.latencyMs ?? 0;
 
   const issues: StubIssue[] = [];
@@ -150,16 +158,16 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
 
   const projectId = (key: string) => String(10000 + projects.indexOf(key));
   const projectBean = (key: string) => ({
-    self: `${baseUrl}/rest/api/3/project/${projectId(key)}`,
+    self: `${baseUrl}${api}/project/${projectId(key)}`,
     id: projectId(key),
     key,
     name: `${key} project`,
     projectTypeKey: 'software',
     simplified: false,
-    avatarUrls: avatarUrls(`${baseUrl}/rest/api/3/universal_avatar/view/type/project/avatar/10400`),
+    avatarUrls: avatarUrls(`${baseUrl}${api}/universal_avatar/view/type/project/avatar/10400`),
   });
   const issueTypeBean = (name: string) => ({
-    self: `${baseUrl}/rest/api/3/issuetype/${ISSUE_TYPE_IDS[name] ?? '10009'}`,
+    self: `${baseUrl}${api}/issuetype/${ISSUE_TYPE_IDS[name] ?? '10009'}`,
     id: ISSUE_TYPE_IDS[name] ?? '10009',
     description: `A ${name.toLowerCase()}.`,
     iconUrl: `${baseUrl}/rest/api/2/universal_avatar/view/type/issuetype/avatar/10318?size=medium`,
@@ -168,8 +176,19 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     avatarId: 10318,
     hierarchyLevel: 0,
   });
-  const userBean = () => ({
-    self: `${baseUrl}/rest/api/3/user?accountId=${ACCOUNT_ID}`,
+  /** Data Center users: key and name (username), no accountId. */
+  const dcUserBean = () => ({
+    self: `${baseUrl}/rest/api/2/user?username=steward`,
+    key: 'JIRAUSER10100',
+    name: 'steward',
+    emailAddress: email,
+    avatarUrls: avatarUrls(`${baseUrl}/secure/useravatar?avatarId=10122`),
+    displayName: 'Steward Bot',
+    active: true,
+    timeZone: 'Europe/Berlin',
+  });
+  const userBean = () => (dc ? dcUserBean() : {
+    self: `${baseUrl}${api}/user?accountId=${ACCOUNT_ID}`,
     accountId: ACCOUNT_ID,
     emailAddress: email,
     avatarUrls: avatarUrls(`https://secure.gravatar.com/avatar/stub`),
@@ -186,19 +205,19 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     project: projectBean(issue.projectKey),
     issuetype: issueTypeBean(issue.issueType),
     status: {
-      self: `${baseUrl}/rest/api/3/status/10000`,
+      self: `${baseUrl}${api}/status/10000`,
       description: '',
       iconUrl: `${baseUrl}/`,
       name: 'To Do',
       id: '10000',
-      statusCategory: { self: `${baseUrl}/rest/api/3/statuscategory/2`, id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
+      statusCategory: { self: `${baseUrl}${api}/statuscategory/2`, id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
     },
     created: issue.created,
     updated: issue.created,
     reporter: userBean(),
     creator: userBean(),
     assignee: null,
-    priority: { self: `${baseUrl}/rest/api/3/priority/3`, iconUrl: `${baseUrl}/images/icons/priorities/medium.svg`, name: 'Medium', id: '3' },
+    priority: { self: `${baseUrl}${api}/priority/3`, iconUrl: `${baseUrl}/images/icons/priorities/medium.svg`, name: 'Medium', id: '3' },
   });
   const issueBean = (issue: StubIssue, fields: string[] | undefined) => {
     const everything = allFields(issue);
@@ -233,7 +252,9 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     if (typeof summary !== 'string' || summary.trim() === '') errors.summary = 'You must specify a summary of the issue.';
     else if (summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
     else if (/[\r\n]/.test(summary)) errors.summary = 'The summary is invalid because it contains newline characters.';
-    if (fields.description !== undefined && fields.description !== null && !isAdfDoc(fields.description)) {
+    if (dc && fields.description !== undefined && fields.description !== null && typeof fields.description !== 'string') {
+      errors.description = 'Operation value must be a string';
+    } else if (!dc && fields.description !== undefined && fields.description !== null && !isAdfDoc(fields.description)) {
       errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
     }
     const labels = fields.labels ?? [];
@@ -254,7 +275,7 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     const issue: StubIssue = {
       id,
       key: `${key}-${number}`,
-      self: `${baseUrl}/rest/api/3/issue/${id}`,
+      self: `${baseUrl}${api}/issue/${id}`,
       projectKey: key,
       issueType: typeName as string,
       summary: summary as string,
@@ -304,7 +325,23 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     return { status: 200, body };
   };
 
+  /** Data Center search: `{expand, startAt, maxResults, total, issues}`, unbounded JQL allowed. */
+  const searchV2 = (query: Record<string, string | string[]>) => {
+    const startAt = Number(first(query.startAt) ?? 0) || 0;
+    const result = search({ jql: first(query.jql), fields: query.fields, maxResults: first(query.maxResults) });
+    if (result.status !== 200) return result;
+    const all = (result.body as { issues: unknown[] }).issues;
+    const maxResults = Math.min(Number(first(query.maxResults) ?? 50) || 50, 1000);
+    return { status: 200, body: { expand: 'schema,names', startAt, maxResults, total: all.length, issues: all.slice(startAt, startAt + maxResults) } };
+  };
+
   const route = (method: string, path: string, query: Record<string, string | string[]>, body: unknown): { status: number; body: unknown; issue?: StubIssue } => {
+    if (dc) {
+      if (method === 'POST' && path === '/rest/api/2/issue') return createIssue(body);
+      if (method === 'GET' && path === '/rest/api/2/search') return searchV2(query);
+      if (method === 'GET' && path === '/rest/api/2/myself') return { status: 200, body: { ...dcUserBean(), locale: 'en_US', groups: { size: 1, items: [] }, expand: 'groups,applicationRoles' } };
+      return jiraError(404, [`null for uri: ${baseUrl}${path}`]);
+    }
     if (method === 'POST' && path === '/rest/api/3/issue') return createIssue(body);
     if (path === '/rest/api/3/search/jql') {
       if (method === 'GET') return search({ jql: first(query.jql), fields: query.fields, maxResults: first(query.maxResults), nextPageToken: first(query.nextPageToken) });
@@ -338,7 +375,13 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stub.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
-    const path = url.pathname;
+    // Data Center: everything lives under the context path; paths are recorded without it.
+    if (dc && !url.pathname.startsWith(`${context}/`)) {
+      res.writeHead(404, { 'Content-Type': 'text/html;charset=UTF-8' });
+      res.end('<html><body>Oops, you\'ve found a dead link.</body></html>');
+      return;
+    }
+    const path = dc ? url.pathname.slice(context.length) : url.pathname;
     const query: Record<string, string | string[]> = {};
     for (const [name, value] of url.searchParams) {
       const existing = query[name];
@@ -363,6 +406,10 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     if (fault && 'delayMs' in fault && !fault.processFirst) await wait(fault.delayMs);
     if (res.destroyed) return;
 
+    if (!authenticated && dc && method === 'GET' && path === '/rest/api/2/search') {
+      // A PAT that did not take is served as anonymous, who sees no issues here.
+      return send(res, 200, { expand: 'schema,names', startAt: 0, maxResults: 50, total: 0, issues: [] }, { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED' });
+    }
     if (!authenticated) {
       return send(res, 401, { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'], errors: {} });
     }
@@ -413,7 +460,7 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${context}`;
 
   const failNext = (n: number, fault: StubFault, match?: StubRequestMatch) => {
     if (!Number.isInteger(n) || n < 1) throw new Error('failNext: n must be a positive integer');
@@ -428,7 +475,7 @@ export async function startJiraStub(options: JiraStubOptions = {}): Promise<Jira
     requests,
     failNext,
     createButDropResponse(n = 1) {
-      failNext(n, { dropConnection: true, process: true }, { method: 'POST', path: '/rest/api/3/issue' });
+      failNext(n, { dropConnection: true, process: true }, { method: 'POST', path: `${api}/issue` });
     },
     issuesWithLabel(label) {
       return issues.filter((issue) => issue.labels.includes(label));

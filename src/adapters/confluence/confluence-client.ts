@@ -133,9 +133,21 @@ export function classifyConfluenceError(error: unknown, maxDelayMs: number): Ret
     if (afterMs !== undefined && afterMs > maxDelayMs) return { retry: false };
     return { retry: true, afterMs };
   }
-  if (isServerError(error)) return { retry: RETRYABLE_STATUSES.has(error.status) };
+  if (isServerError(error)) {
+    if (!RETRYABLE_STATUSES.has(error.status)) return { retry: false };
+    // confluence.js drops Retry-After on 5xx; the Data Center transport keeps it (its 503 under load carries one).
+    const afterMs = retryAfterOf(error);
+    if (afterMs !== undefined && afterMs > maxDelayMs) return { retry: false };
+    return { retry: true, afterMs };
+  }
   if (isNetworkError(error)) return { retry: error.transient };
   return { retry: false };
+}
+
+/** A server's Retry-After in ms, as a transport attached it to a 5xx error (see dc-transport.ts). */
+export function retryAfterOf(error: unknown): number | undefined {
+  const value = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 function seconds(ms: number): number {
@@ -152,7 +164,7 @@ function duration(ms: number): string {
  * `NotFoundError` is passed through untouched: whether a 404 means "missing page" or "broken site
  * URL" is the caller's call.
  */
-export function toUpstreamError(error: unknown, attempts: number, timeoutMs: number): unknown {
+export function toUpstreamError(error: unknown, attempts: number, timeoutMs: number, authHint?: string): unknown {
   if (isNotFoundError(error) || error instanceof StewardError) return error;
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
   if (error instanceof ConfluenceTimeoutError) {
@@ -170,7 +182,7 @@ export function toUpstreamError(error: unknown, attempts: number, timeoutMs: num
   }
   if (isAuthError(error)) {
     return new ConfluenceUpstreamError(
-      'Confluence rejected the credentials (401): check the configured email and API token (and that the token has not expired).',
+      `Confluence rejected the credentials (401): ${authHint ?? 'check the configured email and API token (and that the token has not expired)'}.`,
       401,
     );
   }
@@ -181,7 +193,13 @@ export function toUpstreamError(error: unknown, attempts: number, timeoutMs: num
     );
   }
   if (isServerError(error)) {
-    return new ConfluenceUpstreamError(`Confluence returned ${error.status} after ${tries}; try again later.`, error.status);
+    const after = retryAfterOf(error);
+    const wait = after !== undefined ? Math.min(seconds(after), 3600) : undefined;
+    return new ConfluenceUpstreamError(
+      `Confluence returned ${error.status} after ${tries}; try again ${wait !== undefined ? `after ${wait} s` : 'later'}.`,
+      error.status,
+      wait,
+    );
   }
   if (isNetworkError(error)) {
     const code = error.code ? ` (${error.code})` : '';
@@ -225,13 +243,55 @@ function describeFailure(error: unknown): string {
   return 'error';
 }
 
-export function createConfluenceClients(config: ConfluenceClientConfig): ConfluenceClients {
-  const siteUrl = normaliseSiteUrl(config.baseUrl);
+/** How a transport retries, bounds and times out; shared by the Cloud and Data Center clients. */
+export type TransportOptions = Pick<ConfluenceClientConfig, 'timeoutMs' | 'retry' | 'concurrency' | 'sleep' | 'onRetry'> & {
+  /** What a 401 tells the operator to check (the credentials differ between Cloud and Data Center). */
+  authHint?: string;
+};
+
+/** One request, one attempt: what a transport wraps with retries, a timeout and bounded concurrency. */
+export type Attempt = <T>(options: SendRequestOptions<T>) => Promise<T>;
+
+/**
+ * A confluence.js `Client` around `attempt`: at most `concurrency` requests in flight, each attempt
+ * timed out, failures retried per `classifyConfluenceError`, and what is left turned into an
+ * UpstreamError a person can act on.
+ */
+export function resilientClient(attempt: Attempt, config: TransportOptions): Client {
   const retry: RetryTuning = { ...DEFAULT_RETRY, ...config.retry };
   retry.attempts = Math.max(1, Math.floor(retry.attempts));
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const limiter = createLimiter(config.concurrency ?? DEFAULT_CONCURRENCY);
   const sleep = config.sleep ?? defaultSleep;
+  return {
+    async sendRequest<T>(options: SendRequestOptions<T>): Promise<T> {
+      let attempts = 0;
+      try {
+        return await withRetry(
+          () =>
+            limiter.run(() => {
+              attempts += 1;
+              return withTimeout(attempt(options), timeoutMs);
+            }),
+          {
+            attempts: retry.attempts,
+            baseDelayMs: retry.baseDelayMs,
+            maxDelayMs: retry.maxDelayMs,
+            classify: (error) => classifyConfluenceError(error, retry.maxDelayMs),
+            sleep,
+            onRetry: (error, attempt, delayMs) =>
+              config.onRetry?.({ attempt, delayMs, reason: describeFailure(error) }),
+          },
+        );
+      } catch (error) {
+        throw toUpstreamError(error, attempts, timeoutMs, config.authHint);
+      }
+    },
+  };
+}
+
+export function createConfluenceClients(config: ConfluenceClientConfig): ConfluenceClients {
+  const siteUrl = normaliseSiteUrl(config.baseUrl);
 
   // The library's own transport, with its internal retry left at one attempt: retries happen here.
   let core: Client;
@@ -260,31 +320,6 @@ export function createConfluenceClients(config: ConfluenceClientConfig): Conflue
     return result;
   }
 
-  const client: Client = {
-    async sendRequest<T>(options: SendRequestOptions<T>): Promise<T> {
-      let attempts = 0;
-      try {
-        return await withRetry(
-          () =>
-            limiter.run(() => {
-              attempts += 1;
-              return withTimeout(attempt(options), timeoutMs);
-            }),
-          {
-            attempts: retry.attempts,
-            baseDelayMs: retry.baseDelayMs,
-            maxDelayMs: retry.maxDelayMs,
-            classify: (error) => classifyConfluenceError(error, retry.maxDelayMs),
-            sleep,
-            onRetry: (error, attempt, delayMs) =>
-              config.onRetry?.({ attempt, delayMs, reason: describeFailure(error) }),
-          },
-        );
-      } catch (error) {
-        throw toUpstreamError(error, attempts, timeoutMs);
-      }
-    },
-  };
-
+  const client = resilientClient(attempt, config);
   return { v1: createV1Client(client), v2: createV2Client(client), siteUrl };
 }

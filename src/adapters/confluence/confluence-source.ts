@@ -20,11 +20,12 @@ import {
   type ConfluenceClientConfig,
 } from './confluence-client.js';
 import { mapLimit } from './limiter.js';
+import { createTitleLinks } from './title-links.js';
 import {
   metaFromSearchResult,
   metaFromV2Page,
   nextPageParams,
-  pageLinksInStorage,
+  pageFilter,
   plainSearchText,
   userInfoFromV1,
 } from './mapping.js';
@@ -51,7 +52,6 @@ const MAX_SEARCH_PAGES = 5;
 const MAX_PERMISSION_CHECKS = 200;
 const MAX_LIST_PAGES = 2_000;
 const MAX_TITLE_PAGES = 10;
-const TITLE_CACHE_LIMIT = 5_000;
 
 const PAGE_ID = /^\d{1,20}$/;
 /** Cloud account ids: `5b10a2844c20165700ede21g`, `557058:f581…`, … — no spaces, no `@`. */
@@ -67,15 +67,23 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
   const pageSize = Math.min(Math.max(config.pageSize ?? MAX_SEARCH_LIMIT, 1), MAX_SEARCH_LIMIT);
 
   const spacesById = new Map<string, SpaceInfo>();
-  /** `SPACEKEY\0lower-case title` → page id, learned from every page we have seen. */
-  const titleIds = new Map<string, string>();
   let owner: Promise<UserInfo> | undefined;
-
-  const titleKey = (spaceKey: string, title: string) => `${spaceKey.toUpperCase()}\u0000${title.trim().toLowerCase()}`;
-  const remember = (meta: PageMeta) => {
-    if (titleIds.size >= TITLE_CACHE_LIMIT) titleIds.clear();
-    titleIds.set(titleKey(meta.spaceKey, meta.title), meta.id);
-  };
+  // Title lookups run as the token owner: used only when acting as them (see getPage).
+  const titleLinks = createTitleLinks({
+    maxLookups: maxLinkLookups,
+    concurrency,
+    lookup: async (title, spaceKey) => {
+      const found: PageMeta[] = [];
+      for await (const response of walkCql(buildTitleCql(title, [spaceKey]), 10, 'none', 1)) {
+        for (const result of response.results) {
+          const meta = metaFromSearchResult(result, linksBase(response));
+          if (meta) found.push(meta);
+        }
+      }
+      return found;
+    },
+  });
+  const remember = titleLinks.remember;
 
   /** A 404 from a collection endpoint means the site URL is wrong, not that something is hidden. */
   const notFoundIsUpstream = (error: unknown): never => {
@@ -191,40 +199,6 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
     return spacesById.get(spaceId);
   }
 
-  /**
-   * The space a title link points into, as the caller's allowlist spells it; undefined when the
-   * link's space is not in `allowed` (then it is neither looked up nor resolved). Global keys
-   * compare case-insensitively, personal (`~…`) keys exactly, as the policy compares them.
-   */
-  function linkSpace(linkSpaceKey: string | undefined, pageSpaceKey: string, allowed: readonly string[] | undefined): string | undefined {
-    const key = (linkSpaceKey ?? pageSpaceKey).trim();
-    if (allowed === undefined) return key;
-    return allowed.find((candidate) => candidate === key || (!key.startsWith('~') && candidate.toUpperCase() === key.toUpperCase()));
-  }
-
-  /** Title-only links we do not know yet, looked up (bounded, allowed spaces only) so the body can point at ids. */
-  async function learnLinkedTitles(storage: string, pageSpaceKey: string, allowed: readonly string[] | undefined): Promise<void> {
-    const wanted = new Map<string, { title: string; spaceKey: string }>();
-    for (const link of pageLinksInStorage(storage)) {
-      if (link.contentId || !link.title) continue;
-      const spaceKey = linkSpace(link.spaceKey, pageSpaceKey, allowed);
-      if (spaceKey === undefined) continue; // outside the caller's spaces: no lookup, stays plain text
-      const key = titleKey(spaceKey, link.title);
-      if (!titleIds.has(key) && wanted.size < maxLinkLookups) wanted.set(key, { title: link.title, spaceKey });
-    }
-    await mapLimit([...wanted.values()], concurrency, async ({ title, spaceKey }) => {
-      try {
-        for await (const response of walkCql(buildTitleCql(title, [spaceKey]), 10, 'none', 1)) {
-          for (const result of response.results) {
-            const meta = metaFromSearchResult(result, linksBase(response));
-            if (meta) remember(meta);
-          }
-        }
-      } catch {
-        // A link we cannot resolve stays plain text; it must not make the page unreadable.
-      }
-    });
-  }
 
   const source: ConfluenceSource = {
     kind: 'confluence',
@@ -245,10 +219,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
     async search(request: SearchRequest, as: Identity): Promise<PageSummary[]> {
       const cql = buildSearchCql(request);
       const limit = Math.min(Math.max(Math.floor(request.limit) || 1, 1), MAX_SEARCH_LIMIT);
-      const spaces = new Set(request.spaces);
-      const excluded = new Set(request.excludeLabels);
-      const wantedLabels = request.labels && request.labels.length > 0 ? new Set(request.labels) : undefined;
-      const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+      const wanted = pageFilter(request);
       let owner: boolean | undefined;
       const found: PageSummary[] = [];
       /** Rows that passed the filters, not yet checked for the acting user. */
@@ -264,11 +235,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
           if (!meta || seen.has(meta.id)) continue;
           seen.add(meta.id);
           remember(meta);
-          // Defence in depth: CQL already says all of this; a row that disagrees is dropped.
-          if (!spaces.has(meta.spaceKey)) continue;
-          if (meta.labels.some((label) => excluded.has(label))) continue;
-          if (wantedLabels && !meta.labels.some((label) => wantedLabels.has(label))) continue;
-          if (since !== undefined && !(Date.parse(meta.updated) >= since)) continue;
+          if (!wanted(meta)) continue;
           (owner ? found : unchecked).push({ ...meta, excerpt: plainSearchText(result.excerpt) });
         }
         while (!owner && found.length < limit && unchecked.length > 0 && checks < MAX_PERMISSION_CHECKS) {
@@ -308,28 +275,15 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       remember(meta);
       const storage = page.body?.storage?.value ?? '';
       const allowed = options.spaces;
-      if (isOwner) await learnLinkedTitles(storage, space.key, allowed);
-      const body = storageToMarkdown(storage, {
-        resolvePageLink: (link) => {
-          if (link.contentId && PAGE_ID.test(link.contentId)) return `confluence-page:${link.contentId}`;
-          // Acting for someone else: title lookups ran as the token owner, so they are not used.
-          if (!isOwner || !link.title) return undefined;
-          // Only into the caller's spaces, even when the title is already known from elsewhere.
-          const linkedSpace = linkSpace(link.spaceKey, space.key, allowed);
-          if (linkedSpace === undefined) return undefined;
-          const known = titleIds.get(titleKey(linkedSpace, link.title));
-          return known ? `confluence-page:${known}` : undefined;
-        },
-      });
+      if (isOwner) await titleLinks.learn(storage, space.key, allowed);
+      // Acting for someone else: title lookups ran as the token owner, so they are not used.
+      const body = storageToMarkdown(storage, { resolvePageLink: titleLinks.resolver(space.key, allowed, isOwner) });
       return { ...meta, body };
     },
 
     async *listPages(request: ListRequest, as: Identity): AsyncIterable<PageMeta> {
       const cql = buildListCql(request);
-      const spaces = new Set(request.spaces);
-      const excluded = new Set(request.excludeLabels);
-      const before = request.updatedBefore !== undefined ? Date.parse(request.updatedBefore) : undefined;
-      const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+      const wanted = pageFilter(request);
       const seen = new Set<string>();
       for await (const response of walkCql(cql, pageSize, 'none', MAX_LIST_PAGES)) {
         const batch: PageMeta[] = [];
@@ -338,12 +292,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
           if (!meta || seen.has(meta.id)) continue;
           seen.add(meta.id);
           remember(meta);
-          if (!spaces.has(meta.spaceKey) || meta.labels.some((label) => excluded.has(label))) continue;
-          // CQL dates are whole days in the user's time zone; the exact bounds are applied here.
-          const updated = Date.parse(meta.updated);
-          if (before !== undefined && !(updated < before)) continue;
-          if (since !== undefined && !(updated >= since)) continue;
-          batch.push(meta);
+          if (wanted(meta)) batch.push(meta);
         }
         yield* await readableBy(batch, as);
       }
@@ -425,7 +374,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
 
     async close() {
       spacesById.clear();
-      titleIds.clear();
+      titleLinks.clear();
     },
   };
   return source;

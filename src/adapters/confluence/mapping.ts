@@ -49,33 +49,61 @@ function labelNames(labels: NonNullable<Content['metadata']>['labels'] | undefin
   return list.map((label) => label.name).filter((name): name is string => typeof name === 'string');
 }
 
+/** The v1 Content fields pages are mapped from; Cloud (confluence.js) and Data Center replies both fit. */
+export interface ContentLike<U> {
+  id?: string | null;
+  type?: string | null;
+  title?: string | null;
+  space?: { key?: string | null } | null;
+  version?: { when?: Date | string | null; number?: number | null; by?: U | null } | null;
+  ancestors?: Array<{ id?: string | null }> | null;
+  metadata?: { labels?: NonNullable<Content['metadata']>['labels'] | { results: Array<{ name?: string | null }> } | null } | null;
+  history?: { createdDate?: Date | string | null; createdBy?: U | null; ownedBy?: U | null } | null;
+  _links?: { webui?: string | null } | null;
+}
+
+/** How a source names a person: Cloud by accountId, Data Center by username. */
+export type PersonId<U> = (user: U | null | undefined) => string | undefined;
+
+const cloudPerson: PersonId<User> = (user) => user?.accountId ?? undefined;
+
 /**
- * PageMeta from a v1 search result. `undefined` (the row is dropped) when it is not a page or its
- * space is unknown. Policy: a row whose space we cannot name is never passed on.
+ * PageMeta from v1 Content. `undefined` (the row is dropped) when it is not a page or its space
+ * is unknown. Policy: a row whose space we cannot name is never passed on.
  */
-export function metaFromSearchResult(result: SearchResult, linksBase: string): PageMeta | undefined {
-  const content = result.content;
+export function metaFromContent<U>(
+  content: ContentLike<U> | null | undefined,
+  linksBase: string,
+  personId: PersonId<U>,
+  fallback: { title?: string; url?: string; updated?: Date | string | null } = {},
+): PageMeta | undefined {
   if (!content?.id || content.type !== 'page') return undefined;
   const spaceKey = content.space?.key;
   if (!spaceKey) return undefined;
   const version = content.version;
-  const updated = isoDate(version?.when ?? undefined, isoDate(result.lastModified));
+  const updated = isoDate(version?.when ?? undefined, isoDate(fallback.updated));
   const ancestors = content.ancestors ?? [];
   const parent = ancestors.length > 0 ? ancestors[ancestors.length - 1] : undefined;
+  const labels = content.metadata?.labels as Parameters<typeof labelNames>[0];
   return {
     id: content.id,
-    title: content.title ?? plainSearchText(result.title),
+    title: content.title ?? fallback.title ?? '',
     spaceKey,
-    url: joinUrl(linksBase, content._links?.webui ?? result.url),
+    url: joinUrl(linksBase, content._links?.webui ?? fallback.url),
     parentId: parent?.id ?? null,
-    labels: labelNames(content.metadata?.labels),
+    labels: labelNames(labels),
     created: isoDate(content.history?.createdDate, updated),
     updated,
     version: version?.number ?? 0,
-    createdBy: content.history?.createdBy?.accountId ?? undefined,
-    lastUpdatedBy: version?.by?.accountId ?? undefined,
-    owner: content.history?.ownedBy?.accountId ?? undefined,
+    createdBy: personId(content.history?.createdBy),
+    lastUpdatedBy: personId(version?.by),
+    owner: personId(content.history?.ownedBy),
   };
+}
+
+/** PageMeta from a v1 search result (see metaFromContent). */
+export function metaFromSearchResult(result: SearchResult, linksBase: string): PageMeta | undefined {
+  return metaFromContent(result.content, linksBase, cloudPerson, { title: plainSearchText(result.title), url: result.url, updated: result.lastModified });
 }
 
 /** PageMeta from a v2 PageSingle; the caller supplies the space key it resolved from `spaceId`. */
@@ -145,4 +173,29 @@ export function nextPageParams(next: string | undefined): { cursor?: string; sta
   if (cursor) return { cursor };
   const start = Number(params.get('start'));
   return Number.isInteger(start) && start > 0 ? { start } : undefined;
+}
+
+/**
+ * Defence in depth for CQL results: CQL already says all of this, and a row that disagrees is
+ * dropped. Dates are exact here (CQL dates are whole days in the user's time zone).
+ */
+export function pageFilter(request: {
+  spaces: readonly string[];
+  excludeLabels: readonly string[];
+  labels?: readonly string[];
+  updatedSince?: string;
+  updatedBefore?: string;
+}): (meta: PageMeta) => boolean {
+  const spaces = new Set(request.spaces);
+  const excluded = new Set(request.excludeLabels);
+  const wanted = request.labels && request.labels.length > 0 ? new Set(request.labels) : undefined;
+  const since = request.updatedSince !== undefined ? Date.parse(request.updatedSince) : undefined;
+  const before = request.updatedBefore !== undefined ? Date.parse(request.updatedBefore) : undefined;
+  return (meta) => {
+    if (!spaces.has(meta.spaceKey) || meta.labels.some((label) => excluded.has(label))) return false;
+    if (wanted && !meta.labels.some((label) => wanted.has(label))) return false;
+    const updated = Date.parse(meta.updated);
+    if (since !== undefined && !(updated >= since)) return false;
+    return before === undefined || updated < before;
+  };
 }

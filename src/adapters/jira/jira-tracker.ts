@@ -1,5 +1,7 @@
 /**
- * `IssueTracker` on Jira Cloud through jira.js 6.2 (REST v3).
+ * `IssueTracker` on Jira through jira.js 6.2: Cloud (REST v3, ADF descriptions) or Data Center
+ * (REST v2, `deployment: 'datacenter'`: personal access token or username/password, the label
+ * search on `/rest/api/2/search`, the description sent as wiki-markup text).
  *
  * Exactly-once is the point of this file. A create is re-sent only when Jira certainly did not
  * process the previous attempt (429, connection refused); after any *ambiguous* failure
@@ -14,6 +16,8 @@
 import { createCloudClient } from 'jira.js';
 import { createClient, type Client, type SendRequestOptions } from 'jira.js/core';
 import type { AdfDocument, CreatedIssue, IssueRequest, IssueTracker } from '../issue-tracker.js';
+import { authorizationHeader, type DataCenterAuth } from '../confluence/dc-transport.js';
+import { adfToWikiMarkup } from './adf-to-wiki.js';
 import { InvalidInputError, StewardError, UpstreamError } from '../../errors.js';
 import { defaultSleep, withRetry, type RetryDecision } from '../retry.js';
 import {
@@ -30,11 +34,17 @@ import {
 } from './jira-errors.js';
 import { assertProjectKey, idempotencyLabelJql, idempotencyLabelOf } from './jql.js';
 
-export interface JiraTrackerConfig {
-  /** Site URL, e.g. `https://example.atlassian.net` (no `/rest/...` suffix). */
+export type JiraTrackerConfig = (
+  | { deployment?: 'cloud'; email: string; apiToken: string }
+  /** Jira Data Center 8.14+ (PAT) or any version (username/password); the base URL may carry a context path. */
+  | { deployment: 'datacenter'; auth: DataCenterAuth }
+) &
+  JiraTransportOptions;
+
+/** What Cloud and Data Center trackers share. */
+export interface JiraTransportOptions {
+  /** Site URL, e.g. `https://example.atlassian.net` or `https://example.com/jira` (no `/rest/...` suffix). */
   baseUrl: string;
-  email: string;
-  apiToken: string;
   /** Per HTTP request. Default 15 000 ms. */
   timeoutMs?: number;
   retry?: Partial<{ attempts: number; baseDelayMs: number; maxDelayMs: number }>;
@@ -62,6 +72,7 @@ class RecoveryLookupError extends Error {
 
 export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
   const baseUrl = validateConfig(config);
+  const dataCenter = config.deployment === 'datacenter';
   const timeoutMs = config.timeoutMs ?? DEFAULTS.timeoutMs;
   const attempts = Math.max(1, Math.floor(config.retry?.attempts ?? DEFAULTS.attempts));
   const baseDelayMs = Math.max(0, config.retry?.baseDelayMs ?? DEFAULTS.baseDelayMs);
@@ -73,7 +84,8 @@ export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
   try {
     inner = createClient({
       host: baseUrl,
-      auth: { type: 'basic', email: config.email, apiToken: config.apiToken },
+      // Data Center: jira.js's basic auth wants an email, so the header is set directly (a PAT is Bearer).
+      ...(dataCenter ? { headers: { Authorization: authorizationHeader(config.auth) } } : { auth: { type: 'basic', email: config.email, apiToken: config.apiToken } }),
       retry: { maxAttempts: 1 },
       onSchemaMismatch: config.onSchemaMismatch ?? 'warn',
     });
@@ -89,6 +101,33 @@ export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
   };
   const jira = createCloudClient(client);
 
+  /** Data Center has no enhanced search: REST v2 `GET /rest/api/2/search` (startAt/maxResults). */
+  const search = (jql: string) =>
+    dataCenter
+      ? client.sendRequest<{ issues?: Array<{ id?: unknown; key?: unknown; fields?: { labels?: unknown } }> }>({
+          url: '/rest/api/2/search',
+          method: 'GET',
+          searchParams: { jql, fields: 'summary,labels', maxResults: 10 },
+        })
+      : jira.issueSearch.searchAndReconsileIssuesUsingJql({ jql, fields: ['summary', 'labels'], maxResults: 10 });
+
+  /**
+   * Data Center may serve a wrong PAT as anonymous (200, `X-Seraph-LoginReason: AUTHENTICATED_FAILED`);
+   * an anonymous label search finds nothing and would invite a duplicate. `/myself` is 401 for
+   * anonymous, so it is asked once before the first search or create; a failure is not cached.
+   */
+  let verified: Promise<unknown> | undefined;
+  const ensureLoggedIn = async () => {
+    if (!dataCenter) return;
+    verified ??= client.sendRequest({ url: '/rest/api/2/myself', method: 'GET' });
+    try {
+      await verified;
+    } catch (error) {
+      verified = undefined;
+      throw error;
+    }
+  };
+
   const retryOptions = (operation: 'create' | 'search', classify: (error: unknown) => RetryDecision) => ({
     attempts,
     baseDelayMs,
@@ -103,9 +142,10 @@ export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
   async function searchByLabel(label: string, projectKey: string, stats = { sent: 0 }): Promise<CreatedIssue | undefined> {
     const jql = idempotencyLabelJql(label, projectKey); // throws InvalidInputError before any request
     const result = await withRetry(
-      () => {
+      async () => {
         stats.sent += 1;
-        return jira.issueSearch.searchAndReconsileIssuesUsingJql({ jql, fields: ['summary', 'labels'], maxResults: 10 });
+        await ensureLoggedIn();
+        return search(jql);
       },
       retryOptions('search', (error) => {
         // Reads are always safe to repeat.
@@ -129,7 +169,7 @@ export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
     try {
       return await searchByLabel(label, projectKey, stats);
     } catch (error) {
-      throw toUpstreamError(error, { action: 'search', attempts: stats.sent, projectKey, label });
+      throw toUpstreamError(error, { action: 'search', attempts: stats.sent, projectKey, label, dataCenter });
     }
   }
 
@@ -141,7 +181,8 @@ export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
       project: { key: request.projectKey },
       issuetype: { name: request.issueType },
       summary: request.summary,
-      description: request.description,
+      // A string description makes jira.js post to REST v2, the only version Data Center has.
+      description: dataCenter ? adfToWikiMarkup(request.description) : request.description,
       labels: [...request.labels],
     };
 
@@ -176,9 +217,10 @@ export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
 
     /** One create request. A timed-out request gets one more `timeoutMs` to answer late. */
     const sendOnce = async (): Promise<CreatedIssue> => {
+      await ensureLoggedIn();
       sent += 1;
       try {
-        return readCreated(await jira.issues.createIssue({ fields }));
+        return readCreated(await jira.issues.createIssue({ fields: fields as Parameters<typeof jira.issues.createIssue>[0]['fields'] }));
       } catch (error) {
         if (!(error instanceof JiraTimeoutError)) throw error;
         const late = await settleWithin(error.late, timeoutMs);
@@ -223,7 +265,7 @@ export function createJiraTracker(config: JiraTrackerConfig): IssueTracker {
         }),
       );
     } catch (error) {
-      const context = { action: 'create', attempts: sent, projectKey: request.projectKey, label } as const;
+      const context = { action: 'create', attempts: sent, projectKey: request.projectKey, label, dataCenter } as const;
       if (error instanceof RecoveryLookupError) {
         throw toUpstreamError(error.sendError, { ...context, stillInFlight, lookupFailure: error.lookupError });
       }
@@ -255,10 +297,15 @@ function validateConfig(config: JiraTrackerConfig): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidInputError(`Jira base URL must use https (or http for a local test server), got ${url.protocol}`);
   }
-  if (!/^[^\s@]+@[^\s@]+$/.test(config.email)) {
-    throw new InvalidInputError('Jira email must be the Atlassian account email address that owns the API token.');
+  if (config.deployment === 'datacenter') {
+    const secret = config.auth.type === 'bearer' ? config.auth.token : config.auth.password;
+    if (secret.trim() === '') throw new InvalidInputError('The Jira Data Center personal access token (or password) is empty.');
+  } else {
+    if (!/^[^\s@]+@[^\s@]+$/.test(config.email)) {
+      throw new InvalidInputError('Jira email must be the Atlassian account email address that owns the API token.');
+    }
+    if (config.apiToken.trim() === '') throw new InvalidInputError('Jira API token is empty.');
   }
-  if (config.apiToken.trim() === '') throw new InvalidInputError('Jira API token is empty.');
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) throw new InvalidInputError('Jira timeoutMs must be positive.');
   return config.baseUrl.replace(/\/+$/, '');
 }
@@ -321,6 +368,7 @@ interface FailureContext {
   /** The last create request timed out and had still not answered when we gave up. */
   stillInFlight?: boolean;
   lookupFailure?: unknown;
+  dataCenter?: boolean;
 }
 
 /** The one place a Jira failure becomes a message a person (or agent) can act on. */
@@ -341,7 +389,7 @@ function toUpstreamError(error: unknown, context: FailureContext): Error {
   }
   if (isAuthError(error)) {
     return new UpstreamError(
-      `Jira rejected the credentials (HTTP 401) while trying to ${what}. Check the configured Jira email and API token (tokens expire or are revoked); nothing was created.`,
+      `Jira rejected the credentials (HTTP 401) while trying to ${what}. Check the configured Jira ${context.dataCenter ? 'personal access token (JIRA_PERSONAL_TOKEN, or JIRA_USERNAME and JIRA_PASSWORD)' : 'email and API token'} (tokens expire or are revoked); nothing was created.`,
     );
   }
   if (isForbiddenError(error)) {

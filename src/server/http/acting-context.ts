@@ -19,6 +19,10 @@ import { HttpRefusal } from './replies.js';
  *   Confluence itself enforces that user's permissions. With a tokens file the Atlassian account
  *   must be the bearer token's user.
  *
+ * - Confluence Data Center: only the owner of the server's token. Data Center cannot check another
+ *   user's page permissions, so a principal who is someone else is refused, as are per-user
+ *   Atlassian headers (mode a is Cloud's email + API token).
+ *
  * Either way the gate is the only path to content.
  */
 export interface ActingContext {
@@ -34,6 +38,17 @@ export interface ActingContext {
 
 export async function actingContextFor(runtime: Runtime, principal: Principal, credentials: AtlassianCredentials | undefined): Promise<ActingContext> {
   const role = principal.role;
+  const dataCenter = runtime.config.source.kind === 'confluence' && runtime.config.source.deployment === 'datacenter';
+  if (dataCenter && credentials !== undefined) {
+    throw new HttpRefusal(400, 'X-Atlassian-Email / X-Atlassian-Api-Token apply only to Confluence Cloud; this server reads Confluence Data Center with its own personal access token.');
+  }
+  if (dataCenter && principal.tokenSha256 !== undefined && principal.identity.accountId !== runtime.identity.accountId) {
+    // Data Center has no endpoint that checks another user's page permissions: refused, never guessed.
+    throw new HttpRefusal(
+      403,
+      `On Confluence Data Center this server reads only as ${runtime.identity.accountId}, the owner of its personal access token; acting for another user is not available.`,
+    );
+  }
   if (credentials === undefined) {
     const mode = runtime.source.kind === 'local' ? 'local' : principal.tokenSha256 === undefined ? 'token-owner' : 'service-account';
     return { identity: principal.identity, role, gate: runtime.gateFor(principal.identity, role), mode, close: async () => {} };

@@ -65,6 +65,8 @@ function describeAuth(auth: Authentication, options: HttpOptions): string {
 
 function describeIdentityMode(runtime: Runtime, auth: Authentication): string {
   if (runtime.source.kind === 'local') return '';
+  const config = runtime.config.source;
+  if (config.kind === 'confluence' && config.deployment === 'datacenter') return `; Confluence Data Center as ${runtime.identity.accountId} only (the token owner)`;
   return auth.mode === 'tokens'
     ? '; Confluence as each user: their own token (X-Atlassian-Email/X-Atlassian-Api-Token), else the service account with a per-page permission check'
     : '; Confluence as the API token owner, or a user’s own token (X-Atlassian-Email/X-Atlassian-Api-Token)';
