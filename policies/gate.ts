@@ -263,6 +263,13 @@ export class PolicyGate {
     return user ? { accountId: user.accountId, displayName: user.displayName, email: user.email } : undefined;
   }
 
+  /** Groups with exactly this name (groups, like people, are not restricted content). */
+  async findGroups(tool: string, name: string): Promise<{ name: string; id?: string }[]> {
+    const groups = await this.source.findGroups(name);
+    this.record(tool, 'find-group', 'allow', undefined, `${groups.length} found`);
+    return groups.map((group) => ({ name: group.name, ...(group.id ? { id: group.id } : {}) }));
+  }
+
   /** Display name for an account id (people are not restricted content); undefined if unknown. */
   async displayNameOf(accountId: string): Promise<string | undefined> {
     return (await this.source.findUser(accountId))?.displayName;

@@ -130,6 +130,10 @@ export class SiteIndexReader {
   }
 
   /** Users whose accountId equals `ref`, or whose email or display name equals it case-insensitively (at most 2). */
+  groupsNamed(name: string): string[] {
+    return (this.db.prepare(`SELECT name FROM groups WHERE name = ? COLLATE NOCASE`).all(name.trim()) as Array<{ name: string }>).map((row) => row.name);
+  }
+
   usersMatching(ref: string): SiteUserRow[] {
     return this.db
       .prepare(

@@ -8,7 +8,7 @@
  */
 import { isNotFoundError } from 'confluence.js';
 import type { SearchPageResponseSearchResult } from 'confluence.js/v1';
-import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { UpstreamError } from '../../errors.js';
 import type { ContentSource, GetPageOptions, ListRequest, SearchRequest } from '../content-source.js';
 import { storageToMarkdown } from './storage-to-markdown.js';
@@ -421,6 +421,23 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
         if (hit) matches.set(user.accountId, user);
       }
       return matches.size === 1 ? [...matches.values()][0] : undefined;
+    },
+
+    /**
+     * `GET /wiki/rest/api/group/picker?query=` (confluence.js `group.searchGroups`): a partial,
+     * case-insensitive match, narrowed here to the exact name. Paged until the name is past.
+     */
+    async findGroups(name: string): Promise<GroupInfo[]> {
+      const wanted = name.trim().toLowerCase();
+      if (wanted === '') return [];
+      const found = new Map<string, GroupInfo>();
+      for (let start = 0, page = 0; page < MAX_TITLE_PAGES; page++) {
+        const response = await v1.group.searchGroups({ query: name.trim(), start, limit: 200 }).catch(notFoundIsUpstream);
+        for (const group of response.results) if (group.name.toLowerCase() === wanted) found.set(group.id, { name: group.name, id: group.id });
+        if (!response._links?.next || response.results.length === 0) break;
+        start += response.results.length;
+      }
+      return [...found.values()];
     },
 
     async close() {
