@@ -236,8 +236,9 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
   const out: Array<{ value: UserValue; index: number }> = [];
   const masked = prepared.masked.slice(start, end);
   for (const m of masked.matchAll(EMAIL_RE)) out.push({ value: { email: m[0] }, index: start + m.index });
+  // Names in any script's letters ("Ana López"), not only ASCII.
   const nameRe =
-    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?([A-Z][a-z'-]+(?:\s+(?:[A-Z][a-z'-]+|[A-Z]\.)){0,2})(?![\w@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/g;
+    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}[\p{Ll}'-]+(?:\s+(?:\p{Lu}[\p{Ll}'-]+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
   for (const m of masked.matchAll(nameRe)) {
     const name = m[1];
     const first = name.split(/\s+/)[0];

@@ -14,6 +14,7 @@ import {
 import { parseSchedule, type ScheduleMatch } from './schedule.js';
 import {
   COUNT,
+  EMAIL_RE,
   clauseAt,
   isNegatedBefore,
   parseCount,
@@ -71,6 +72,13 @@ const MOD = '(?:\\s+(?:first|newly|initially|just|finally|also|then|actually|suc
 const COORD = '(?:\\s+[a-z]+,?\\s+(?:or|and|and\\/or))?';
 const SUBJ =
   '(?:someone|somebody|anyone|anybody|a user|any user|users|a person|people|an author|authors|a teammate|teammates|a colleague|colleagues|a member|members|team members|an editor|editors|a contributor|contributors|a reviewer|reviewers|a reader|readers|a customer|customers|an admin|admins|i|we|you|they|he|she|the (?:[a-z]+ )?team|[a-z]+ (?:from|in|on) (?:the )?[a-z]+ team)';
+/**
+ * Any noun phrase as the subject of an event verb right after an event word: a name ("Ana
+ * López"), an email, "someone in the contractors group", "the copy". Its words are no verb
+ * of being and no conjunction, so a passive event or a second clause is never read as one.
+ */
+const NP_WORD = "(?!(?:is|are|am|was|were|be|been|being|gets?|got|has|have|had|becomes?|and|or|then|it|they|this|that|which|who|when|if|pages?|posts?|blogs?|documents?)(?![\\p{L}\\d_'@.-]))[^\\s,;!?«»]+";
+const OPEN_SUBJ = `(?<=\\b(?:when|whenever|once|if|after|as soon as|each time|every time|any ?time)\\s+)${NP_WORD}(?:\\s+${NP_WORD}){0,4}?`;
 const ADV = '(?:\\s+(?:else|ever|first|just|also|actually|then|newly))?';
 const DET = '(?:(?:a|an|the|any|new|some|their|his|her|my|our|your|its|one|another|one of the|one of our|brand new|fresh)\\s+)*';
 const ADJ =
@@ -84,7 +92,7 @@ function passive(subject: string, participles: string): RegExp {
 }
 
 function active(verbs: string, object: string): RegExp {
-  return new RegExp(`\\b${SUBJ}${ADV}\\s+(?:${verbs})\\s+${DET}${ADJ}${object}\\b`, 'g');
+  return new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:${verbs})\\s+${DET}${ADJ}${object}\\b`, 'gu');
 }
 
 interface Pattern {
@@ -1125,6 +1133,25 @@ function findUserCondition(p: PreparedPrompt, inBranch: boolean): Detection | nu
     if (users.length) return { type: 'UserCondition', index: who.index, end: who.index + who[0].length, clause: clauseAt(p, who.index), config: { users: [users[0].value] } };
     if (groups.length) return { type: 'UserCondition', index: who.index, end: who.index + who[0].length, clause: clauseAt(p, who.index), config: { groups: [{ groupName: groups[0].groupName }] } };
   }
+  return subjectCondition(p);
+}
+
+const ACTOR_VERB = '(?:publish|creat|edit|updat|chang|modif|comment|mov|cop[yi]|archiv|delet|restor|writ|post)\\w*';
+const ACTOR_RE = new RegExp(`\\b(?:when|whenever|once|if|after|as soon as|each time|every time)\\s+(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${ACTOR_VERB}\\b`, 'u');
+
+/** "When Ana López publishes …", "when someone in the contractors group edits …": the named subject is a user condition. */
+function subjectCondition(p: PreparedPrompt): Detection | null {
+  const m = ACTOR_RE.exec(p.lower);
+  if (!m) return null;
+  const start = m.index + m[0].indexOf(m[1]);
+  const end = start + m[1].length;
+  const at = { type: 'UserCondition', index: m.index, end: m.index + m[0].length, clause: clauseAt(p, m.index) };
+  const subject = p.masked.slice(start, end).trim();
+  const email = subject.match(EMAIL_RE)?.[0];
+  if (email) return { ...at, config: { users: [{ email }] } };
+  if (/^\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}$/u.test(subject)) return { ...at, config: { users: [{ displayName: subject }] } };
+  const groups = findGroups(p, start, end);
+  if (groups.length) return { ...at, config: { groups: [{ groupName: groups[0].groupName }] } };
   return null;
 }
 
