@@ -568,7 +568,8 @@ const ACTION_PATTERNS: ComponentPattern[] = [
   {
     type: 'MovePageAction',
     re: new RegExp(`\\b(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\\s+(?:${OBJ}\\s+)?(?:[\\w«»'-]+\\s+){0,4}?(?:under|below|beneath|into|to|inside|in|as\\s+a\\s+child)\\b`, 'g'),
-    guard: (p, m) => imp(p, m) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0]),
+    guard: (p, m) => imp(p, m) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0])
+      && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0]),
   },
   { type: 'CopyPageAction', re: new RegExp(`\\b(?:copy|duplicate|clone|make\\s+a\\s+copy\\s+of)\\s+(?:${OBJ}|[\\w«»-]+\\s+(?:page|pages))\\b`, 'g'), guard: imp },
   {
@@ -704,6 +705,29 @@ const EXCLUDED_PATTERNS: ComponentPattern[] = [
   { type: 'SendWebRequestAction', re: new RegExp(`\\b(?:send|post|push|forward|sync|export|upload|mirror|share|submit|create|open|add|notify|update|copy)\\b(?:(?![,;.]).){0,40}?\\b(?:to|into|with|in|on)\\s+(?:our\\s+|the\\s+|a\\s+)?${OFFSITE_SERVICES}\\b`, 'g'), guard: imp },
 ];
 
+/**
+ * Actions stated without an imperative: a modal or need ("should be moved under", "has to sit
+ * under", "a copy should go under", "needs a comment", "must be archived"). They are actions
+ * like their imperative forms; the generator fills them the same way.
+ */
+const MODAL = '(?:should|must|needs?\\s+to|has\\s+to|have\\s+to|ought\\s+to|is\\s+to|are\\s+to|shall|will\\s+need\\s+to|is\\s+supposed\\s+to|are\\s+supposed\\s+to)\\s+(?:also\\s+|always\\s+|automatically\\s+|then\\s+)?';
+const COPY_SUBJECT_BEFORE = /\b(?:a|the|one|an?\s+extra)\s+cop(?:y|ies)(?:\s+of\s+(?:it|them|the\s+page))?\s+$/;
+const notNegated = (p: PreparedPrompt, m: RegExpMatchArray) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:not|never|n't)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!));
+const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
+const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
+  { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
+  { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
+  { type: 'CopyPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:copied|duplicated|cloned)\\b`, 'g'), guard: notNegated },
+  { type: 'AddCommentAction', re: /\b(?:needs?|requires?|(?:should|must|ought\s+to|has\s+to|have\s+to)\s+(?:get|have|receive))\s+(?:a|an|one)\s+(?:new\s+|short\s+)?comment\b/g, guard: notNegated },
+  { type: 'AddCommentAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)commented\\s+on\\b`, 'g'), guard: notNegated },
+  { type: 'ArchivePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:archived|moved\\s+to\\s+(?:the\\s+)?archive)\\b(?!\\s+(?:space|page))`, 'g'), guard: notNegated },
+  { type: 'DeletePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:deleted|removed|trashed|purged)\\b`, 'g'), guard: notNegated },
+  { type: 'RestrictPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:restricted|locked(?:\\s+down)?)\\b`, 'g'), guard: notNegated },
+  { type: 'ChangePageStatusAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:marked|set|flagged)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: notNegated },
+  // "put a copy under X" is a copy, whatever verb places it.
+  { type: 'CopyPageAction', re: /\b(?:put|place|file|drop|save|make|create|keep)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/g, guard: imp },
+];
+
 function runComponentPatterns(p: PreparedPrompt, patterns: ComponentPattern[]): Detection[] {
   const out: Detection[] = [];
   for (const { type, re, guard } of patterns) {
@@ -726,6 +750,8 @@ function quotedUrlDetections(p: PreparedPrompt): Detection[] {
   }
   return out;
 }
+
+const DESTINATION_ACTIONS = new Set(['MovePageAction', 'CopyPageAction', 'PublishPageAction']);
 
 const PAGE_ACTIONS = new Set([
   'MovePageAction',
@@ -869,7 +895,7 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
   const pages = findPageMentions(prepared, spaces);
 
   // Actions, excluded and unsupported components.
-  let actions = resolveNotify(prepared, runComponentPatterns(prepared, ACTION_PATTERNS));
+  let actions = resolveNotify(prepared, [...runComponentPatterns(prepared, ACTION_PATTERNS), ...runComponentPatterns(prepared, NON_IMPERATIVE_ACTIONS)]);
   const unsupported = runComponentPatterns(prepared, UNSUPPORTED_COMPONENT_PATTERNS);
   const excluded = [...runComponentPatterns(prepared, EXCLUDED_PATTERNS), ...quotedUrlDetections(prepared)];
   // An action inside a trigger phrase is the event ("when someone adds a comment").
@@ -944,6 +970,8 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
       for (const pg of pages) {
         if (!inTriggerClause(pg.index) || !/^(?:under|beneath|below|in|inside|child of|children of|as a child of)$/.test(pg.preposition)) continue;
         if (actionClauses.has(clauseAt(prepared, pg.index)) && !triggerSpans.some(([s, e]) => pg.index >= s - 5 && pg.index <= e + 40)) continue;
+        // The destination of a move or copy ("put a copy under X", "should be moved under X") is no parent check.
+        if (actions.some((a) => DESTINATION_ACTIONS.has(a.type) && a.index <= pg.index && pg.index - a.end <= 40 && !triggerSpans.some(([s, e]) => pg.index >= s && pg.index <= e))) continue;
         conditionDetections.push({ type: 'CompareCondition', index: pg.index, end: pg.end, clause: clauseAt(prepared, pg.index), config: { valueToCompare: '{{page.parent.title}}', comparisonOperator: 'EQUALS', valueToCompareAgainst: pg.ref.pageTitle } });
       }
       for (const m of prepared.lower.matchAll(/\bparent(?:\s+page)?(?:'s\s+title)?\s+(?:is|equals|named|called|titled)\s+/g)) {
