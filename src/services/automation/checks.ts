@@ -143,8 +143,9 @@ export function detectSafetyConcerns(prompt: string): SafetyFinding[] {
     });
   }
   const emailish = /\be-?mail|\bmail\b|\bsend\b|\bforward\b|\bnotify\b/;
+  // Whole words only: "customer-success" or "sales-and-partnerships" name groups, not outsiders.
   const outside =
-    /\b(?:external|outside\s+(?:the\s+)?(?:company|organi[sz]ation|org|confluence|site)|customers?|clients?|partners?|vendors?|suppliers?|personal\s+(?:e-?mail|address|account)|my\s+(?:gmail|personal)|non-employees?)\b|@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|proton(?:mail)?|gmx|mail)\.(?:com|net|me|de|co\.uk)\b/;
+    /(?<![\w-])(?:external|outside\s+(?:the\s+)?(?:company|organi[sz]ation|org|confluence|site)|customers?|clients?|partners?|vendors?|suppliers?|personal\s+(?:e-?mail|address|account)|my\s+(?:gmail|personal)|non-employees?)(?![\w-])|@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|proton(?:mail)?|gmx|mail)\.(?:com|net|me|de|co\.uk)\b/;
   if (sentences.some((s) => emailish.test(s) && outside.test(s))) {
     findings.push({
       concern: 'offsite_content',

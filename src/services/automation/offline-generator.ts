@@ -83,7 +83,8 @@ export function generateOffline(req: GenerationRequest): GenerationResult {
     const clause = p.clauses[clauseAt(p, d.index)];
     const start = Math.max(clause.start, prev !== undefined ? Math.min(d.index, prev + 1) : 0);
     const next = boundaries.find((b) => b > d.index);
-    const sentenceEnd = p.lower.slice(d.index).search(/[.;!?](?!\d)/);
+    // A dot inside a token (an email, a domain) does not end the sentence.
+    const sentenceEnd = p.lower.slice(d.index).search(/[;!?]|\.(?![\w])/);
     const end = Math.min(next ?? p.lower.length, sentenceEnd === -1 ? p.lower.length : d.index + sentenceEnd);
     return { start, end };
   };
