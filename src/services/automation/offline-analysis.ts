@@ -83,7 +83,8 @@ const ADV = '(?:\\s+(?:else|ever|first|just|also|actually|then|newly))?';
 const DET = '(?:(?:a|an|the|any|new|some|their|his|her|my|our|your|its|one|another|one of the|one of our|brand new|fresh)\\s+)*';
 const ADJ =
   '(?:(?!(?:to|on|in|of|for|from|under|with|into|label|labels|tag|tags|comment|comments|restrictions?|permissions?|a|an|the|that|which|and|or|whiteboards?|spaces?)\\b)[a-z«»\\d-]+\\s+){0,2}?';
-const AGE_AFTER = /^\s+(?:more than|over|at least|before|since|within|in the (?:last|past)|\d|ago|long ago|a (?:year|month|week)|for (?:over|more|\d|a|the last)|less than|recently|last (?:week|month|year))/;
+// Whole words only: "over" must not match "overdue-review".
+const AGE_AFTER = /^\s+(?:\d|for \d|(?:more than|over|at least|before|since|within|in the (?:last|past)|ago|long ago|a (?:year|month|week)|for (?:over|more|a|the last)|less than|recently|last (?:week|month|year))(?![\w-]))/;
 const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every time|any ?time|if|on|upon|for every|for each|for any|for all|every new|each new)\b/;
 const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 
@@ -682,6 +683,11 @@ const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   { type: 'AdvancedBranch', re: /\bbranch\s+with\s+conditions\b|\badvanced\s+branch/g },
   { type: 'CreateSpaceAction', re: /\b(?:create|make|set\s+up|add|archive|delete|remove|open|spin\s+up)\s+(?:a\s+|an\s+|the\s+|new\s+|whole\s+|entire\s+)*(?:[a-z]+\s+)?spaces?\b(?!\s+(?:permission|key|home|overview|admin|public|private|visible|accessible|available|open|read-?only)\b)(?!\s+up\b)/g, guard: (p, m) => imp(p, m) && !/\b(?:in|to|from)\s+(?:the\s+)?(?:[a-z]+\s+)?spaces?\b/.test(m[0]) && !/\bpermission/.test(m[0]) && !/\b(?:the|a|an|in|to|into|from|our|my|its|this|that)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!)) },
   { type: 'ExportPageAction', re: /\bexport\b(?:(?![,;.]).){0,30}?\b(?:pdf|word|docx|html|markdown|csv)\b|\b(?:pdf|word)\s+export\b|\bexport\s+(?:it|the\s+page|them|pages)\b(?!\s+to\s+(?!pdf|word))/g },
+  {
+    type: 'EditPageContentAction',
+    re: /\b(?:fix|correct|repair|clean\s+up|tidy\s+up)\s+(?:any\s+|all\s+|the\s+|its\s+)?(?:spelling|typos?|grammar|formatting|broken\s+links)\b|\bspell-?check\b|\b(?:edit|change|update|replace|rewrite)\s+(?:the\s+)?(?:page\s+)?(?:body|text|content|wording)\b(?!\s+(?:of\s+the\s+)?(?:comment|email|message))/g,
+    guard: imp,
+  },
   {
     type: 'AiAction',
     re: /\b(?:summari[sz]e|translate|rewrite|paraphrase|proofread)\b|\bwith\s+ai\b|\buse\s+ai\b|\batlassian\s+intelligence\b|\brovo\b|\bai[- ](?:generated|summary)\b/g,

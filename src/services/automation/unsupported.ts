@@ -47,6 +47,7 @@ export const UNSUPPORTED: readonly UnsupportedThing[] = [
   { name: 'CreateSpaceAction', kind: 'component', what: 'an action that creates, archives or deletes a space', instead: 'A rule can run when a space is created and set it up.' },
   { name: 'ExportPageAction', kind: 'component', what: 'an action that exports pages (PDF, Word)' },
   { name: 'AiAction', kind: 'component', what: 'an AI action (summarise, translate, rewrite)' },
+  { name: 'EditPageContentAction', kind: 'component', what: "an action that edits a page's text (fixing spelling or typos, rewriting content)", instead: 'A rule can add a comment asking the owner to fix it.' },
 ];
 
 const BY_NAME = new Map(UNSUPPORTED.map((u) => [u.name, u]));
