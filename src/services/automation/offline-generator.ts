@@ -295,7 +295,17 @@ function defaultBody(ctx: Ctx): string {
   return 'This automation rule ran on {{now}}.';
 }
 
+const DATED = /\b(?:today'?s|the\s+current|the\s+day'?s|the)\s+date\b|\bdated\b/;
+const NOW_DATE = '{{now.format("yyyy-MM-dd")}}';
+
+/** The title a created page gets; "with today's date in the title" adds the date the request asks for. */
 function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
+  const base = baseTitleFor(d, seg, ctx, noun);
+  const wantsDate = DATED.test(ctx.p.lower.slice(seg.start, seg.end));
+  return base && wantsDate && !base.includes('{{now') ? `${base} ${NOW_DATE}` : base;
+}
+
+function baseTitleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
   const { p } = ctx;
   const named = /\b(?:called|titled|named|with\s+the\s+title|title)\s+/.exec(p.lower.slice(seg.start, seg.end));
   const quoted = named ? quoteIn(p, seg.start + named.index, seg.end) : quoteIn(p, seg.start, seg.end);
@@ -311,7 +321,7 @@ function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): 
     const start = d.index + m!.index + m![0].indexOf(m![1]);
     const original = p.masked.slice(start, start + words.length);
     const base = capitalize(original);
-    return ctx.scheduled ? `${base} {{now.format("yyyy-MM-dd")}}` : base;
+    return ctx.scheduled ? `${base} ${NOW_DATE}` : base;
   }
   return '';
 }
