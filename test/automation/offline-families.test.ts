@@ -60,3 +60,15 @@ describe('offline generator: failure families', () => {
     expect(String((result.rule?.components[0].config as { title?: string }).title)).toContain('{{now');
   });
 });
+
+describe('offline generator: labels named before their noun', () => {
+  it('is a label filter, and the event behind the relative clause is still found', async () => {
+    const one = await draft('When a page that has the reviewed label is edited, move it under Policies');
+    expect(one.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(typesOf(one)).toEqual(['CqlCondition', 'MovePageAction']);
+    expect(JSON.stringify(one.rule)).toContain('reviewed');
+    const two = await draft('When a page is updated and it has both the draft and legal labels, archive it');
+    expect(typesOf(two)).toEqual(['CqlCondition', 'ArchivePageAction']);
+    expect(JSON.stringify(two.rule?.components[0].config)).toMatch(/draft.*legal/);
+  });
+});

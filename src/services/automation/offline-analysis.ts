@@ -22,6 +22,7 @@ import {
   quoteIn,
   unmask,
   STATUS_WORDS,
+  toLabel,
   unitToDays,
   type PreparedPrompt,
 } from './text.js';
@@ -88,8 +89,11 @@ const AGE_AFTER = /^\s+(?:\d|for \d|(?:more than|over|at least|before|since|with
 const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every time|any ?time|if|on|upon|for every|for each|for any|for all|every new|each new)\b/;
 const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 
+/** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated". */
+const REL_LABELS = "(?:\\s+(?:that|which)\\s+(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?))?";
+
 function passive(subject: string, participles: string): RegExp {
-  return new RegExp(`\\b${subject}\\b${GAP}\\b${BE}${MOD}${COORD}\\s+(${participles})\\b`, 'g');
+  return new RegExp(`\\b${subject}\\b${REL_LABELS}${GAP}\\b${BE}${MOD}${COORD}\\s+(${participles})\\b`, 'g');
 }
 
 function active(verbs: string, object: string): RegExp {
@@ -816,6 +820,10 @@ function findAge(p: PreparedPrompt): AgeFilter | null {
   return null;
 }
 
+const LABEL_BEFORE_NOUN =
+  /\b(has|have|having|with|carries|carrying|that\s+(?:has|have)|without|lacking|missing)\s+(?:both\s+|either\s+)?(?:the\s+|a\s+|an\s+)?((?:«q\d+»|[a-z0-9][\w-]*)(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:«q\d+»|[a-z0-9][\w-]*))*)\s+(?:labels?|tags?)\b(?!\s+(?:«q\d+»|[a-z0-9][\w-]*\s*(?:$|[,;.]|\b(?:is|are|gets?|to|and|then)\b)))/g;
+const NOT_A_LABEL_NAME = /^(?:the|a|an|same|new|following|right|any|no|some|that|this|its|their|one|two|both|either|page|space|whole|correct|wrong|old)$/;
+
 function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, number]>): { labels: string[]; negated: string[]; index: number } | null {
   const labels: string[] = [];
   const negated: string[] = [];
@@ -830,6 +838,18 @@ function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, numbe
     const neg = /^(?:without|lacking|missing|not)/.test(m[0]);
     for (const l of found) (neg ? negated : labels).includes(l) || (neg ? negated : labels).push(l);
     if (found.length && index === -1) index = m.index!;
+  }
+  // The label named before its noun: "has the approved label", "has both the contract and signed labels".
+  for (const m of p.lower.matchAll(LABEL_BEFORE_NOUN)) {
+    if (excludeRanges.some(([s, e]) => m.index! >= s && m.index! < e)) continue;
+    const names = m[2].split(/\s*(?:,|\band\b|&|\bor\b)\s*(?:the\s+)?/).map((n) => n.trim()).filter((n) => n && !NOT_A_LABEL_NAME.test(n));
+    if (!names.length) continue;
+    const neg = /^(?:without|lacking|missing)/.test(m[1]);
+    for (const n of names) {
+      const label = toLabel(n.startsWith('«') ? unmask(p, n) : n);
+      if (label && !(neg ? negated : labels).includes(label)) (neg ? negated : labels).push(label);
+    }
+    if (index === -1) index = m.index!;
   }
   return labels.length || negated.length ? { labels, negated, index } : null;
 }
