@@ -72,3 +72,24 @@ describe('offline generator: labels named before their noun', () => {
     expect(JSON.stringify(two.rule?.components[0].config)).toMatch(/draft.*legal/);
   });
 });
+
+describe('partial intent', () => {
+  it('drafts what the catalog can express and names the step it left out', async () => {
+    const ai = await draft('When a page is commented on, email the owner and summarise the discussion with AI');
+    expect(ai.usable).toBe(true);
+    expect(ai.errorKind).toBeNull();
+    expect(typesOf(ai)).toEqual(['SendEmailAction']);
+    expect(ai.problems.find((p) => p.kind === 'not_included')?.message).toMatch(/summar/i);
+    const sms = await draft('When a page is labelled outage, send an SMS to the on-call engineer and post to the #ops slack channel');
+    expect(typesOf(sms)).toEqual(['SendSlackMessageAction']);
+    expect(sms.problems.find((p) => p.kind === 'not_included')?.message).toMatch(/SMS/);
+  });
+
+  it('alone, or as the target of the rest, the step keeps the request unsupported', async () => {
+    const alone = await draft('When a page is published, export it to PDF');
+    expect(alone.usable).toBe(false);
+    expect(alone.errorKind).toBe('unsupported');
+    const folder = await draft('Move pages into the Reports folder when they are published');
+    expect(folder.errorKind).toBe('unsupported');
+  });
+});

@@ -53,10 +53,16 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
   const components: string[] = [];
   let blocked = false;
   let unsupportedTrigger = false;
+  const unsupportedSteps: string[] = [];
 
   const classify = (name: string, listedAs: 'trigger' | 'component') => {
     const entry = catalogEntry(name);
     if (!entry) {
+      // A known unsupported step is held back until we know whether the rest can stand alone.
+      if (listedAs === 'component' && unsupportedThing(name)?.separable) {
+        if (!unsupportedSteps.includes(name)) unsupportedSteps.push(name);
+        return;
+      }
       blocked = true;
       if (listedAs === 'trigger' || unsupportedThing(name)?.kind === 'trigger') unsupportedTrigger = true;
       if (!problems.some((p) => p.kind === 'unsupported' && p.component === name)) {
@@ -77,6 +83,17 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
   };
   for (const t of lists.triggers) classify(t, 'trigger');
   for (const c of lists.components) classify(c, 'component');
+
+  // Partial intent: with a supported action to draft, an unsupported step is left out and named
+  // for the reviewer ("I could not include …"); alone, it makes the request unsupported.
+  const partial = !blocked && components.some((c) => catalogEntry(c)?.kind === 'action');
+  for (const name of unsupportedSteps) {
+    if (partial) problems.push({ kind: 'not_included', message: `Not included in the draft: ${unsupportedMessage(name)} The rest of the request was drafted.`, component: name });
+    else {
+      blocked = true;
+      problems.push({ kind: 'unsupported', message: unsupportedMessage(name), component: name });
+    }
+  }
 
   const uniqueTriggers = unique(triggers);
   let trigger: string | null = null;
