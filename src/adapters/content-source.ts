@@ -56,6 +56,11 @@ export interface ContentSource {
   listSpaces(): Promise<SpaceInfo[]>;
   /** Look a user up by accountId, email or display name (exact, case-insensitive). */
   findUser(ref: string): Promise<UserInfo | undefined>;
+  /**
+   * Every user with this email or exact display name (case-insensitive), so a caller can tell a
+   * missing person from an ambiguous name. At most `limit` (default 10).
+   */
+  findUsers(ref: string, limit?: number): Promise<UserInfo[]>;
   /** Groups with exactly this name (case-insensitive); groups are not restricted content. */
   findGroups(name: string): Promise<GroupInfo[]>;
   close(): Promise<void>;

@@ -278,6 +278,16 @@ describe('titles, spaces, users', () => {
     ]);
   });
 
+  it('findUsers returns every exact match, so a shared display name is ambiguous rather than missing', async () => {
+    const base = demoConfluenceSite();
+    const twin = { ...base.users.find((u) => u.accountId === 'acc-sam-0002')!, accountId: 'acc-sam-0099', email: 'sam.o@example.com' };
+    const { source } = await setup({ users: [...base.users, twin] });
+    expect((await source.findUsers('Sam Ortega')).map((u) => u.accountId).sort()).toEqual(['acc-sam-0002', 'acc-sam-0099']);
+    expect(await source.findUser('Sam Ortega')).toBeUndefined();
+    expect((await source.findUsers('acc-sam-0099')).map((u) => u.accountId)).toEqual(['acc-sam-0099']);
+    expect(await source.findUsers('nobody-at-all')).toEqual([]);
+  });
+
   it('findGroups asks the group picker and keeps only the exact name (case-insensitive), across pages', async () => {
     const groups = [
       { name: 'sales', id: '5b1a2c3d-0000-4000-8000-000000000001' },

@@ -20,14 +20,18 @@ function openSite() {
     spaces: [{ key: 'OPS', name: 'Platform Operations' }],
     // "platform-ops" is listed; "on-call" exists only on a user's group list.
     groups: [{ name: 'platform-ops', description: 'Runs the platform' }, { name: 'sales-and-partnerships' }],
-    users: [{ accountId: 'u-ana', displayName: 'Ana Ruiz', email: 'ana@example.com', groups: ['platform-ops', 'on-call'] }],
+    users: [
+      { accountId: 'u-ana', displayName: 'Ana Ruiz', email: 'ana@example.com', groups: ['platform-ops', 'on-call'] },
+      { accountId: 'u-lee1', displayName: 'Lee Park', email: 'lee.park@example.com', groups: [] },
+      { accountId: 'u-lee2', displayName: 'Lee Park', email: 'lpark@example.com', groups: [] },
+    ],
     defaultUser: 'u-ana',
     pages: [{ id: '1', title: 'Runbooks', space: 'OPS', body: 'x' }],
   });
   return LocalSource.open(join(root, 'site'), join(root, 'data'));
 }
 
-describe('group lookup behind the gate (local source)', () => {
+describe('group and user lookup behind the gate (local source)', () => {
   it('finds site.json groups and groups named only on users, exactly and case-insensitively', async () => {
     const source = openSite();
     expect(await source.findGroups('Platform-Ops')).toEqual([{ name: 'platform-ops' }]);
@@ -53,6 +57,9 @@ describe('group lookup behind the gate (local source)', () => {
     expect(result.resolved.filter((r) => r.kind === 'group')).toMatchObject([{ id: 'platform-ops', label: 'platform-ops' }]);
     expect(result.unresolved.filter((r) => r.kind === 'group')).toMatchObject([{ reason: 'not_found', ref: { groupName: 'no-such-team' } }]);
     expect(audit.some((e) => e.action === 'find-group')).toBe(true);
+    // Two people share a display name: ambiguous with both as candidates, not "not found".
+    const users = await draftRule({ prompt: 'email Lee Park', spaceKey: 'OPS', rule: { ...rule, components: [{ type: 'SendEmailAction', config: { to: [{ displayName: 'Lee Park' }], subject: 'x', body: 'y' } }] }, resolver });
+    expect(users.unresolved).toMatchObject([{ kind: 'user', reason: 'ambiguous', candidates: [{ id: 'u-lee1' }, { id: 'u-lee2' }] }]);
     await source.close();
   });
 });

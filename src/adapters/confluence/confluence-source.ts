@@ -397,12 +397,18 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
      * contains the email's local part. Ambiguous matches answer `undefined`.
      */
     async findUser(ref: string): Promise<UserInfo | undefined> {
+      const matches = await source.findUsers(ref, 2);
+      return matches.length === 1 ? matches[0] : undefined;
+    },
+
+    /** Every exact match, as findUser describes: by accountId first, then by display name or visible email. */
+    async findUsers(ref: string, limit = 10): Promise<UserInfo[]> {
       const wanted = ref.trim();
-      if (wanted === '') return undefined;
+      if (wanted === '') return [];
       if (ACCOUNT_ID_LIKE.test(wanted)) {
         try {
           const user = userInfoFromV1(await v1.users.getUser({ accountId: wanted }));
-          if (user) return user;
+          if (user) return [user];
         } catch (error) {
           const notAnId = isNotFoundError(error) || (error instanceof ConfluenceUpstreamError && error.status === 400);
           if (!notAnId) throw error;
@@ -411,7 +417,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       const lower = wanted.toLowerCase();
       const isEmail = wanted.includes('@');
       const name = isEmail ? wanted.slice(0, wanted.indexOf('@')).replace(/[._+-]+/g, ' ') : wanted;
-      if (name.trim() === '') return undefined;
+      if (name.trim() === '') return [];
       const response = await v1.search.searchUser({ cql: buildUserSearchCql(name), limit: 50 }).catch(notFoundIsUpstream);
       const matches = new Map<string, UserInfo>();
       for (const result of response.results) {
@@ -420,7 +426,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
         const hit = isEmail ? user.email?.toLowerCase() === lower : user.displayName.toLowerCase() === lower;
         if (hit) matches.set(user.accountId, user);
       }
-      return matches.size === 1 ? [...matches.values()][0] : undefined;
+      return [...matches.values()].slice(0, limit);
     },
 
     /**

@@ -80,6 +80,10 @@ export class LocalSource implements ContentSource {
     return { accountId: user.account_id, displayName: user.display_name, email: user.email ?? undefined, groups: JSON.parse(user.groups_json) };
   }
 
+  async findUsers(ref: string, limit = 10): Promise<UserInfo[]> {
+    return this.index.usersMatching(ref.trim(), limit).map((user) => ({ accountId: user.account_id, displayName: user.display_name, email: user.email ?? undefined, groups: JSON.parse(user.groups_json) }));
+  }
+
   async findGroups(name: string): Promise<GroupInfo[]> {
     return this.index.groupsNamed(name).map((group) => ({ name: group }));
   }

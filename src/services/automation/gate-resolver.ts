@@ -29,8 +29,8 @@ export function gateResolver(gate: PolicyGate): RuleResolver {
       return (await draftSpaces()).map((space) => space.key);
     },
     async findUsers(ref) {
-      const user = await gate.findUser(TOOL, 'email' in ref ? ref.email : ref.displayName);
-      return user ? [user as UserCandidate] : [];
+      // All matches: two people with one display name come back as ambiguous, not as nobody.
+      return (await gate.findUsers(TOOL, 'email' in ref ? ref.email : ref.displayName)) as UserCandidate[];
     },
     async findGroups(name) {
       return gate.findGroups(TOOL, name);
