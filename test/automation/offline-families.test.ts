@@ -93,3 +93,12 @@ describe('partial intent', () => {
     expect(folder.errorKind).toBe('unsupported');
   });
 });
+
+describe('slot values the request states', () => {
+  it('"include the comment" puts the comment in the email', async () => {
+    const result = await draft('When someone comments on a page, email the owner and include the comment');
+    expect(String((result.rule?.components[0].config as { body?: string }).body)).toContain('{{comment.body}}');
+    const plain = await draft('When someone comments on a page, email the owner');
+    expect(String((plain.rule?.components[0].config as { body?: string }).body)).not.toContain('{{comment.body}}');
+  });
+});

@@ -289,6 +289,23 @@ function defaultSubject(ctx: Ctx): string {
   return t ? `${t} rule ran` : 'Automation notice';
 }
 
+/** "include the comment", "with the page title": what the request asks a message to carry, as smart values. */
+const INCLUDES: Array<[RegExp, string]> = [
+  [/^(?:whole\s+|full\s+|original\s+|new\s+)?comment(?:'s)?(?:\s+(?:text|body))?\b(?!\s+author)/, '{{comment.body}}'],
+  [/^(?:page(?:'s)?\s+)?title\b/, '{{page.title}}'],
+  [/^(?:page(?:'s)?\s+)?(?:link|url)\b/, '{{page.url}}'],
+];
+const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
+
+function withIncluded(body: string, segment: string): string {
+  const wanted: string[] = [];
+  for (const m of segment.matchAll(INCLUDE_VERB)) {
+    const after = segment.slice(m.index! + m[0].length);
+    for (const [re, value] of INCLUDES) if (re.test(after) && !wanted.includes(value) && !body.includes(value)) wanted.push(value);
+  }
+  return wanted.length ? `${body}\n\n${wanted.join('\n')}` : body;
+}
+
 function defaultBody(ctx: Ctx): string {
   if (ctx.inTaskBranch) return 'Task "{{task}}" on {{task.page.title}} is due {{task.dueDate}}.';
   if (ctx.hasPageContext || ctx.req.components.includes('ForEachPageBranch')) return `${itemTitle(ctx)}: {{page.url}}`;
@@ -393,7 +410,7 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       return {
         to,
         subject: subjectQuote ?? defaultSubject(ctx),
-        body: body && body !== subjectQuote ? body : defaultBody(ctx),
+        body: withIncluded(body && body !== subjectQuote ? body : defaultBody(ctx), p.lower.slice(seg.start, seg.end)),
       };
     }
     case 'SendSlackMessageAction': {
