@@ -263,6 +263,20 @@ export class PolicyGate {
     return user ? { accountId: user.accountId, displayName: user.displayName, email: user.email } : undefined;
   }
 
+  /** Every person matching an email or exact display name, so an ambiguous name can be told from a missing one. */
+  async findUsers(tool: string, ref: string): Promise<{ accountId: string; displayName: string; email?: string }[]> {
+    const users = await this.source.findUsers(ref, 10);
+    this.record(tool, 'find-users', 'allow', undefined, `${users.length} found`);
+    return users.map((user) => ({ accountId: user.accountId, displayName: user.displayName, email: user.email }));
+  }
+
+  /** Groups with exactly this name (groups, like people, are not restricted content). */
+  async findGroups(tool: string, name: string): Promise<{ name: string; id?: string }[]> {
+    const groups = await this.source.findGroups(name);
+    this.record(tool, 'find-group', 'allow', undefined, `${groups.length} found`);
+    return groups.map((group) => ({ name: group.name, ...(group.id ? { id: group.id } : {}) }));
+  }
+
   /** Display name for an account id (people are not restricted content); undefined if unknown. */
   async displayNameOf(accountId: string): Promise<string | undefined> {
     return (await this.source.findUser(accountId))?.displayName;

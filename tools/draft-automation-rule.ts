@@ -34,7 +34,7 @@ export const draftAutomationRuleTool = defineTool({
     rule: z.record(z.string(), z.unknown()).nullable(),
     problems: z.array(
       z.object({
-        kind: z.enum(['no_trigger', 'multiple_triggers', 'unsupported', 'excluded_component', 'invalid_structure', 'unresolved']),
+        kind: z.enum(['no_trigger', 'multiple_triggers', 'unsupported', 'excluded_component', 'invalid_structure', 'unresolved', 'not_included']),
         message: z.string(),
         component: z.string().optional(),
       }),

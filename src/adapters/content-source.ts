@@ -1,4 +1,4 @@
-import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../domain/types.js';
 
 /**
  * What a source is asked. The gate fills it: `spaces` is already narrowed to the policy
@@ -57,5 +57,12 @@ export interface ContentSource {
   listSpaces(): Promise<SpaceInfo[]>;
   /** Look a user up by accountId, email or display name (exact, case-insensitive). */
   findUser(ref: string): Promise<UserInfo | undefined>;
+  /**
+   * Every user with this email or exact display name (case-insensitive), so a caller can tell a
+   * missing person from an ambiguous name. At most `limit` (default 10).
+   */
+  findUsers(ref: string, limit?: number): Promise<UserInfo[]>;
+  /** Groups with exactly this name (case-insensitive); groups are not restricted content. */
+  findGroups(name: string): Promise<GroupInfo[]>;
   close(): Promise<void>;
 }

@@ -60,6 +60,12 @@ export interface SpaceInfo {
   description?: string;
 }
 
+/** A group by its name (what restrictions, policies and rules name it by) and, on Cloud, its id. */
+export interface GroupInfo {
+  name: string;
+  id?: string;
+}
+
 export interface UserInfo {
   accountId: string;
   displayName: string;

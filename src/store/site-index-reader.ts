@@ -130,14 +130,18 @@ export class SiteIndexReader {
   }
 
   /** Users whose accountId equals `ref`, or whose email or display name equals it case-insensitively (at most 2). */
-  usersMatching(ref: string): SiteUserRow[] {
+  groupsNamed(name: string): string[] {
+    return (this.db.prepare(`SELECT name FROM groups WHERE name = ? COLLATE NOCASE`).all(name.trim()) as Array<{ name: string }>).map((row) => row.name);
+  }
+
+  usersMatching(ref: string, limit = 2): SiteUserRow[] {
     return this.db
       .prepare(
         `SELECT account_id, display_name, email, groups_json FROM users
          WHERE account_id = @ref OR lower(email) = lower(@ref) OR lower(display_name) = lower(@ref)
-         ORDER BY account_id = @ref DESC LIMIT 2`,
+         ORDER BY account_id = @ref DESC LIMIT @limit`,
       )
-      .all({ ref }) as SiteUserRow[];
+      .all({ ref, limit }) as SiteUserRow[];
   }
 
   close(): void {

@@ -13,7 +13,7 @@ import { stripInvisible } from '../text/sanitize.js';
  */
 
 /** Bump when the index layout changes, so old caches are rebuilt rather than misread. */
-const INDEX_FORMAT = 3;
+const INDEX_FORMAT = 4;
 
 export interface OpenedIndex {
   db: Database.Database;
@@ -67,6 +67,7 @@ function buildIndex(file: string, loaded: LoadedSite, fingerprint: string): void
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
     CREATE TABLE spaces (key TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT) STRICT;
     CREATE TABLE users (account_id TEXT PRIMARY KEY, display_name TEXT NOT NULL, email TEXT, groups_json TEXT NOT NULL) STRICT;
+    CREATE TABLE groups (name TEXT PRIMARY KEY COLLATE NOCASE) STRICT;
     CREATE TABLE pages (
       rowid INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,
@@ -128,6 +129,10 @@ function buildIndex(file: string, loaded: LoadedSite, fingerprint: string): void
         JSON.stringify(user.groups),
       );
     }
+    // Groups: those site.json lists and those its users belong to (the demo site names some only there).
+    const insertGroup = db.prepare(`INSERT OR IGNORE INTO groups (name) VALUES (?)`);
+    for (const group of loaded.site.groups) insertGroup.run(group.name);
+    for (const user of loaded.site.users) for (const group of user.groups) insertGroup.run(group);
     loaded.pages.forEach((page, index) => {
       const rowid = index + 1;
       const restrictions = effectiveRestrictions(page, byId);

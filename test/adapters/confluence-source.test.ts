@@ -278,6 +278,35 @@ describe('titles, spaces, users', () => {
     ]);
   });
 
+  it('findUsers returns every exact match, so a shared display name is ambiguous rather than missing', async () => {
+    const base = demoConfluenceSite();
+    const twin = { ...base.users.find((u) => u.accountId === 'acc-sam-0002')!, accountId: 'acc-sam-0099', email: 'sam.o@example.com' };
+    const { source } = await setup({ users: [...base.users, twin] });
+    expect((await source.findUsers('Sam Ortega')).map((u) => u.accountId).sort()).toEqual(['acc-sam-0002', 'acc-sam-0099']);
+    expect(await source.findUser('Sam Ortega')).toBeUndefined();
+    expect((await source.findUsers('acc-sam-0099')).map((u) => u.accountId)).toEqual(['acc-sam-0099']);
+    expect(await source.findUsers('nobody-at-all')).toEqual([]);
+  });
+
+  it('findGroups asks the group picker and keeps only the exact name (case-insensitive), across pages', async () => {
+    const groups = [
+      { name: 'sales', id: '5b1a2c3d-0000-4000-8000-000000000001' },
+      { name: 'sales-and-partnerships', id: '5b1a2c3d-0000-4000-8000-000000000002' },
+      { name: 'Legal', id: '5b1a2c3d-0000-4000-8000-000000000003' },
+      ...Array.from({ length: 250 }, (_, i) => ({ name: `ops-${i}`, id: `5b1a2c3d-0000-4000-8000-1${String(i).padStart(11, '0')}` })),
+      { name: 'ops', id: '5b1a2c3d-0000-4000-8000-000000000004' },
+    ];
+    const { source, stub } = await setup({ groups });
+    expect(await source.findGroups('SALES')).toEqual([{ name: 'sales', id: '5b1a2c3d-0000-4000-8000-000000000001' }]);
+    expect(await source.findGroups('sales-and-partnerships')).toEqual([{ name: 'sales-and-partnerships', id: '5b1a2c3d-0000-4000-8000-000000000002' }]);
+    expect(await source.findGroups('legal ')).toEqual([{ name: 'Legal', id: '5b1a2c3d-0000-4000-8000-000000000003' }]);
+    // The exact name comes after the first page of 200 partial matches for "ops".
+    expect(await source.findGroups('ops')).toEqual([{ name: 'ops', id: '5b1a2c3d-0000-4000-8000-000000000004' }]);
+    expect(await source.findGroups('partners')).toEqual([]);
+    expect(await source.findGroups('  ')).toEqual([]);
+    expect(stub.requests.some((r) => r.route === 'groupPicker' && r.query.get('query') === 'SALES')).toBe(true);
+  });
+
   it('findUser by accountId, display name and visible email', async () => {
     const { source } = await setup();
     expect(await source.findUser('acc-sam-0002')).toEqual({

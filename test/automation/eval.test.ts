@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evalResolver } from '../../src/services/automation/eval-fixture.js';
-import { evaluateRuleCases, formatReport, parseCasesJsonl, scoreCase } from '../../src/services/automation/evaluate.js';
+import { configValueMatches, evaluateRuleCases, failedRun, formatReport, parseCasesJsonl, scoreCase } from '../../src/services/automation/evaluate.js';
 import { CATALOG } from '../../src/services/automation/catalog.js';
 import { draftRule } from '../../src/services/automation/pipeline.js';
 
@@ -52,5 +52,59 @@ describe('eval/rules.cases.jsonl', () => {
     expect(scoreCase(c, result)).toMatchObject({ trigger: { ok: true }, components: { ok: true }, errorKind: { ok: true }, resolution: [{ ref: 'Decisions', actual: 'ambiguous', ok: true }] });
     const wrong = scoreCase({ ...c, expect: { ...c.expect, trigger: 'PageEditedTrigger' } }, result);
     expect(wrong.trigger.ok).toBe(false);
+  });
+});
+
+describe('config and reportsProblem expectations (eval/RULES-UNSEEN.md semantics)', () => {
+  const base = { id: 'c', scope: null, prompt: 'When a page is published, add the label Triage', expect: { outcome: 'draft', trigger: 'PagePublishedTrigger', components: ['AddLabelAction'], errorKind: null, manualConfig: [] } };
+
+  it('matches strings case-insensitively, arrays as sets, $contains for free text, and fails a missing path', () => {
+    expect(configValueMatches(' Verified ', 'verified')).toBe(true);
+    expect(configValueMatches(['MON', 'TUE'], ['tue', 'MON', 'MON'])).toBe(true);
+    expect(configValueMatches(['MON', 'TUE'], ['MON'])).toBe(false);
+    expect(configValueMatches({ $contains: '{{now' }, 'Checked on {{now.shortDate}}')).toBe(true);
+    expect(configValueMatches({ $contains: 'sales' }, ['#general', '#sales-wins'])).toBe(true);
+    expect(configValueMatches(30, 30)).toBe(true);
+    expect(configValueMatches(30, '30')).toBe(false);
+    expect(configValueMatches('x', undefined)).toBe(false);
+  });
+
+  it('passes a stated value and fails a wrong one, per type and in the metrics', async () => {
+    const [good, bad] = parseCasesJsonl(
+      [
+        JSON.stringify({ ...base, id: 'good', expect: { ...base.expect, config: { AddLabelAction: { labels: ['triage'] } } } }),
+        JSON.stringify({ ...base, id: 'bad', expect: { ...base.expect, config: { AddLabelAction: { labels: ['urgent'] }, PagePublishedTrigger: { nope: 1 } } } }),
+      ].join('\n'),
+    );
+    const result = await draftRule({ prompt: base.prompt, resolver: evalResolver() });
+    expect(scoreCase(good, result).config).toEqual([{ type: 'AddLabelAction', ok: true, failed: [] }]);
+    const scored = scoreCase(bad, result);
+    expect(scored.config.map((x) => x.ok)).toEqual([false, false]);
+    expect(scored.config[0].failed[0]).toMatch(/^labels=/);
+    const report = await evaluateRuleCases([good, bad], async () => result);
+    expect(report.overall.configAccuracy).toBe(0.5);
+    expect(report.overall.configChecks).toBe(2);
+    expect(formatReport(report, { failures: true })).toMatch(/✗ bad .*config AddLabelAction/);
+  });
+
+  it('requires a reviewer-facing problem that names the dropped part', async () => {
+    const [c] = parseCasesJsonl(JSON.stringify({ ...base, expect: { ...base.expect, reportsProblem: 'PDF' } }));
+    const result = await draftRule({ prompt: base.prompt, resolver: evalResolver() });
+    expect(scoreCase(c, result).reportsProblem).toEqual({ expected: 'PDF', ok: false });
+    const withProblem = { ...result, problems: [...result.problems, { kind: 'unsupported' as const, message: 'I could not export a pdf.' }] };
+    expect(scoreCase(c, withProblem).reportsProblem?.ok).toBe(true);
+    expect(scoreCase(c, { ...result, explanations: ['No draft: exporting to PDF is not supported.'] }).reportsProblem?.ok).toBe(true);
+  });
+
+  it('counts a failed run as a tool error apart from quality, and as a miss on every check', async () => {
+    const [c] = parseCasesJsonl(JSON.stringify(base));
+    const report = await evaluateRuleCases([c], async (x) => failedRun(x, 'offline', 'Draft limit reached'));
+    expect(report.overall.toolErrors).toBe(1);
+    expect(report.overall.outcomeAccuracy).toBe(0);
+    expect(report.outcomes[0].trigger.ok).toBe(false);
+  });
+
+  it('rejects unknown operators in config expectations', () => {
+    expect(() => parseCasesJsonl(JSON.stringify({ ...base, expect: { ...base.expect, config: { AddLabelAction: { labels: { $regex: 'x' } } } } }))).toThrow(/line 1/);
   });
 });

@@ -62,10 +62,17 @@ export interface StubPage {
   readableBy?: Iterable<string>;
 }
 
+export interface StubGroup {
+  name: string;
+  /** Cloud group ids are UUIDs. */
+  id: string;
+}
+
 export interface StubSite {
   spaces: StubSpace[];
   users: StubUser[];
   pages: StubPage[];
+  groups?: StubGroup[];
 }
 
 export interface ConfluenceStubOptions extends StubSite {
@@ -137,6 +144,7 @@ export interface StubFault {
 export type StubRoute =
   | 'search'
   | 'searchUser'
+  | 'groupPicker'
   | 'content'
   | 'permissionCheck'
   | 'user'
@@ -625,7 +633,7 @@ function v2Error(status: number, code: string, title: string): HttpError {
 // The server
 
 export async function startConfluenceStub(options: ConfluenceStubOptions): Promise<ConfluenceStub> {
-  const site: StubSite = { spaces: options.spaces, users: options.users, pages: options.pages };
+  const site: StubSite = { spaces: options.spaces, users: options.users, pages: options.pages, groups: options.groups ?? [] };
   const requests: StubRequest[] = [];
   const faults: Array<{ fault: StubFault; remaining: number }> = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -1074,6 +1082,25 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     };
   };
 
+  /** `GET /wiki/rest/api/group/picker`: partial, case-insensitive name match, paged (GroupArrayWithLinks). */
+  const groupPicker = (query: URLSearchParams) => {
+    const wanted = query.get('query');
+    if (wanted === null) throw v1Error(400, 'com.atlassian.confluence.api.service.exceptions.BadRequestException: query is required');
+    const matches = (site.groups ?? []).filter((g) => g.name.toLowerCase().includes(wanted.toLowerCase()));
+    const limit = Math.min(Math.max(Number(query.get('limit') ?? 200) || 200, 1), 200);
+    const start = Number(query.get('start') ?? 0) || 0;
+    const slice = matches.slice(start, start + limit);
+    const links: Record<string, string> = { base, context: '/wiki', self: `${base}/rest/api/group/picker?${query.toString()}` };
+    if (start + limit < matches.length) links.next = `/rest/api/group/picker?${new URLSearchParams({ query: wanted, limit: String(limit), start: String(start + limit) }).toString()}`;
+    return {
+      results: slice.map((g) => ({ type: 'group', name: g.name, id: g.id, usageType: 'USERBASE_GROUP', managedBy: 'ADMINS', _links: { self: `${base}/rest/api/group/by-id?id=${g.id}` } })),
+      start,
+      limit,
+      size: slice.length,
+      _links: links,
+    };
+  };
+
   const searchUser = (query: URLSearchParams) => {
     const cql = query.get('cql') ?? '';
     let parsed: ParsedCql;
@@ -1295,6 +1322,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     if (method === 'GET' && path === '/wiki/rest/api/search') return { route: 'search' };
     if (method === 'GET' && path === '/wiki/rest/api/search/user') return { route: 'searchUser' };
     if (method === 'GET' && path === '/wiki/rest/api/user') return { route: 'user' };
+    if (method === 'GET' && path === '/wiki/rest/api/group/picker') return { route: 'groupPicker' };
     if (method === 'GET' && path === '/wiki/rest/api/user/current') return { route: 'currentUser' };
     if (method === 'POST' && (m = /^\/wiki\/rest\/api\/content\/([^/]+)\/permission\/check$/.exec(path))) return { route: 'permissionCheck', id: decodeURIComponent(m[1]) };
     if (method === 'GET' && (m = /^\/wiki\/rest\/api\/content\/([^/]+)$/.exec(path))) return { route: 'content', id: decodeURIComponent(m[1]) };
@@ -1437,6 +1465,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return sendJson(res, record, 200, dcSpaces(parsedUrl.searchParams));
         case 'searchUser':
           return sendJson(res, record, 200, searchUser(parsedUrl.searchParams));
+        case 'groupPicker':
+          return sendJson(res, record, 200, groupPicker(parsedUrl.searchParams));
         case 'content':
           return sendJson(res, record, 200, v1ContentGet(id!, parsedUrl.searchParams, acting));
         case 'permissionCheck':

@@ -8,7 +8,7 @@
  */
 import { isNotFoundError } from 'confluence.js';
 import type { SearchPageResponseSearchResult } from 'confluence.js/v1';
-import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { UpstreamError } from '../../errors.js';
 import type { ContentSource, GetPageOptions, ListRequest, SearchRequest } from '../content-source.js';
 import { storageToMarkdown } from './storage-to-markdown.js';
@@ -346,12 +346,18 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
      * contains the email's local part. Ambiguous matches answer `undefined`.
      */
     async findUser(ref: string): Promise<UserInfo | undefined> {
+      const matches = await source.findUsers(ref, 2);
+      return matches.length === 1 ? matches[0] : undefined;
+    },
+
+    /** Every exact match, as findUser describes: by accountId first, then by display name or visible email. */
+    async findUsers(ref: string, limit = 10): Promise<UserInfo[]> {
       const wanted = ref.trim();
-      if (wanted === '') return undefined;
+      if (wanted === '') return [];
       if (ACCOUNT_ID_LIKE.test(wanted)) {
         try {
           const user = userInfoFromV1(await v1.users.getUser({ accountId: wanted }));
-          if (user) return user;
+          if (user) return [user];
         } catch (error) {
           const notAnId = isNotFoundError(error) || (error instanceof ConfluenceUpstreamError && error.status === 400);
           if (!notAnId) throw error;
@@ -360,7 +366,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       const lower = wanted.toLowerCase();
       const isEmail = wanted.includes('@');
       const name = isEmail ? wanted.slice(0, wanted.indexOf('@')).replace(/[._+-]+/g, ' ') : wanted;
-      if (name.trim() === '') return undefined;
+      if (name.trim() === '') return [];
       const response = await v1.search.searchUser({ cql: buildUserSearchCql(name), limit: 50 }).catch(notFoundIsUpstream);
       const matches = new Map<string, UserInfo>();
       for (const result of response.results) {
@@ -369,7 +375,24 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
         const hit = isEmail ? user.email?.toLowerCase() === lower : user.displayName.toLowerCase() === lower;
         if (hit) matches.set(user.accountId, user);
       }
-      return matches.size === 1 ? [...matches.values()][0] : undefined;
+      return [...matches.values()].slice(0, limit);
+    },
+
+    /**
+     * `GET /wiki/rest/api/group/picker?query=` (confluence.js `group.searchGroups`): a partial,
+     * case-insensitive match, narrowed here to the exact name. Paged until the name is past.
+     */
+    async findGroups(name: string): Promise<GroupInfo[]> {
+      const wanted = name.trim().toLowerCase();
+      if (wanted === '') return [];
+      const found = new Map<string, GroupInfo>();
+      for (let start = 0, page = 0; page < MAX_TITLE_PAGES; page++) {
+        const response = await v1.group.searchGroups({ query: name.trim(), start, limit: 200 }).catch(notFoundIsUpstream);
+        for (const group of response.results) if (group.name.toLowerCase() === wanted) found.set(group.id, { name: group.name, id: group.id });
+        if (!response._links?.next || response.results.length === 0) break;
+        start += response.results.length;
+      }
+      return [...found.values()];
     },
 
     async close() {

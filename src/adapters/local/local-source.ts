@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { canRead, principalsOf } from '../../domain/restrictions.js';
-import type { Identity, Page, PageMeta, PageSummary, RestrictionSet, SpaceInfo, UserInfo } from '../../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageSummary, RestrictionSet, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { oneLine } from '../../text/markdown.js';
 import type { ContentSource, ListRequest, SearchRequest } from '../content-source.js';
 import { ftsMatchExpression } from './fts-query.js';
@@ -77,6 +77,14 @@ export class LocalSource implements ContentSource {
     if (rows.length === 0 || (rows.length > 1 && rows[0].account_id !== wanted)) return undefined;
     const user = rows[0];
     return { accountId: user.account_id, displayName: user.display_name, email: user.email ?? undefined, groups: JSON.parse(user.groups_json) };
+  }
+
+  async findUsers(ref: string, limit = 10): Promise<UserInfo[]> {
+    return this.index.usersMatching(ref.trim(), limit).map((user) => ({ accountId: user.account_id, displayName: user.display_name, email: user.email ?? undefined, groups: JSON.parse(user.groups_json) }));
+  }
+
+  async findGroups(name: string): Promise<GroupInfo[]> {
+    return this.index.groupsNamed(name).map((group) => ({ name: group }));
   }
 
   async close(): Promise<void> {

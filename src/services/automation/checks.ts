@@ -53,10 +53,16 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
   const components: string[] = [];
   let blocked = false;
   let unsupportedTrigger = false;
+  const unsupportedSteps: string[] = [];
 
   const classify = (name: string, listedAs: 'trigger' | 'component') => {
     const entry = catalogEntry(name);
     if (!entry) {
+      // A known unsupported step is held back until we know whether the rest can stand alone.
+      if (listedAs === 'component' && unsupportedThing(name)?.separable) {
+        if (!unsupportedSteps.includes(name)) unsupportedSteps.push(name);
+        return;
+      }
       blocked = true;
       if (listedAs === 'trigger' || unsupportedThing(name)?.kind === 'trigger') unsupportedTrigger = true;
       if (!problems.some((p) => p.kind === 'unsupported' && p.component === name)) {
@@ -77,6 +83,17 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
   };
   for (const t of lists.triggers) classify(t, 'trigger');
   for (const c of lists.components) classify(c, 'component');
+
+  // Partial intent: with a supported action to draft, an unsupported step is left out and named
+  // for the reviewer ("I could not include …"); alone, it makes the request unsupported.
+  const partial = !blocked && components.some((c) => catalogEntry(c)?.kind === 'action');
+  for (const name of unsupportedSteps) {
+    if (partial) problems.push({ kind: 'not_included', message: `Not included in the draft: ${unsupportedMessage(name)} The rest of the request was drafted.`, component: name });
+    else {
+      blocked = true;
+      problems.push({ kind: 'unsupported', message: unsupportedMessage(name), component: name });
+    }
+  }
 
   const uniqueTriggers = unique(triggers);
   let trigger: string | null = null;
@@ -143,8 +160,9 @@ export function detectSafetyConcerns(prompt: string): SafetyFinding[] {
     });
   }
   const emailish = /\be-?mail|\bmail\b|\bsend\b|\bforward\b|\bnotify\b/;
+  // Whole words only: "customer-success" or "sales-and-partnerships" name groups, not outsiders.
   const outside =
-    /\b(?:external|outside\s+(?:the\s+)?(?:company|organi[sz]ation|org|confluence|site)|customers?|clients?|partners?|vendors?|suppliers?|personal\s+(?:e-?mail|address|account)|my\s+(?:gmail|personal)|non-employees?)\b|@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|proton(?:mail)?|gmx|mail)\.(?:com|net|me|de|co\.uk)\b/;
+    /(?<![\w-])(?:external|outside\s+(?:the\s+)?(?:company|organi[sz]ation|org|confluence|site)|customers?|clients?|partners?|vendors?|suppliers?|personal\s+(?:e-?mail|address|account)|my\s+(?:gmail|personal)|non-employees?)(?![\w-])|@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|proton(?:mail)?|gmx|mail)\.(?:com|net|me|de|co\.uk)\b/;
   if (sentences.some((s) => emailish.test(s) && outside.test(s))) {
     findings.push({
       concern: 'offsite_content',

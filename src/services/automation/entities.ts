@@ -45,11 +45,12 @@ const NOT_NAME_WORD = '(?:in|into|to|from|within|across|inside|of|for|under|on|t
 
 /** "in the HR space", "to the Human Resources space", "in space ENG", "into HR". */
 export function findSpaceMentions(prepared: PreparedPrompt): SpaceMention[] {
+  // Names may contain "&" or "and" between their words ("Sales & Partnerships space").
   const out: SpaceMention[] = [];
   const masked = prepared.masked;
   const seen = (i: number) => out.some((m) => i >= m.index && i < m.end);
   const named = new RegExp(
-    `\\b${SPACE_PREP}\\s+(?:the\\s+)?(«q\\d+»|(?!${NOT_NAME_WORD}\\b)[A-Za-z0-9~][\\w&'~.-]*(?:\\s+(?!space\\b|${NOT_NAME_WORD}\\b)[A-Za-z0-9][\\w&'-]*){0,3}?)\\s+space\\b`,
+    `\\b${SPACE_PREP}\\s+(?:the\\s+)?(«q\\d+»|(?!${NOT_NAME_WORD}\\b)[A-Za-z0-9~][\\w&'~.-]*(?:(?:\\s+(?:&|and))?\\s+(?!space\\b|${NOT_NAME_WORD}\\b)[A-Za-z0-9][\\w&'-]*){0,3}?)\\s+space\\b`,
     'gi',
   );
   for (const m of masked.matchAll(named)) {
@@ -171,7 +172,8 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
   // Sentence-case titles ("Old projects") continue until a word that starts a new phrase.
   const TITLE_STOP =
     '(?:that|which|who|whose|and|or|to|in|into|on|with|from|for|when|whenever|if|then|is|are|was|were|has|have|had|older|created|updated|edited|labell?ed|tagged|not|every|each|after|before|by|as|page|pages|space|it|its|so|but|once|unless|where|whose|at|than)';
-  const cont = `(?:\\s+(?:[A-Z0-9][\\w&'-]*|(?!${TITLE_STOP}\\b)[a-z][\\w&'-]*)){0,4}`;
+  // "&" joins the words of one title ("Salary review & bands"); "and" does when a capitalised word follows ("Terms and Conditions").
+  const cont = `(?:\\s+(?:&\\s+[\\w'-]+|and\\s+[A-Z0-9][\\w&'-]*|[A-Z0-9][\\w&'-]*|(?!${TITLE_STOP}\\b)[a-z][\\w&'-]*)){0,4}`;
   for (const m of masked.matchAll(new RegExp(`\\b(under|beneath|below|as a child of|child of|children of|descendants? of)\\s+(?:the\\s+)?([A-Z0-9][\\w&'-]*${cont})`, 'g'))) {
     let title = m[2].replace(/\s+(?:of|and|&|for)$/i, '');
     if (looksLikeSpaceKey(title) && /\s+space\b/i.test(masked.slice(m.index + m[0].length, m.index + m[0].length + 7))) continue;
@@ -236,8 +238,9 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
   const out: Array<{ value: UserValue; index: number }> = [];
   const masked = prepared.masked.slice(start, end);
   for (const m of masked.matchAll(EMAIL_RE)) out.push({ value: { email: m[0] }, index: start + m.index });
+  // Names in any script's letters ("Ana López"), not only ASCII.
   const nameRe =
-    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?([A-Z][a-z'-]+(?:\s+(?:[A-Z][a-z'-]+|[A-Z]\.)){0,2})(?![\w@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/g;
+    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}[\p{Ll}'-]+(?:\s+(?:\p{Lu}[\p{Ll}'-]+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
   for (const m of masked.matchAll(nameRe)) {
     const name = m[1];
     const first = name.split(/\s+/)[0];

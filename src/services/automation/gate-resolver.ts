@@ -6,7 +6,7 @@ const TOOL = 'draft_automation_rule';
 /**
  * Resolution through the policy gate: spaces and pages come only from the draft allowlist
  * and only if the acting user can read them, so a rule can never point at something the
- * drafter could not see or draft against.
+ * drafter could not see or draft against. Users and groups are looked up on the whole site.
  */
 export function gateResolver(gate: PolicyGate): RuleResolver {
   let spaces: Promise<SpaceCandidate[]> | undefined;
@@ -29,8 +29,11 @@ export function gateResolver(gate: PolicyGate): RuleResolver {
       return (await draftSpaces()).map((space) => space.key);
     },
     async findUsers(ref) {
-      const user = await gate.findUser(TOOL, 'email' in ref ? ref.email : ref.displayName);
-      return user ? [user as UserCandidate] : [];
+      // All matches: two people with one display name come back as ambiguous, not as nobody.
+      return (await gate.findUsers(TOOL, 'email' in ref ? ref.email : ref.displayName)) as UserCandidate[];
+    },
+    async findGroups(name) {
+      return gate.findGroups(TOOL, name);
     },
   };
 }

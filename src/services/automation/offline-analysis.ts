@@ -14,6 +14,7 @@ import {
 import { parseSchedule, type ScheduleMatch } from './schedule.js';
 import {
   COUNT,
+  EMAIL_RE,
   clauseAt,
   isNegatedBefore,
   parseCount,
@@ -21,6 +22,7 @@ import {
   quoteIn,
   unmask,
   STATUS_WORDS,
+  toLabel,
   unitToDays,
   type PreparedPrompt,
 } from './text.js';
@@ -71,20 +73,31 @@ const MOD = '(?:\\s+(?:first|newly|initially|just|finally|also|then|actually|suc
 const COORD = '(?:\\s+[a-z]+,?\\s+(?:or|and|and\\/or))?';
 const SUBJ =
   '(?:someone|somebody|anyone|anybody|a user|any user|users|a person|people|an author|authors|a teammate|teammates|a colleague|colleagues|a member|members|team members|an editor|editors|a contributor|contributors|a reviewer|reviewers|a reader|readers|a customer|customers|an admin|admins|i|we|you|they|he|she|the (?:[a-z]+ )?team|[a-z]+ (?:from|in|on) (?:the )?[a-z]+ team)';
+/**
+ * Any noun phrase as the subject of an event verb right after an event word: a name ("Ana
+ * López"), an email, "someone in the contractors group", "the copy". Its words are no verb
+ * of being and no conjunction, so a passive event or a second clause is never read as one.
+ */
+const NP_WORD = "(?!(?:is|are|am|was|were|be|been|being|gets?|got|has|have|had|becomes?|and|or|then|it|they|this|that|which|who|when|if|pages?|posts?|blogs?|documents?)(?![\\p{L}\\d_'@.-]))[^\\s,;!?«»]+";
+const OPEN_SUBJ = `(?<=\\b(?:when|whenever|once|if|after|as soon as|each time|every time|any ?time)\\s+)${NP_WORD}(?:\\s+${NP_WORD}){0,4}?`;
 const ADV = '(?:\\s+(?:else|ever|first|just|also|actually|then|newly))?';
 const DET = '(?:(?:a|an|the|any|new|some|their|his|her|my|our|your|its|one|another|one of the|one of our|brand new|fresh)\\s+)*';
 const ADJ =
   '(?:(?!(?:to|on|in|of|for|from|under|with|into|label|labels|tag|tags|comment|comments|restrictions?|permissions?|a|an|the|that|which|and|or|whiteboards?|spaces?)\\b)[a-z«»\\d-]+\\s+){0,2}?';
-const AGE_AFTER = /^\s+(?:more than|over|at least|before|since|within|in the (?:last|past)|\d|ago|long ago|a (?:year|month|week)|for (?:over|more|\d|a|the last)|less than|recently|last (?:week|month|year))/;
+// Whole words only: "over" must not match "overdue-review".
+const AGE_AFTER = /^\s+(?:\d|for \d|(?:more than|over|at least|before|since|within|in the (?:last|past)|ago|long ago|a (?:year|month|week)|for (?:over|more|a|the last)|less than|recently|last (?:week|month|year))(?![\w-]))/;
 const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every time|any ?time|if|on|upon|for every|for each|for any|for all|every new|each new)\b/;
 const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 
+/** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated". */
+const REL_LABELS = "(?:\\s+(?:that|which)\\s+(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?))?";
+
 function passive(subject: string, participles: string): RegExp {
-  return new RegExp(`\\b${subject}\\b${GAP}\\b${BE}${MOD}${COORD}\\s+(${participles})\\b`, 'g');
+  return new RegExp(`\\b${subject}\\b${REL_LABELS}${GAP}\\b${BE}${MOD}${COORD}\\s+(${participles})\\b`, 'g');
 }
 
 function active(verbs: string, object: string): RegExp {
-  return new RegExp(`\\b${SUBJ}${ADV}\\s+(?:${verbs})\\s+${DET}${ADJ}${object}\\b`, 'g');
+  return new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:${verbs})\\s+${DET}${ADJ}${object}\\b`, 'gu');
 }
 
 interface Pattern {
@@ -560,7 +573,8 @@ const ACTION_PATTERNS: ComponentPattern[] = [
   {
     type: 'MovePageAction',
     re: new RegExp(`\\b(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\\s+(?:${OBJ}\\s+)?(?:[\\w«»'-]+\\s+){0,4}?(?:under|below|beneath|into|to|inside|in|as\\s+a\\s+child)\\b`, 'g'),
-    guard: (p, m) => imp(p, m) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0]),
+    guard: (p, m) => imp(p, m) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0])
+      && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0]),
   },
   { type: 'CopyPageAction', re: new RegExp(`\\b(?:copy|duplicate|clone|make\\s+a\\s+copy\\s+of)\\s+(?:${OBJ}|[\\w«»-]+\\s+(?:page|pages))\\b`, 'g'), guard: imp },
   {
@@ -673,6 +687,13 @@ const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   { type: 'AdvancedBranch', re: /\bbranch\s+with\s+conditions\b|\badvanced\s+branch/g },
   { type: 'CreateSpaceAction', re: /\b(?:create|make|set\s+up|add|archive|delete|remove|open|spin\s+up)\s+(?:a\s+|an\s+|the\s+|new\s+|whole\s+|entire\s+)*(?:[a-z]+\s+)?spaces?\b(?!\s+(?:permission|key|home|overview|admin|public|private|visible|accessible|available|open|read-?only)\b)(?!\s+up\b)/g, guard: (p, m) => imp(p, m) && !/\b(?:in|to|from)\s+(?:the\s+)?(?:[a-z]+\s+)?spaces?\b/.test(m[0]) && !/\bpermission/.test(m[0]) && !/\b(?:the|a|an|in|to|into|from|our|my|its|this|that)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!)) },
   { type: 'ExportPageAction', re: /\bexport\b(?:(?![,;.]).){0,30}?\b(?:pdf|word|docx|html|markdown|csv)\b|\b(?:pdf|word)\s+export\b|\bexport\s+(?:it|the\s+page|them|pages)\b(?!\s+to\s+(?!pdf|word))/g },
+  { type: 'SendSmsAction', re: /\b(?:sms|text\s+messages?)\b|\btext\s+(?:me|him|her|them|us|the\s+(?:owner|author|assignee|on-call))\b/g },
+  { type: 'PrintPageAction', re: /\bprint(?:s|ed|ing)?\s+(?:it|them|the\s+page|pages?|a\s+copy|copies|out)\b|\bprinters?\b/g },
+  {
+    type: 'EditPageContentAction',
+    re: /\b(?:fix|correct|repair|clean\s+up|tidy\s+up)\s+(?:any\s+|all\s+|the\s+|its\s+)?(?:spelling|typos?|grammar|formatting|broken\s+links)\b|\bspell-?check\b|\b(?:edit|change|update|replace|rewrite)\s+(?:the\s+)?(?:page\s+)?(?:body|text|content|wording)\b(?!\s+(?:of\s+the\s+)?(?:comment|email|message))/g,
+    guard: imp,
+  },
   {
     type: 'AiAction',
     re: /\b(?:summari[sz]e|translate|rewrite|paraphrase|proofread)\b|\bwith\s+ai\b|\buse\s+ai\b|\batlassian\s+intelligence\b|\brovo\b|\bai[- ](?:generated|summary)\b/g,
@@ -694,6 +715,29 @@ const EXCLUDED_PATTERNS: ComponentPattern[] = [
   { type: 'SendWebRequestAction', re: /«u\d+»/g, guard: (p) => /\b(?:send|post|push|forward|call|ping|hit|sync|deliver|submit|notify|put|upload|invoke|trigger|request)\b/.test(p.lower) && !/\b(?:slack|teams)\b/.test(p.lower) },
   { type: 'SendWebRequestAction', re: /\b(?:send|post|push|forward|sync|export|upload|mirror|share|submit|deliver|replicate|copy)\b(?:(?![,;.]).){0,40}?\b(?:to|into|with|in)\s+(?:an?\s+|our\s+|the\s+|my\s+)?(?:external|third[- ]party|outside|remote)\s+(?:system|service|tool|server|api|app|application|site|website|endpoint|platform|crm|database)\b/g, guard: imp },
   { type: 'SendWebRequestAction', re: new RegExp(`\\b(?:send|post|push|forward|sync|export|upload|mirror|share|submit|create|open|add|notify|update|copy)\\b(?:(?![,;.]).){0,40}?\\b(?:to|into|with|in|on)\\s+(?:our\\s+|the\\s+|a\\s+)?${OFFSITE_SERVICES}\\b`, 'g'), guard: imp },
+];
+
+/**
+ * Actions stated without an imperative: a modal or need ("should be moved under", "has to sit
+ * under", "a copy should go under", "needs a comment", "must be archived"). They are actions
+ * like their imperative forms; the generator fills them the same way.
+ */
+const MODAL = '(?:should|must|needs?\\s+to|has\\s+to|have\\s+to|ought\\s+to|is\\s+to|are\\s+to|shall|will\\s+need\\s+to|is\\s+supposed\\s+to|are\\s+supposed\\s+to)\\s+(?:also\\s+|always\\s+|automatically\\s+|then\\s+)?';
+const COPY_SUBJECT_BEFORE = /\b(?:a|the|one|an?\s+extra)\s+cop(?:y|ies)(?:\s+of\s+(?:it|them|the\s+page))?\s+$/;
+const notNegated = (p: PreparedPrompt, m: RegExpMatchArray) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:not|never|n't)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!));
+const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
+const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
+  { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
+  { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
+  { type: 'CopyPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:copied|duplicated|cloned)\\b`, 'g'), guard: notNegated },
+  { type: 'AddCommentAction', re: /\b(?:needs?|requires?|(?:should|must|ought\s+to|has\s+to|have\s+to)\s+(?:get|have|receive))\s+(?:a|an|one)\s+(?:new\s+|short\s+)?comment\b/g, guard: notNegated },
+  { type: 'AddCommentAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)commented\\s+on\\b`, 'g'), guard: notNegated },
+  { type: 'ArchivePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:archived|moved\\s+to\\s+(?:the\\s+)?archive)\\b(?!\\s+(?:space|page))`, 'g'), guard: notNegated },
+  { type: 'DeletePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:deleted|removed|trashed|purged)\\b`, 'g'), guard: notNegated },
+  { type: 'RestrictPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:restricted|locked(?:\\s+down)?)\\b`, 'g'), guard: notNegated },
+  { type: 'ChangePageStatusAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:marked|set|flagged)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: notNegated },
+  // "put a copy under X" is a copy, whatever verb places it.
+  { type: 'CopyPageAction', re: /\b(?:put|place|file|drop|save|make|create|keep)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/g, guard: imp },
 ];
 
 function runComponentPatterns(p: PreparedPrompt, patterns: ComponentPattern[]): Detection[] {
@@ -718,6 +762,8 @@ function quotedUrlDetections(p: PreparedPrompt): Detection[] {
   }
   return out;
 }
+
+const DESTINATION_ACTIONS = new Set(['MovePageAction', 'CopyPageAction', 'PublishPageAction']);
 
 const PAGE_ACTIONS = new Set([
   'MovePageAction',
@@ -776,6 +822,10 @@ function findAge(p: PreparedPrompt): AgeFilter | null {
   return null;
 }
 
+const LABEL_BEFORE_NOUN =
+  /\b(has|have|having|with|carries|carrying|that\s+(?:has|have)|without|lacking|missing)\s+(?:both\s+|either\s+)?(?:the\s+|a\s+|an\s+)?((?:«q\d+»|[a-z0-9][\w-]*)(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:«q\d+»|[a-z0-9][\w-]*))*)\s+(?:labels?|tags?)\b(?!\s+(?:«q\d+»|[a-z0-9][\w-]*\s*(?:$|[,;.]|\b(?:is|are|gets?|to|and|then)\b)))/g;
+const NOT_A_LABEL_NAME = /^(?:the|a|an|same|new|following|right|any|no|some|that|this|its|their|one|two|both|either|page|space|whole|correct|wrong|old)$/;
+
 function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, number]>): { labels: string[]; negated: string[]; index: number } | null {
   const labels: string[] = [];
   const negated: string[] = [];
@@ -790,6 +840,18 @@ function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, numbe
     const neg = /^(?:without|lacking|missing|not)/.test(m[0]);
     for (const l of found) (neg ? negated : labels).includes(l) || (neg ? negated : labels).push(l);
     if (found.length && index === -1) index = m.index!;
+  }
+  // The label named before its noun: "has the approved label", "has both the contract and signed labels".
+  for (const m of p.lower.matchAll(LABEL_BEFORE_NOUN)) {
+    if (excludeRanges.some(([s, e]) => m.index! >= s && m.index! < e)) continue;
+    const names = m[2].split(/\s*(?:,|\band\b|&|\bor\b)\s*(?:the\s+)?/).map((n) => n.trim()).filter((n) => n && !NOT_A_LABEL_NAME.test(n));
+    if (!names.length) continue;
+    const neg = /^(?:without|lacking|missing)/.test(m[1]);
+    for (const n of names) {
+      const label = toLabel(n.startsWith('«') ? unmask(p, n) : n);
+      if (label && !(neg ? negated : labels).includes(label)) (neg ? negated : labels).push(label);
+    }
+    if (index === -1) index = m.index!;
   }
   return labels.length || negated.length ? { labels, negated, index } : null;
 }
@@ -861,7 +923,7 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
   const pages = findPageMentions(prepared, spaces);
 
   // Actions, excluded and unsupported components.
-  let actions = resolveNotify(prepared, runComponentPatterns(prepared, ACTION_PATTERNS));
+  let actions = resolveNotify(prepared, [...runComponentPatterns(prepared, ACTION_PATTERNS), ...runComponentPatterns(prepared, NON_IMPERATIVE_ACTIONS)]);
   const unsupported = runComponentPatterns(prepared, UNSUPPORTED_COMPONENT_PATTERNS);
   const excluded = [...runComponentPatterns(prepared, EXCLUDED_PATTERNS), ...quotedUrlDetections(prepared)];
   // An action inside a trigger phrase is the event ("when someone adds a comment").
@@ -936,6 +998,8 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
       for (const pg of pages) {
         if (!inTriggerClause(pg.index) || !/^(?:under|beneath|below|in|inside|child of|children of|as a child of)$/.test(pg.preposition)) continue;
         if (actionClauses.has(clauseAt(prepared, pg.index)) && !triggerSpans.some(([s, e]) => pg.index >= s - 5 && pg.index <= e + 40)) continue;
+        // The destination of a move or copy ("put a copy under X", "should be moved under X") is no parent check.
+        if (actions.some((a) => DESTINATION_ACTIONS.has(a.type) && a.index <= pg.index && pg.index - a.end <= 40 && !triggerSpans.some(([s, e]) => pg.index >= s && pg.index <= e))) continue;
         conditionDetections.push({ type: 'CompareCondition', index: pg.index, end: pg.end, clause: clauseAt(prepared, pg.index), config: { valueToCompare: '{{page.parent.title}}', comparisonOperator: 'EQUALS', valueToCompareAgainst: pg.ref.pageTitle } });
       }
       for (const m of prepared.lower.matchAll(/\bparent(?:\s+page)?(?:'s\s+title)?\s+(?:is|equals|named|called|titled)\s+/g)) {
@@ -1125,6 +1189,25 @@ function findUserCondition(p: PreparedPrompt, inBranch: boolean): Detection | nu
     if (users.length) return { type: 'UserCondition', index: who.index, end: who.index + who[0].length, clause: clauseAt(p, who.index), config: { users: [users[0].value] } };
     if (groups.length) return { type: 'UserCondition', index: who.index, end: who.index + who[0].length, clause: clauseAt(p, who.index), config: { groups: [{ groupName: groups[0].groupName }] } };
   }
+  return subjectCondition(p);
+}
+
+const ACTOR_VERB = '(?:publish|creat|edit|updat|chang|modif|comment|mov|cop[yi]|archiv|delet|restor|writ|post)\\w*';
+const ACTOR_RE = new RegExp(`\\b(?:when|whenever|once|if|after|as soon as|each time|every time)\\s+(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${ACTOR_VERB}\\b`, 'u');
+
+/** "When Ana López publishes …", "when someone in the contractors group edits …": the named subject is a user condition. */
+function subjectCondition(p: PreparedPrompt): Detection | null {
+  const m = ACTOR_RE.exec(p.lower);
+  if (!m) return null;
+  const start = m.index + m[0].indexOf(m[1]);
+  const end = start + m[1].length;
+  const at = { type: 'UserCondition', index: m.index, end: m.index + m[0].length, clause: clauseAt(p, m.index) };
+  const subject = p.masked.slice(start, end).trim();
+  const email = subject.match(EMAIL_RE)?.[0];
+  if (email) return { ...at, config: { users: [{ email }] } };
+  if (/^\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}$/u.test(subject)) return { ...at, config: { users: [{ displayName: subject }] } };
+  const groups = findGroups(p, start, end);
+  if (groups.length) return { ...at, config: { groups: [{ groupName: groups[0].groupName }] } };
   return null;
 }
 

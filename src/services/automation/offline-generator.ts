@@ -83,7 +83,8 @@ export function generateOffline(req: GenerationRequest): GenerationResult {
     const clause = p.clauses[clauseAt(p, d.index)];
     const start = Math.max(clause.start, prev !== undefined ? Math.min(d.index, prev + 1) : 0);
     const next = boundaries.find((b) => b > d.index);
-    const sentenceEnd = p.lower.slice(d.index).search(/[.;!?](?!\d)/);
+    // A dot inside a token (an email, a domain) does not end the sentence.
+    const sentenceEnd = p.lower.slice(d.index).search(/[;!?]|\.(?![\w])/);
     const end = Math.min(next ?? p.lower.length, sentenceEnd === -1 ? p.lower.length : d.index + sentenceEnd);
     return { start, end };
   };
@@ -288,13 +289,40 @@ function defaultSubject(ctx: Ctx): string {
   return t ? `${t} rule ran` : 'Automation notice';
 }
 
+/** "include the comment", "with the page title": what the request asks a message to carry, as smart values. */
+const INCLUDES: Array<[RegExp, string]> = [
+  [/^(?:whole\s+|full\s+|original\s+|new\s+)?comment(?:'s)?(?:\s+(?:text|body))?\b(?!\s+author)/, '{{comment.body}}'],
+  [/^(?:page(?:'s)?\s+)?title\b/, '{{page.title}}'],
+  [/^(?:page(?:'s)?\s+)?(?:link|url)\b/, '{{page.url}}'],
+];
+const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
+
+function withIncluded(body: string, segment: string): string {
+  const wanted: string[] = [];
+  for (const m of segment.matchAll(INCLUDE_VERB)) {
+    const after = segment.slice(m.index! + m[0].length);
+    for (const [re, value] of INCLUDES) if (re.test(after) && !wanted.includes(value) && !body.includes(value)) wanted.push(value);
+  }
+  return wanted.length ? `${body}\n\n${wanted.join('\n')}` : body;
+}
+
 function defaultBody(ctx: Ctx): string {
   if (ctx.inTaskBranch) return 'Task "{{task}}" on {{task.page.title}} is due {{task.dueDate}}.';
   if (ctx.hasPageContext || ctx.req.components.includes('ForEachPageBranch')) return `${itemTitle(ctx)}: {{page.url}}`;
   return 'This automation rule ran on {{now}}.';
 }
 
+const DATED = /\b(?:today'?s|the\s+current|the\s+day'?s|the)\s+date\b|\bdated\b/;
+const NOW_DATE = '{{now.format("yyyy-MM-dd")}}';
+
+/** The title a created page gets; "with today's date in the title" adds the date the request asks for. */
 function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
+  const base = baseTitleFor(d, seg, ctx, noun);
+  const wantsDate = DATED.test(ctx.p.lower.slice(seg.start, seg.end));
+  return base && wantsDate && !base.includes('{{now') ? `${base} ${NOW_DATE}` : base;
+}
+
+function baseTitleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
   const { p } = ctx;
   const named = /\b(?:called|titled|named|with\s+the\s+title|title)\s+/.exec(p.lower.slice(seg.start, seg.end));
   const quoted = named ? quoteIn(p, seg.start + named.index, seg.end) : quoteIn(p, seg.start, seg.end);
@@ -310,7 +338,7 @@ function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): 
     const start = d.index + m!.index + m![0].indexOf(m![1]);
     const original = p.masked.slice(start, start + words.length);
     const base = capitalize(original);
-    return ctx.scheduled ? `${base} {{now.format("yyyy-MM-dd")}}` : base;
+    return ctx.scheduled ? `${base} ${NOW_DATE}` : base;
   }
   return '';
 }
@@ -382,7 +410,7 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       return {
         to,
         subject: subjectQuote ?? defaultSubject(ctx),
-        body: body && body !== subjectQuote ? body : defaultBody(ctx),
+        body: withIncluded(body && body !== subjectQuote ? body : defaultBody(ctx), p.lower.slice(seg.start, seg.end)),
       };
     }
     case 'SendSlackMessageAction': {

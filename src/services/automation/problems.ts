@@ -10,7 +10,9 @@ export type ProblemKind =
   | 'unsupported'
   | 'excluded_component'
   | 'invalid_structure'
-  | 'unresolved';
+  | 'unresolved'
+  /** Part of the request the catalog can't express; the draft holds the rest, and the reviewer is told what was left out. */
+  | 'not_included';
 
 export interface Problem {
   kind: ProblemKind;

@@ -35,6 +35,8 @@ function weekday(word: string): Weekday | undefined {
 export function parseTime(lower: string): string | undefined {
   if (/\b(?:noon|midday)\b/.test(lower)) return '12:00';
   if (/\bmidnight\b/.test(lower)) return '00:00';
+  const words = wordTime(lower);
+  if (words) return words;
   const patterns = [
     /\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])/,
     /\bat\s+(\d{1,2})(?::|\.|h)(\d{2})\b/,
@@ -56,6 +58,50 @@ export function parseTime(lower: string): string | undefined {
   return undefined;
 }
 
+const HOUR_WORDS = ['twelve', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven'];
+const HOUR_WORD = `(${HOUR_WORDS.join('|')}|\\d{1,2})`;
+
+/** Spoken times: "half past four", "quarter to nine", "at four o'clock" (afternoon/evening words add 12 hours). */
+function wordTime(lower: string): string | undefined {
+  const hourOf = (w: string) => (/^\d/.test(w) ? Number(w) : HOUR_WORDS.indexOf(w));
+  let hour: number | undefined;
+  let minute = 0;
+  const past = new RegExp(`\\b(half|quarter|\\d{1,2}|ten|twenty|five)\\s+(past|to)\\s+${HOUR_WORD}\\b`).exec(lower);
+  const oclock = new RegExp(`\\bat\\s+${HOUR_WORD}(?:\\s+o'?clock)?\\b(?=\\s*(?:o'?clock|in the|at night|a\\.?m|p\\.?m|$|[,;.]|\\s+(?:on|every|each|and|to|send|email|post|publish|add|archive|remind|create)\\b))`).exec(lower);
+  if (past) {
+    const amount = { half: 30, quarter: 15, ten: 10, twenty: 20, five: 5 }[past[1]] ?? Number(past[1]);
+    hour = hourOf(past[3]);
+    minute = past[2] === 'past' ? amount : 60 - amount;
+    if (past[2] === 'to') hour = (hour + 11) % 12;
+  } else if (oclock && !/^\d/.test(oclock[1])) {
+    hour = hourOf(oclock[1]);
+  }
+  if (hour === undefined || hour < 0 || hour > 23 || minute > 59) return undefined;
+  if (/\bp\.?m\b/.test(lower) || (hour < 12 && /\b(?:in the (?:afternoon|evening)|at night|tonight)\b/.test(lower))) hour = hour < 12 ? hour + 12 : hour;
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+/** Every IANA zone the runtime knows, by its city ("berlin" → Europe/Berlin, "new york" → America/New_York). */
+const CITY_ZONES: Map<string, string> = (() => {
+  const out = new Map<string, string>();
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  for (const zone of zones) {
+    const city = zone.split('/').pop()!.replace(/_/g, ' ').toLowerCase();
+    if (zone.includes('/') && !out.has(city)) out.set(city, zone);
+  }
+  return out;
+})();
+
+function cityZone(lower: string): string | undefined {
+  for (const m of lower.matchAll(/\b([a-z]+(?:\s+[a-z]+)?)\s+time\b/g)) {
+    const words = m[1].split(/\s+/);
+    // "new york time" and "berlin time": the longest city name that is a zone wins.
+    const hit = CITY_ZONES.get(words.join(' ')) ?? CITY_ZONES.get(words[words.length - 1]);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 const ZONES: Array<[RegExp, string]> = [
   [/\butc\b/, 'UTC'],
   [/\bgmt\b/, 'GMT'],
@@ -71,7 +117,7 @@ const ZONES: Array<[RegExp, string]> = [
 export function parseTimeZone(original: string, lower: string): string | undefined {
   const iana = /\b((?:Africa|America|Asia|Australia|Europe|Pacific|Atlantic|Indian)\/[A-Za-z_]+(?:\/[A-Za-z_]+)?)\b/.exec(original);
   if (iana) return iana[1];
-  return ZONES.find(([re]) => re.test(lower))?.[1];
+  return ZONES.find(([re]) => re.test(lower))?.[1] ?? cityZone(lower);
 }
 
 /** Quartz cron with a time; CRON schedules need one, so 09:00 stands in when none was given. */

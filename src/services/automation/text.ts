@@ -141,7 +141,8 @@ export function preparePrompt(prompt: string): PreparedPrompt {
 /** Clause boundaries: punctuation, "then", "and then", "otherwise", "else". */
 export function splitClauses(lower: string): Clause[] {
   const clauses: Clause[] = [];
-  const boundary = /[,;!?]|\.(?!\d)|\b(?:and then|then|otherwise|or else|else|but)\b/g;
+  // A dot inside a token (an email, a domain, "v1.2") does not end a sentence.
+  const boundary = /[,;!?]|\.(?![\w])|\b(?:and then|then|otherwise|or else|else|but)\b/g;
   let start = 0;
   for (const m of lower.matchAll(boundary)) {
     const isWord = /^[a-z]/.test(m[0]);

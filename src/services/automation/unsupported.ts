@@ -11,6 +11,12 @@ export interface UnsupportedThing {
   what: string;
   /** One sentence on what to do instead, when there is something. */
   instead?: string;
+  /**
+   * A step of its own (summarise, export, text, print): when the rest of the request is a rule,
+   * the rule is drafted without it and the reviewer is told. Steps that are the target or the
+   * subject of the rest (a folder, a Jira issue) are not separable: the request stays unsupported.
+   */
+  separable?: boolean;
 }
 
 const JIRA = 'Jira events and issue changes belong in a Jira automation rule; Confluence rules cannot wait on them.';
@@ -45,8 +51,11 @@ export const UNSUPPORTED: readonly UnsupportedThing[] = [
   { name: 'TaskCompletedTrigger', kind: 'trigger', what: 'a trigger for when a task is completed or assigned', instead: 'A scheduled rule can check tasks with a for-each-task branch instead.' },
   { name: 'UserAddedTrigger', kind: 'trigger', what: 'a trigger for when a user joins the site or a group' },
   { name: 'CreateSpaceAction', kind: 'component', what: 'an action that creates, archives or deletes a space', instead: 'A rule can run when a space is created and set it up.' },
-  { name: 'ExportPageAction', kind: 'component', what: 'an action that exports pages (PDF, Word)' },
-  { name: 'AiAction', kind: 'component', what: 'an AI action (summarise, translate, rewrite)' },
+  { name: 'ExportPageAction', kind: 'component', separable: true, what: 'an action that exports pages (PDF, Word)' },
+  { name: 'SendSmsAction', kind: 'component', separable: true, what: 'a text message (SMS) to a phone', instead: 'A rule can send an email, Slack or Teams message instead.' },
+  { name: 'PrintPageAction', kind: 'component', separable: true, what: 'printing a page (sending it to a printer)' },
+  { name: 'AiAction', kind: 'component', separable: true, what: 'an AI action (summarise, translate, rewrite)' },
+  { name: 'EditPageContentAction', kind: 'component', separable: true, what: "an action that edits a page's text (fixing spelling or typos, rewriting content)", instead: 'A rule can add a comment asking the owner to fix it.' },
 ];
 
 const BY_NAME = new Map(UNSUPPORTED.map((u) => [u.name, u]));

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { parseSchedule, parseTime } from '../../src/services/automation/schedule.js';
+import { draft, kindsOf, typesOf } from './support.js';
+
+/** Families of requests the offline generator must hold on (issue 14), each with phrasings not in any eval set. */
+describe('offline generator: failure families', () => {
+  it('a named person, an email or a group member as the subject of the event is a user condition', async () => {
+    const byName = await draft('When Zoë Müller edits a page, add the label checked');
+    expect(byName.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(byName.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Zoë Müller' }] });
+    const byEmail = await draft('whenever sam.lee@example.org publishes a page, archive it');
+    expect(byEmail.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ email: 'sam.lee@example.org' }] });
+    const anyone = await draft('When a teammate publishes a page, add the label fresh');
+    expect(typesOf(anyone)).toEqual(['AddLabelAction']);
+  });
+
+  it('modal and need forms are actions, and their destination is no parent condition', async () => {
+    const moved = await draft('Blog posts published here must be filed under Decisions', { spaceKey: 'ENG' });
+    expect(typesOf(moved)).toEqual(['MovePageAction']);
+    const copy = await draft('When a page is labelled keep, a copy ought to go under Policies');
+    expect(typesOf(copy)).toEqual(['CopyPageAction']);
+    const comment = await draft('Each time a page is edited it needs a comment about the changelog');
+    expect(typesOf(comment)).toEqual(['AddCommentAction']);
+    const putCopy = await draft('when a page is labelled legal put a copy under Policies');
+    expect(typesOf(putCopy)).toEqual(['CopyPageAction']);
+  });
+
+  it('names keep "&" and capitalised "and" (longest span), and an email stays one token', async () => {
+    const amp = await draft('When a page gets the label q, move it under Plans & Budgets');
+    expect(amp.rule?.components[0].config).toMatchObject({ pageDestination: { parentPage: { pageTitle: 'Plans & Budgets' } } });
+    const space = await draft('When a page is labelled x, copy it to the Research & Design space');
+    expect(JSON.stringify(space.rule)).toContain('"spaceName":"Research & Design"');
+    const email = await draft('When a page is labelled deal, email kim.ode@example.com');
+    expect(email.rule?.components[0].config).toMatchObject({ to: [{ email: 'kim.ode@example.com' }] });
+  });
+
+  it('hyphenated words are not cut: "overdue-review" is a label, "customer-success" a group', async () => {
+    const label = await draft('When a page is labelled overdue-review, add the label seen');
+    expect(label.rule?.trigger?.config).toEqual({ labels: ['overdue-review'] });
+    const group = await draft('When a page is labelled urgent, email the customer-success group');
+    expect(group.manualConfig).toEqual([]);
+    expect(group.rule?.components[0].config).toMatchObject({ to: [{ groupName: 'customer-success' }] });
+  });
+
+  it('editing page text is reported as unsupported, naming it', async () => {
+    const result = await draft('when a page is published correct the typos in it');
+    expect(kindsOf(result)).toContain('unsupported');
+    expect(result.problems.map((p) => p.message).join(' ')).toMatch(/typos/);
+  });
+
+  it('spoken times, city time zones and dated titles', () => {
+    expect(parseTime('every friday at half past four in the afternoon')).toBe('16:30');
+    expect(parseTime('each day at quarter to nine')).toBe('08:45');
+    expect(parseTime('mondays at seven')).toBe('07:00');
+    expect(parseSchedule('each morning at 7 (lisbon time)', 'Each morning at 7 (Lisbon time)')?.schedule).toMatchObject({ frequency: 'DAILY', time: '07:00', timeZone: 'Europe/Lisbon' });
+  });
+
+  it('"with today\'s date in the title" dates the created page', async () => {
+    const result = await draft("Every Tuesday, publish a page called 'Standup' with today's date in the title", { spaceKey: 'ENG' });
+    expect(String((result.rule?.components[0].config as { title?: string }).title)).toContain('{{now');
+  });
+});
+
+describe('offline generator: labels named before their noun', () => {
+  it('is a label filter, and the event behind the relative clause is still found', async () => {
+    const one = await draft('When a page that has the reviewed label is edited, move it under Policies');
+    expect(one.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(typesOf(one)).toEqual(['CqlCondition', 'MovePageAction']);
+    expect(JSON.stringify(one.rule)).toContain('reviewed');
+    const two = await draft('When a page is updated and it has both the draft and legal labels, archive it');
+    expect(typesOf(two)).toEqual(['CqlCondition', 'ArchivePageAction']);
+    expect(JSON.stringify(two.rule?.components[0].config)).toMatch(/draft.*legal/);
+  });
+});
+
+describe('partial intent', () => {
+  it('drafts what the catalog can express and names the step it left out', async () => {
+    const ai = await draft('When a page is commented on, email the owner and summarise the discussion with AI');
+    expect(ai.usable).toBe(true);
+    expect(ai.errorKind).toBeNull();
+    expect(typesOf(ai)).toEqual(['SendEmailAction']);
+    expect(ai.problems.find((p) => p.kind === 'not_included')?.message).toMatch(/summar/i);
+    const sms = await draft('When a page is labelled outage, send an SMS to the on-call engineer and post to the #ops slack channel');
+    expect(typesOf(sms)).toEqual(['SendSlackMessageAction']);
+    expect(sms.problems.find((p) => p.kind === 'not_included')?.message).toMatch(/SMS/);
+  });
+
+  it('alone, or as the target of the rest, the step keeps the request unsupported', async () => {
+    const alone = await draft('When a page is published, export it to PDF');
+    expect(alone.usable).toBe(false);
+    expect(alone.errorKind).toBe('unsupported');
+    const folder = await draft('Move pages into the Reports folder when they are published');
+    expect(folder.errorKind).toBe('unsupported');
+  });
+});
+
+describe('slot values the request states', () => {
+  it('"include the comment" puts the comment in the email', async () => {
+    const result = await draft('When someone comments on a page, email the owner and include the comment');
+    expect(String((result.rule?.components[0].config as { body?: string }).body)).toContain('{{comment.body}}');
+    const plain = await draft('When someone comments on a page, email the owner');
+    expect(String((plain.rule?.components[0].config as { body?: string }).body)).not.toContain('{{comment.body}}');
+  });
+});
