@@ -591,3 +591,63 @@ describe('configuration', () => {
     expect(await source.listSpaces()).toHaveLength(3);
   });
 });
+
+describe('navigation', () => {
+  it('lists children by CQL with labels, and leaves out restricted and denied ones', async () => {
+    const { stub, source } = await setup();
+    expect((await source.getChildren('2001', ALL, MIA)).map((p) => p.id)).toEqual(['2002']);
+    expect(stub.cqlSent().at(-1)).toBe('parent = "2001" AND type = page AND space IN ("ENG","HR") ORDER BY title');
+    expect(await source.getChildren('2001', { spaces: ['ENG'], excludeLabels: ['ops'] }, MIA)).toEqual([]);
+    // Acting for Sam (Mia's admin token): 2003 and its subtree are Mia's only.
+    expect((await source.getChildren('2003', ALL, MIA)).map((p) => p.id)).toEqual(['2004']);
+    expect(await source.getChildren('2003', ALL, SAM)).toEqual([]);
+    expect((await source.getChildren('2001', ALL, SAM)).map((p) => p.id)).toEqual(['2002']);
+  });
+
+  it('builds breadcrumbs from v2 ancestors and one CQL lookup; a page the user cannot read has none', async () => {
+    const { stub, source } = await setup();
+    const crumbs = await source.getAncestors('2004', ALL, MIA);
+    expect(crumbs.map((p) => [p.id, p.title, p.spaceKey])).toEqual([['2003', 'Security Review Notes', 'ENG']]);
+    expect(stub.count('v2.pageAncestors')).toBe(1);
+    expect(stub.cqlSent().at(-1)).toBe('id IN ("2003") AND type = page AND space IN ("ENG","HR")');
+    expect(await source.getAncestors('2004', { spaces: ['ENG'], excludeLabels: ['security'] }, MIA)).toEqual([]);
+    expect(await source.getAncestors('2004', ALL, SAM)).toEqual([]);
+    expect(await source.getAncestors('9999', ALL, MIA)).toEqual([]);
+    expect(await source.getAncestors('2001', ALL, MIA)).toEqual([]);
+  });
+
+  it('reads version history newest first from v2 versions; missing and restricted are undefined', async () => {
+    const { stub, source } = await setup();
+    stub.site.pages.find((p) => p.id === '2001')!.history = [
+      { number: 1, when: '2024-01-10T09:00:00.000Z', by: 'acc-mia-0001', message: 'First draft' },
+      { number: 4, when: '2024-03-01T09:00:00.000Z', by: 'acc-lee-0003', message: 'Dashboards step' },
+    ];
+    const history = await source.getHistory('2001', 2, MIA);
+    expect(history).toEqual([
+      { number: 7, when: '2024-05-02T10:00:00.000Z', by: 'acc-sam-0002', message: '' },
+      { number: 4, when: '2024-03-01T09:00:00.000Z', by: 'acc-lee-0003', message: 'Dashboards step' },
+    ]);
+    expect(stub.requests.find((r) => r.route === 'v2.pageVersions')?.query.get('sort')).toBe('-modified-date');
+    expect(await source.getHistory('2003', 5, SAM)).toBeUndefined();
+    expect(await source.getHistory('9999', 5, MIA)).toBeUndefined();
+  });
+
+  it('continues a search where the last window ended, also when acting for someone else', async () => {
+    const { source } = await setup({ postFilterSearch: true });
+    for (const as of [MIA, SAM]) {
+      const whole = (await source.search({ text: 'deploy', ...ALL, limit: 50 }, as)).pages.map((p) => p.id);
+      const seen: string[] = [];
+      let start: number | undefined;
+      for (let i = 0; i < 20; i++) {
+        const window = await source.search({ text: 'deploy', ...ALL, limit: 1, start }, as);
+        seen.push(...window.pages.map((p) => p.id));
+        if (window.next === undefined) break;
+        start = window.next;
+      }
+      expect(seen, as.displayName).toEqual(whole);
+    }
+    const forSam = (await source.search({ text: 'deploy', ...ALL, limit: 50 }, SAM)).pages.map((p) => p.id);
+    expect(forSam).not.toContain('2003');
+    expect(forSam).not.toContain('2004');
+  });
+});
