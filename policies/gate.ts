@@ -133,6 +133,16 @@ export class PolicyGate {
     return { page, ancestors: ancestors.filter(visible), children: children.filter(visible).filter((child) => child.id !== page.id), versions: history ?? [] };
   }
 
+  /**
+   * A page's parent id when the reader may see the parent, else null. Restrictions are inherited,
+   * but labels are not: a readable page can sit under one with a denied label, and its id alone
+   * would point at a page that reads as missing everywhere else.
+   */
+  async visibleParentId(page: PageMeta): Promise<string | null> {
+    if (page.parentId === null) return null;
+    return (await this.mayReadAll([page.parentId], [page.spaceKey])) ? page.parentId : null;
+  }
+
   /** Readable spaces (policy allowlist ∩ the source's spaces) with the number of pages this reader can see in each. */
   async readableSpaces(tool: string): Promise<{ key: string; name: string; description?: string; pages: number }[]> {
     const spaces = (await this.source.listSpaces()).filter((space) => spaceAllowed(this.policy.read.spaces, space.key));

@@ -54,7 +54,7 @@ export const getPage = defineTool({
         ownerName: await names(page.owner),
         lastUpdatedBy: page.lastUpdatedBy ?? null,
         lastUpdatedByName: await names(page.lastUpdatedBy),
-        parentId: page.parentId,
+        parentId: await gate.visibleParentId(page),
         ...slice,
         warnings: cleaned.removed ? [INSTRUCTIONS_REMOVED_WARNING] : [],
       },

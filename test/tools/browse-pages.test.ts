@@ -121,6 +121,14 @@ for (const [name, start] of Object.entries(SOURCES)) {
       expect(ids(structured(await hr('browse_pages', { page: '2003' })).breadcrumb)).toEqual(['2000', '2002']);
     });
 
+    it('get_page names a parent only when the reader may see it', async () => {
+      const call = await start(USERS.employee);
+      const parentOf = async (pageId: string) => ((await call('get_page', { pageId })).structuredContent as { parentId: string | null }).parentId;
+      expect(await parentOf('1001')).toBe('1000');
+      expect(await parentOf('1004')).toBeNull(); // under the label-denied 1003
+      expect(await parentOf('1000')).toBeNull();
+    });
+
     it('answers a restricted or denied page exactly like a missing one', async () => {
       const call = await start(USERS.employee);
       const missing = await call('browse_pages', { page: '999999' });
