@@ -14,6 +14,8 @@
 import http from 'node:http';
 import { stemmer } from 'stemmer';
 import type { AddressInfo } from 'node:net';
+// Pinned by a real Cloud pair (945029121 is /x/AQBUO) in test/domain/page-reference.test.ts.
+import { tinyCodeOf as tinyCode } from '../../src/domain/page-reference.js';
 
 // ------------------------------------------------------------------------------------------------
 // Site description
@@ -564,18 +566,6 @@ function decodeCursor(cursor: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Confluence's tiny-link code: the id's little-endian bytes in base64, `+`→`_`, `/`→`-`, trailing `A`/`=` dropped. */
-function tinyCode(id: string): string {
-  let n = BigInt(id);
-  const bytes: number[] = [];
-  do {
-    bytes.push(Number(n & 0xffn));
-    n >>= 8n;
-  } while (n > 0n);
-  while (bytes.length < 4) bytes.push(0);
-  return Buffer.from(bytes).toString('base64').replace(/\+/g, '_').replace(/\//g, '-').replace(/[A=]+$/, '');
 }
 
 function labelId(name: string): string {

@@ -5,19 +5,14 @@
  * denied label are missing everywhere — in space counts, children, breadcrumbs, title and URL
  * lookups, and search windows — and read exactly like pages that do not exist.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config.js';
 import { tinyCodeOf } from '../../src/domain/page-reference.js';
-import { createRuntime } from '../../src/runtime.js';
-import { createStewardServer } from '../../src/server/create-server.js';
-import { createServices } from '../../src/services/services.js';
 import type { Role } from '../../policies/tool-access.js';
 import { startConfluenceStub } from '../support/confluence-stub.js';
 import { FIXTURE_SITE, USERS, writeFixture } from '../support/fixture-site.js';
-import { textOf } from '../support/harness.js';
+import { connectConfig, textOf } from '../support/harness.js';
 import { siteFolderOnStub, stubEmail } from '../support/site-on-stub.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -49,19 +44,9 @@ type Call = (name: string, args: Record<string, unknown>) => Promise<CallToolRes
 type User = (typeof USERS)[keyof typeof USERS];
 
 async function connect(config: ReturnType<typeof resolveConfig>, role: Role): Promise<Call> {
-  const runtime = await createRuntime(config);
-  const services = createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, embedder: runtime.embedder });
-  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, role), services, role });
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: {} });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverTransport);
-  await client.connect(clientTransport);
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-    await runtime.close();
-  });
-  return (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+  const harness = await connectConfig(config, role);
+  cleanups.push(() => harness.close());
+  return harness.call;
 }
 
 const SOURCES: Record<string, (user: User, role?: Role) => Promise<Call>> = {
