@@ -300,12 +300,12 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       const kept = found.slice(0, limit);
       // The next window starts after the last row returned, or after everything read when fewer were kept;
       // rows read but not returned (beyond the limit, or not yet checked) are read again then.
-      if (kept.length === limit) {
-        const next = kept[kept.length - 1].at + 1;
-        return { pages: kept.map((entry) => entry.page), next };
-      }
+      const pages = kept.map((entry) => entry.page);
+      // Confluence has no more, and nothing read is left over: this was the last window.
+      if (!more && unchecked.length === 0 && found.length === kept.length) return { pages };
+      if (kept.length === limit) return { pages, next: kept[kept.length - 1].at + 1 };
       const resume = unchecked.length > 0 ? unchecked[0].at : position;
-      return more || unchecked.length > 0 ? { pages: kept.map((entry) => entry.page), next: resume } : { pages: kept.map((entry) => entry.page) };
+      return { pages, next: resume };
     },
 
     async getPage(id: string, as: Identity, options: GetPageOptions = {}): Promise<Page | undefined> {
