@@ -26,7 +26,7 @@ export const getPage = defineTool({
     ownerName: z.string().nullable().describe('Display name of the owner (null when unknown)'),
     lastUpdatedBy: z.string().nullable().describe('Account id of the last editor'),
     lastUpdatedByName: z.string().nullable().describe('Display name of the last editor (null when unknown)'),
-    parentId: z.string().nullable(),
+    parentId: z.string().nullable().describe('Parent page id; null at the top of a space or when you may not see the parent'),
     markdown: z.string(),
     section: z.string().nullable(),
     truncated: z.boolean(),
