@@ -14,6 +14,8 @@
 import http from 'node:http';
 import { stemmer } from 'stemmer';
 import type { AddressInfo } from 'node:net';
+// Pinned by a real Cloud pair (945029121 is /x/AQBUO) in test/domain/page-reference.test.ts.
+import { tinyCodeOf as tinyCode } from '../../src/domain/page-reference.js';
 
 // ------------------------------------------------------------------------------------------------
 // Site description
@@ -60,6 +62,12 @@ export interface StubPage {
    * are inherited: a page is visible only if it and every ancestor is visible.
    */
   readableBy?: Iterable<string>;
+  /**
+   * Earlier versions, any order (`/pages/{id}/versions` adds the current one from `version`,
+   * `updatedAt` and `lastUpdatedBy`). Undefined: version 1 by `authorId` at `createdAt` when
+   * `version` > 1, as the site folder records it.
+   */
+  history?: { number: number; when: string; by: string; message?: string }[];
 }
 
 export interface StubSite {
@@ -142,6 +150,8 @@ export type StubRoute =
   | 'user'
   | 'currentUser'
   | 'v2.page'
+  | 'v2.pageAncestors'
+  | 'v2.pageVersions'
   | 'v2.pages'
   | 'v2.spaces'
   | 'space'
@@ -374,6 +384,8 @@ export function tokenizeCql(cql: string): Token[] {
 type Clause =
   | { field: 'text'; terms: string[] }
   | { field: 'title'; op: '=' | '~'; value: string }
+  | { field: 'parent'; value: string }
+  | { field: 'id'; values: string[] }
   | { field: 'type'; values: string[] }
   | { field: 'space'; values: string[] }
   | { field: 'label'; values: string[]; negate: boolean }
@@ -447,6 +459,14 @@ function parseCql(cql: string, mode: 'content' | 'user'): ParsedCql {
       case 'title':
         if (op !== '=' && op !== '~') break;
         return { field: 'title', op, value: value() };
+      case 'parent':
+        if (op === '=') return { field: 'parent', value: value() };
+        break;
+      case 'id':
+      case 'content':
+        if (op === '=') return { field: 'id', values: [value()] };
+        if (op === 'IN') return { field: 'id', values: list() };
+        break;
       case 'type':
         if (op === '=') return { field: 'type', values: [value()] };
         if (op === 'IN') return { field: 'type', values: list() };
@@ -875,7 +895,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       webui: webui(page),
       edituiv2: `/spaces/${page.spaceKey}/pages/edit-v2/${page.id}`,
       self: `${base}/rest/api/content/${page.id}`,
-      tinyui: `/x/${Buffer.from(page.id).toString('base64url')}`,
+      tinyui: `/x/${tinyCode(page.id)}`,
     };
     return content;
   };
@@ -918,6 +938,10 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return c.op === '='
             ? page.title.toLowerCase() === c.value.toLowerCase()
             : words(c.value).some((t) => words(page.title).includes(t));
+        case 'parent':
+          return (page.parentId ?? '') === c.value;
+        case 'id':
+          return c.values.includes(page.id);
         case 'type':
           return c.values.some((v) => v.toLowerCase() === 'page');
         case 'space':
@@ -1177,7 +1201,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       editui: `/pages/resumedraft.action?draftId=${page.id}`,
       webui: webui(page),
       edituiv2: `/spaces/${page.spaceKey}/pages/edit-v2/${page.id}`,
-      tinyui: `/x/${Buffer.from(page.id).toString('base64url')}`,
+      tinyui: `/x/${tinyCode(page.id)}`,
       ...(single ? { base } : {}),
     };
     return shape;
@@ -1219,6 +1243,33 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       .sort((a, b) => Number(a.id) - Number(b.id));
     const { slice, links, linkHeader } = v2Paginate(pages, query, '/api/v2/pages', 250);
     return { body: { results: slice.map((p) => v2PageShape(p, query, false)), _links: links }, linkHeader };
+  };
+
+  /** Ancestors root first, ids and types only, as Cloud answers; 404 for a page the caller cannot read. */
+  const v2PageAncestors = (id: string, caller: StubUser) => {
+    if (!/^\d+$/.test(id)) throw v2Error(400, 'INVALID_REQUEST_PARAMETER', `Invalid page id: ${id}`);
+    const page = readablePage(id, caller, () => v2Error(404, 'NOT_FOUND', 'Not Found'));
+    return { results: ancestorsOf(page).map((a) => ({ id: a.id, type: 'page' })), _links: { base } };
+  };
+
+  const v2PageVersions = (id: string, query: URLSearchParams, caller: StubUser) => {
+    if (!/^\d+$/.test(id)) throw v2Error(400, 'INVALID_REQUEST_PARAMETER', `Invalid page id: ${id}`);
+    const page = readablePage(id, caller, () => v2Error(404, 'NOT_FOUND', 'Not Found'));
+    const current = page.version ?? 1;
+    const earlier = page.history ?? (current > 1 ? [{ number: 1, when: page.createdAt, by: page.authorId, message: '' }] : []);
+    const versions = [{ number: current, when: page.updatedAt, by: page.lastUpdatedBy ?? page.authorId, message: '' }, ...earlier.filter((v) => v.number !== current)];
+    const descending = query.get('sort') !== 'modified-date';
+    versions.sort((a, b) => (descending ? b.number - a.number : a.number - b.number));
+    const { slice, links, linkHeader } = v2Paginate(versions, query, `/api/v2/pages/${id}/versions`, 250);
+    const results = slice.map((v) => ({
+      createdAt: v.when,
+      message: v.message ?? '',
+      number: v.number,
+      minorEdit: false,
+      authorId: v.by,
+      page: { id: page.id, title: page.title },
+    }));
+    return { body: { results, _links: links }, linkHeader };
   };
 
   const v2Spaces = (query: URLSearchParams) => {
@@ -1299,6 +1350,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     if (method === 'POST' && (m = /^\/wiki\/rest\/api\/content\/([^/]+)\/permission\/check$/.exec(path))) return { route: 'permissionCheck', id: decodeURIComponent(m[1]) };
     if (method === 'GET' && (m = /^\/wiki\/rest\/api\/content\/([^/]+)$/.exec(path))) return { route: 'content', id: decodeURIComponent(m[1]) };
     if (method === 'GET' && (m = /^\/wiki\/api\/v2\/pages\/([^/]+)$/.exec(path))) return { route: 'v2.page', id: decodeURIComponent(m[1]) };
+    if (method === 'GET' && (m = /^\/wiki\/api\/v2\/pages\/([^/]+)\/ancestors$/.exec(path))) return { route: 'v2.pageAncestors', id: decodeURIComponent(m[1]) };
+    if (method === 'GET' && (m = /^\/wiki\/api\/v2\/pages\/([^/]+)\/versions$/.exec(path))) return { route: 'v2.pageVersions', id: decodeURIComponent(m[1]) };
     if (method === 'GET' && path === '/wiki/api/v2/pages') return { route: 'v2.pages' };
     if (method === 'GET' && path === '/wiki/api/v2/spaces') return { route: 'v2.spaces' };
     return { route: 'unknown' };
@@ -1459,6 +1512,12 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return sendJson(res, record, 200, v1User(acting.accountId));
         case 'v2.page':
           return sendJson(res, record, 200, v2Page(id!, parsedUrl.searchParams, acting));
+        case 'v2.pageAncestors':
+          return sendJson(res, record, 200, v2PageAncestors(id!, acting));
+        case 'v2.pageVersions': {
+          const { body: out, linkHeader } = v2PageVersions(id!, parsedUrl.searchParams, acting);
+          return sendJson(res, record, 200, out, linkHeader ? { link: linkHeader } : {});
+        }
         case 'v2.pages': {
           const { body: out, linkHeader } = v2Pages(parsedUrl.searchParams, acting);
           return sendJson(res, record, 200, out, linkHeader ? { link: linkHeader } : {});
