@@ -25,6 +25,7 @@ export const browsePages = defineTool({
     'No arguments: spaces you may read, with page counts. `page` (id or URL) or exact `title` (+`space`): its breadcrumb, ' +
     'children, labels, versions.',
   access: 'read',
+  toolset: 'read',
   writes: false,
   input: z.object({
     page: z.string().trim().min(1).max(2000).optional(),
