@@ -146,6 +146,8 @@ export type StubRoute =
   | 'search'
   | 'searchUser'
   | 'content'
+  | 'contentSearch'
+  | 'history'
   | 'permissionCheck'
   | 'user'
   | 'currentUser'
@@ -914,7 +916,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
   };
 
   // --- routes ------------------------------------------------------------------------------------
-  const search = (query: URLSearchParams, caller: StubUser, routePath: string) => {
+  /** `contentRows`: Data Center's `/rest/api/content/search`, whose rows are Content (expansions without `content.`). */
+  const search = (query: URLSearchParams, caller: StubUser, routePath: string, contentRows = false) => {
     const cql = query.get('cql');
     if (cql === null || cql.trim() === '') throw v1Error(400, 'com.atlassian.confluence.api.service.exceptions.BadRequestException: CQL query parameter is required');
     let parsed: ParsedCql;
@@ -1027,11 +1030,14 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     const mark = excerptMode.startsWith('highlight');
     const hlTerms = new Set([...textTerms, ...titleTerms]);
     const expand = new Set(
-      listParam(query, 'expand')
-        .filter((e) => e.startsWith('content.'))
-        .map((e) => e.slice('content.'.length)),
+      contentRows
+        ? listParam(query, 'expand')
+        : listParam(query, 'expand')
+            .filter((e) => e.startsWith('content.'))
+            .map((e) => e.slice('content.'.length)),
     );
-    const results = visible.map((page) => {
+    const results = visible.map((page): Record<string, unknown> => {
+      if (contentRows) return v1Content(page, expand);
       const text = storageToText(page.storage).replace(/\n+/g, '\n');
       const lower = text.toLowerCase();
       let at = 0;
@@ -1150,6 +1156,44 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     const page = pageById(id);
     if (!page || !canRead(page, caller.accountId)) throw notFound();
     return page;
+  };
+
+  /**
+   * Data Center `GET /rest/api/content/{id}/history`: the creation always; `lastUpdated` and
+   * `previousVersion` (the latest version and the one before) only when expanded. 404 for a
+   * page the caller may not read, as for a missing one.
+   */
+  const dcHistory = (id: string, query: URLSearchParams, caller: StubUser) => {
+    const page = readablePage(id, caller, () =>
+      v1Error(404, `com.atlassian.confluence.api.service.exceptions.NotFoundException: No content found with id : ContentId{id=${id}}`),
+    );
+    const expand = new Set(listParam(query, 'expand'));
+    const current = page.version ?? 1;
+    const earlier = (page.history ?? (current > 1 ? [{ number: 1, when: page.createdAt, by: page.authorId, message: '' }] : []))
+      .filter((v) => v.number < current)
+      .sort((a, b) => b.number - a.number);
+    const history: Record<string, unknown> = {
+      latest: true,
+      createdBy: v1User(page.authorId),
+      createdDate: stamp(page.createdAt),
+      _expandable: { lastUpdated: '', previousVersion: '', contributors: '', nextVersion: '' },
+      _links: { self: `${base}/rest/api/content/${page.id}/history`, base, context },
+    };
+    if (expand.has('lastUpdated')) history.lastUpdated = v1Version(page);
+    const previous = earlier[0];
+    if (expand.has('previousVersion') && previous) {
+      history.previousVersion = {
+        by: v1User(previous.by),
+        when: stamp(previous.when),
+        friendlyWhen: friendly(previous.when),
+        message: previous.message ?? '',
+        number: previous.number,
+        minorEdit: false,
+        _links: { self: `${base}/rest/api/content/${page.id}/version/${previous.number}` },
+      };
+    }
+    for (const name of ['lastUpdated', 'previousVersion']) if (name in history) delete (history._expandable as Record<string, string>)[name];
+    return history;
   };
 
   const v1ContentGet = (id: string, query: URLSearchParams, caller: StubUser) => {
@@ -1339,6 +1383,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       if (method === 'GET' && path === '/rest/api/user') return { route: 'user' };
       if (method === 'GET' && path === '/rest/api/user/current') return { route: 'currentUser' };
       if (method === 'GET' && path === '/rest/api/space') return { route: 'space' };
+      if (method === 'GET' && path === '/rest/api/content/search') return { route: 'contentSearch' };
+      if (method === 'GET' && (m = /^\/rest\/api\/content\/([^/]+)\/history$/.exec(path))) return { route: 'history', id: decodeURIComponent(m[1]) };
       if (method === 'GET' && (m = /^\/rest\/api\/content\/([^/]+)$/.exec(path))) return { route: 'content', id: decodeURIComponent(m[1]) };
       return { route: 'unknown' };
     }
@@ -1488,6 +1534,10 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return sendJson(res, record, 200, search(parsedUrl.searchParams, acting, '/rest/api/search'));
         case 'space':
           return sendJson(res, record, 200, dcSpaces(parsedUrl.searchParams));
+        case 'contentSearch':
+          return sendJson(res, record, 200, search(parsedUrl.searchParams, acting, '/rest/api/content/search', true));
+        case 'history':
+          return sendJson(res, record, 200, dcHistory(id!, parsedUrl.searchParams, acting));
         case 'searchUser':
           return sendJson(res, record, 200, searchUser(parsedUrl.searchParams));
         case 'content':
@@ -1593,7 +1643,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       return route === undefined ? requests.length : requests.filter((r) => r.route === route).length;
     },
     cqlSent() {
-      return requests.filter((r) => r.route === 'search' || r.route === 'searchUser').map((r) => r.query.get('cql') ?? '');
+      return requests.filter((r) => r.route === 'search' || r.route === 'searchUser' || r.route === 'contentSearch').map((r) => r.query.get('cql') ?? '');
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);

@@ -1,7 +1,7 @@
 /**
- * Navigation (issue 15) through a real MCP client, on both sources from one corpus: the local
- * site folder, and the same site served by the loopback Confluence Cloud stub to the real
- * confluence.js client. The same assertions run on each: restricted pages and pages with a
+ * Navigation (issue 15) through a real MCP client, on every source from one corpus: the local
+ * site folder, and the same site served by the loopback Confluence stub as Cloud (to the real
+ * confluence.js client) and as Data Center (a context path, personal access tokens). The same assertions run on each: restricted pages and pages with a
  * denied label are missing everywhere — in space counts, children, breadcrumbs, title and URL
  * lookups, and search windows — and read exactly like pages that do not exist.
  */
@@ -62,7 +62,20 @@ const SOURCES: Record<string, (user: User, role?: Role) => Promise<Call>> = {
     const env = { CONFLUENCE_URL: stub.url, CONFLUENCE_USERNAME: stubEmail(user), CONFLUENCE_API_TOKEN: 'token' };
     return connect(resolveConfig({ policy: fixture.policyFile, dataDir: fixture.dataDir, role }, env), role);
   },
+  datacenter: async (user, role = 'agent') => {
+    const fixture = writeFixture({ site: SITE });
+    const site = siteFolderOnStub(fixture.siteDir);
+    // Every user has a token of their own; Data Center enforces its owner's restrictions.
+    const tokens = Object.fromEntries(site.users.map((u) => [`pat-${u.accountId}`, u.accountId]));
+    const stub = await startConfluenceStub({ ...site, dataCenter: { contextPath: '/confluence', tokens } });
+    cleanups.push(() => stub.close());
+    const env = { CONFLUENCE_URL: stub.base, CONFLUENCE_PERSONAL_TOKEN: `pat-${user.accountId}` };
+    return connect(resolveConfig({ policy: fixture.policyFile, dataDir: fixture.dataDir, role }, env), role);
+  },
 };
+
+/** How each source names a person: Data Center by username (the stub's: the email's local part). */
+const personOf = (source: string, user: User) => (source === 'datacenter' ? stubEmail(user).split('@')[0] : user.accountId);
 
 const structured = (result: CallToolResult) => {
   expect(result.isError, textOf(result)).toBeFalsy();
@@ -152,8 +165,8 @@ for (const [name, start] of Object.entries(SOURCES)) {
       expect(structured(await call('browse_pages', { page: '1001' })).page?.labels).toEqual(['vpn']);
       const { versions } = structured(await call('browse_pages', { page: '1004' }));
       expect(versions).toEqual([
-        { number: 3, when: '2025-03-04T10:00:00.000Z', by: USERS.hr.accountId, byName: USERS.hr.displayName, message: '' },
-        { number: 1, when: '2025-01-02T09:00:00.000Z', by: USERS.lead.accountId, byName: USERS.lead.displayName, message: '' },
+        { number: 3, when: '2025-03-04T10:00:00.000Z', by: personOf(name, USERS.hr), byName: USERS.hr.displayName, message: '' },
+        { number: 1, when: '2025-01-02T09:00:00.000Z', by: personOf(name, USERS.lead), byName: USERS.lead.displayName, message: '' },
       ].map((v) => ({ ...v, when: name === 'local' ? v.when.replace('.000Z', 'Z') : v.when })));
     });
 
