@@ -6,6 +6,9 @@
  * What differs from the Cloud source, and why:
  * - Paths are `/rest/api/…` under the configured base, context path included; no `/wiki`, no v2.
  * - Paging is `start`/`limit`; `limit` is silently capped, so walks follow `size` and `_links.next`.
+ *   A search window's `next` is a `start` offset, as on Cloud.
+ * - No v2: children are CQL on `/rest/api/content/search`, breadcrumbs `?expand=ancestors`, and
+ *   history `/content/{id}/history` (latest, previous and first version only).
  * - People are usernames (Data Center has no accountId and shows no email).
  * - Acting for anyone but the token owner is refused: Data Center has no endpoint that answers
  *   "may user X read page Y", so the service-account mode cannot be made safe here.
