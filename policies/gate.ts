@@ -1,9 +1,10 @@
-import type { ContentSource, GetPageOptions } from '../src/adapters/content-source.js';
-import type { Identity, Page, PageMeta, PageSummary } from '../src/domain/types.js';
+import type { ContentSource, GetPageOptions, TreeRequest } from '../src/adapters/content-source.js';
+import type { Identity, Page, PageMeta, PageSummary, PageVersion } from '../src/domain/types.js';
 import { PageNotFoundError, PolicyDeniedError } from '../src/errors.js';
 import type { AuditSink } from './audit.js';
 import { type ReviewAction, assertDraftQuota, assertMayDecide, assertMayReview, assertNotEditor, assertOwnLabels } from './draft-rules.js';
 import type { PersonRecord } from './identity.js';
+import { openCursor, sealCursor } from './search-cursor.js';
 import type { Policy } from './policy-schema.js';
 import { canRead } from './restrictions.js';
 import { narrowSpaces, spaceAllowed } from './space-allowlist.js';
@@ -15,6 +16,16 @@ export interface SearchArgs {
   labels?: string[];
   updatedSince?: string;
   limit: number;
+  /** The `cursor` of an earlier window of the same search (see searchWindow). */
+  cursor?: string;
+}
+
+/** A page with where it sits: breadcrumb (root first), direct children and recent versions, all visible to the reader. */
+export interface PageTree {
+  page: Page;
+  ancestors: PageMeta[];
+  children: PageMeta[];
+  versions: PageVersion[];
 }
 
 export interface ListArgs {
@@ -73,21 +84,75 @@ export class PolicyGate {
   }
 
   async searchPages(tool: string, args: SearchArgs): Promise<PageSummary[]> {
+    return (await this.searchWindow(tool, args)).pages;
+  }
+
+  /**
+   * One window of a search, and a cursor for the next when there may be more. The source's
+   * position counts rows the reader may not see, so it leaves the gate only sealed
+   * (policies/search-cursor.ts), bound to this reader and this search.
+   */
+  async searchWindow(tool: string, args: SearchArgs): Promise<{ pages: PageSummary[]; cursor?: string }> {
     const spaces = this.guarded(tool, 'search', () => this.readSpaces(args.spaces));
-    const results = await this.source.search(
+    const labels = args.labels?.map((label) => label.toLowerCase());
+    const scope = { reader: this.identity.accountId, search: { text: args.text, spaces, labels: labels ?? null, updatedSince: args.updatedSince ?? null } };
+    const start = args.cursor === undefined ? undefined : this.guarded(tool, 'search-cursor', () => openCursor(args.cursor!, scope));
+    const { pages: results, next } = await this.source.search(
       {
         text: args.text,
         spaces,
-        labels: args.labels?.map((label) => label.toLowerCase()),
+        labels,
         excludeLabels: this.policy.labels.deny,
         updatedSince: args.updatedSince,
         limit: args.limit,
+        start,
       },
       this.identity,
     );
     const visible = results.filter((page) => this.isVisible(page) && spaces.includes(page.spaceKey));
     this.record(tool, 'search', 'allow', spaces.join(','), `${visible.length} results`);
-    return visible;
+    return next === undefined ? { pages: visible } : { pages: visible, cursor: sealCursor(next, scope) };
+  }
+
+  /**
+   * A visible page with its breadcrumb, children and latest versions. The page is read first:
+   * a page the reader may not see is PageNotFoundError, like everywhere, and nothing about its
+   * neighbours is asked. Ancestors and children the reader may not see are left out, not
+   * counted or hinted at.
+   */
+  async pageTree(tool: string, id: string, versions: number): Promise<PageTree> {
+    const page = await this.readPage(tool, id);
+    const tree = this.treeRequest();
+    const [ancestors, children, history] = await Promise.all([
+      this.source.getAncestors(page.id, tree, this.identity),
+      this.source.getChildren(page.id, tree, this.identity),
+      this.source.getHistory(page.id, versions, this.identity),
+    ]);
+    const visible = (meta: PageMeta) => this.isVisible(meta) && tree.spaces.includes(meta.spaceKey);
+    this.record(tool, 'navigate', 'allow', page.id);
+    return { page, ancestors: ancestors.filter(visible), children: children.filter(visible).filter((child) => child.id !== page.id), versions: history ?? [] };
+  }
+
+  /**
+   * A page's parent id when the reader may see the parent, else null. Restrictions are inherited,
+   * but labels are not: a readable page can sit under one with a denied label, and its id alone
+   * would point at a page that reads as missing everywhere else.
+   */
+  async visibleParentId(page: PageMeta): Promise<string | null> {
+    if (page.parentId === null) return null;
+    return (await this.mayReadAll([page.parentId], [page.spaceKey])) ? page.parentId : null;
+  }
+
+  /** Readable spaces (policy allowlist ∩ the source's spaces) with the number of pages this reader can see in each. */
+  async readableSpaces(tool: string): Promise<{ key: string; name: string; description?: string; pages: number }[]> {
+    const spaces = (await this.source.listSpaces()).filter((space) => spaceAllowed(this.policy.read.spaces, space.key));
+    const counts = new Map<string, number>();
+    if (spaces.length > 0) {
+      // Counted from the pages this reader is shown, so a hidden page never adds one.
+      for await (const page of this.listPages(tool, { spaces: spaces.map((space) => space.key) })) counts.set(page.spaceKey, (counts.get(page.spaceKey) ?? 0) + 1);
+    }
+    this.record(tool, 'list-spaces', 'allow', 'read', `${spaces.length} spaces`);
+    return spaces.map((space) => ({ key: space.key, name: space.name, ...(space.description ? { description: space.description } : {}), pages: counts.get(space.key) ?? 0 }));
   }
 
   async readPage(tool: string, id: string): Promise<Page> {
@@ -286,6 +351,11 @@ export class PolicyGate {
   record(tool: string, action: string, decision: 'allow' | 'deny', subject?: string, reason?: string): void {
     // Bounded: whatever a caller passed in, one audit row stays small.
     this.audit.record({ actor: this.identity.accountId, role: this.role, tool, action, decision, subject: bounded(subject, 200), reason: bounded(reason, 1000) });
+  }
+
+  /** What navigation may show: the read allowlist's spaces that exist as keys, without denied labels. */
+  private treeRequest(): TreeRequest {
+    return { spaces: this.readSpaces(), excludeLabels: this.policy.labels.deny };
   }
 
   /** What a source may resolve while reading a page: title links only into the read allowlist. */

@@ -3,6 +3,7 @@ import { toolAllowed } from '../policies/tool-access.js';
 import type { ToolDefinition } from './define-tool.js';
 import { answerWithSources } from './answer-with-sources.js';
 import { approveDraft } from './approve-draft.js';
+import { browsePages } from './browse-pages.js';
 import { draftAutomationRuleTool } from './draft-automation-rule.js';
 import { draftJira } from './draft-jira.js';
 import { editDraft } from './edit-draft.js';
@@ -19,6 +20,7 @@ import { trustReport } from './trust-report.js';
 export const allTools: readonly ToolDefinition[] = [
   searchPages,
   getPage,
+  browsePages,
   answerWithSources,
   draftJira,
   flagStale,

@@ -14,7 +14,7 @@ export const SpacesArg = z
   .array(SpaceKeyArg)
   .max(50)
   .optional()
-  .describe('Limit to these spaces (each must be allowed by the policy). Omit for all allowed spaces.');
+  .describe('Only these spaces (default: all allowed)');
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const EARLIEST_DATE = Date.UTC(1900, 0, 1);

@@ -8,8 +8,8 @@ export const searchPages = defineTool({
   name: 'search_pages',
   title: 'Search Confluence pages',
   description:
-    'Searches the Confluence pages this user may read (plain words, not CQL), ranked like answer_with_sources; each ' +
-    'excerpt is the page\'s best-matching passage. Read a page with get_page.',
+    'Searches the pages you may read (plain words, not CQL), ranked like answer_with_sources; each excerpt is the ' +
+    'page\'s best passage. Read one with get_page.',
   access: 'read',
   toolset: 'read',
   writes: false,
@@ -19,6 +19,7 @@ export const searchPages = defineTool({
     labels: z.array(z.string().trim().min(1).max(255)).max(20).optional().describe('Only pages with at least one of these labels'),
     updatedSince: IsoDate.optional().describe('Only pages updated on or after this date (ISO, e.g. 2026-01-31)'),
     limit: z.number().int().min(1).max(50).default(10).describe('Maximum results (1-50, default 10)'),
+    cursor: z.string().trim().min(1).max(500).optional().describe('nextCursor, for more'),
   }),
   output: z.object({
     results: z.array(
@@ -28,14 +29,16 @@ export const searchPages = defineTool({
       }),
     ),
     count: z.number().int(),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` (same query) for the next results; null when there are no more'),
   }),
   async handler(args, { gate, services }) {
-    const hits = await searchWithPassages(gate, services, {
+    const { hits, cursor } = await searchWithPassages(gate, services, {
       text: args.query,
       spaces: args.spaces,
       labels: args.labels,
       updatedSince: args.updatedSince ? isoSeconds(new Date(args.updatedSince)) : undefined,
       limit: args.limit,
+      cursor: args.cursor,
     });
     const results = hits.map(({ page, excerpt }) => ({
       id: page.id,
@@ -46,6 +49,6 @@ export const searchPages = defineTool({
       labels: page.labels,
       excerpt,
     }));
-    return { structured: { results, count: results.length } };
+    return { structured: { results, count: results.length, nextCursor: cursor ?? null } };
   },
 });

@@ -1,4 +1,4 @@
-import type { GroupInfo, Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageSummary, PageVersion, SpaceInfo, UserInfo } from '../domain/types.js';
 
 /**
  * What a source is asked. The gate fills it: `spaces` is already narrowed to the policy
@@ -14,6 +14,25 @@ export interface SearchRequest {
   /** ISO date or date-time; pages updated on or after it. */
   updatedSince?: string;
   limit: number;
+  /** Position in the source's own result order to start from (a `next` of an earlier call); 0 when omitted. */
+  start?: number;
+}
+
+/** One window of search results. */
+export interface SearchResults {
+  pages: PageSummary[];
+  /**
+   * Where the next window starts, in the source's own result order, when there may be more.
+   * It counts rows the acting user may not read, so it must never reach an agent unsealed
+   * (policies/search-cursor.ts seals it).
+   */
+  next?: number;
+}
+
+/** Narrowing for navigation: the gate passes the read allowlist and the label deny-list. */
+export interface TreeRequest {
+  spaces: string[];
+  excludeLabels: string[];
 }
 
 export interface ListRequest {
@@ -48,13 +67,19 @@ export interface ContentSource {
   readonly kind: 'local' | 'confluence';
   /** One human line for the start-up banner, e.g. "local site demo-site (42 pages)". */
   describe(): string;
-  search(request: SearchRequest, as: Identity): Promise<PageSummary[]>;
+  search(request: SearchRequest, as: Identity): Promise<SearchResults>;
   getPage(id: string, as: Identity, options?: GetPageOptions): Promise<Page | undefined>;
   /** Metadata of every page the user can read in the given spaces, newest first. */
   listPages(request: ListRequest, as: Identity): AsyncIterable<PageMeta>;
   /** Exact, case-insensitive title match within the given spaces. */
   findPagesByTitle(title: string, spaces: string[], as: Identity): Promise<PageMeta[]>;
   listSpaces(): Promise<SpaceInfo[]>;
+  /** Direct children of a page that the user can read, in the request's spaces, by title. Empty when the page itself is not readable. */
+  getChildren(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]>;
+  /** Ancestors of a readable page, root first (breadcrumb); those outside the request (spaces, labels) or unreadable are left out. */
+  getAncestors(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]>;
+  /** Up to `limit` versions of a readable page, newest first; `undefined` when the page is missing or unreadable. */
+  getHistory(id: string, limit: number, as: Identity): Promise<PageVersion[] | undefined>;
   /** Look a user up by accountId, email or display name (exact, case-insensitive). */
   findUser(ref: string): Promise<UserInfo | undefined>;
   /**

@@ -54,6 +54,17 @@ export interface Page extends PageMeta {
   body: string;
 }
 
+/** One entry of a page's version history: who saved which version when, with its message. */
+export interface PageVersion {
+  number: number;
+  /** ISO date-time. */
+  when: string;
+  /** accountId of the author, when the source knows it. */
+  by?: string;
+  /** The version comment; empty when none was given. */
+  message: string;
+}
+
 export interface SpaceInfo {
   key: string;
   name: string;

@@ -71,7 +71,7 @@ export class SiteIndexReader {
   search(
     match: string,
     visibility: Visibility,
-    filters: { labels?: string[]; updatedSince?: string; limit: number },
+    filters: { labels?: string[]; updatedSince?: string; limit: number; offset?: number },
   ): (SitePageRow & { excerpt: string })[] {
     const labelFilter = filters.labels?.length
       ? `AND EXISTS (SELECT 1 FROM page_labels l2 WHERE l2.page_rowid = p.rowid AND l2.label IN (SELECT value FROM json_each(@labels)))`
@@ -82,8 +82,8 @@ export class SiteIndexReader {
         `SELECT ${META_COLUMNS}, snippet(pages_fts, 2, '', '', '…', 28) AS excerpt
          FROM pages_fts JOIN pages p ON p.rowid = pages_fts.rowid
          WHERE pages_fts MATCH @match AND ${VISIBLE} ${labelFilter} ${since}
-         ORDER BY bm25(pages_fts, 10.0, 4.0, 1.0, 3.0)
-         LIMIT @limit`,
+         ORDER BY bm25(pages_fts, 10.0, 4.0, 1.0, 3.0), p.rowid
+         LIMIT @limit OFFSET @offset`,
       )
       .all({
         match,
@@ -91,6 +91,7 @@ export class SiteIndexReader {
         labels: JSON.stringify(filters.labels ?? []),
         updatedSince: filters.updatedSince ?? null,
         limit: filters.limit,
+        offset: filters.offset ?? 0,
       }) as (SitePageRow & { excerpt: string })[];
   }
 
@@ -123,6 +124,20 @@ export class SiteIndexReader {
     return this.db
       .prepare(`SELECT ${META_COLUMNS} FROM pages p WHERE lower(p.title) = lower(@title) AND ${VISIBLE}`)
       .all({ title: title.trim(), ...params(visibility) }) as SitePageRow[];
+  }
+
+  /** Visible direct children of a page, by title. */
+  children(parentId: string, visibility: Visibility): SitePageRow[] {
+    return this.db
+      .prepare(`SELECT ${META_COLUMNS} FROM pages p WHERE p.parent_id = @parentId AND ${VISIBLE} ORDER BY lower(p.title), p.id`)
+      .all({ parentId, ...params(visibility) }) as SitePageRow[];
+  }
+
+  /** The visible ones of these pages, in no particular order. */
+  visiblePages(ids: readonly string[], visibility: Visibility): SitePageRow[] {
+    return this.db
+      .prepare(`SELECT ${META_COLUMNS} FROM pages p WHERE p.id IN (SELECT value FROM json_each(@ids)) AND ${VISIBLE}`)
+      .all({ ids: JSON.stringify(ids), ...params(visibility) }) as SitePageRow[];
   }
 
   spaces(): { key: string; name: string; description: string | null }[] {

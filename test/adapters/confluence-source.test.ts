@@ -57,7 +57,7 @@ describe('search', () => {
     // A site (or proxy) that ignores `excerpt` and always answers with escaped highlights.
     const { stub, source } = await setup({ excerptOverride: 'highlight' });
     stub.site.pages[1].storage = '<p>Page the on-call engineer &amp; say "incident" loudly.</p>';
-    const results = await source.search({ text: 'incident', ...ALL, limit: 10 }, MIA);
+    const results = await source.search({ text: 'incident', ...ALL, limit: 10 }, MIA).then((r) => r.pages);
 
     const incident = results.find((r) => r.id === '2002');
     expect(incident).toMatchObject({
@@ -88,7 +88,7 @@ describe('search', () => {
   it('sends the agent text escaped inside one string and the space clause outside it', async () => {
     const { stub, source } = await setup();
     const text = 'deploy") OR space = "SECRET" OR title ~ "x\\';
-    const results = await source.search({ text, spaces: ['ENG'], excludeLabels: ['security'], limit: 10 }, MIA);
+    const results = await source.search({ text, spaces: ['ENG'], excludeLabels: ['security'], limit: 10 }, MIA).then((r) => r.pages);
 
     const cql = stub.cqlSent()[0];
     expect(cql).toBe(
@@ -103,20 +103,20 @@ describe('search', () => {
 
   it('returns nothing for a restricted page when the token owner may not read it', async () => {
     const asSam = await setup({}, { email: 'sam@example.com' });
-    expect(await asSam.source.search({ text: 'confidential findings appendix', ...ALL, limit: 10 }, SAM)).toEqual([]);
+    expect(await asSam.source.search({ text: 'confidential findings appendix', ...ALL, limit: 10 }, SAM).then((r) => r.pages)).toEqual([]);
 
     const asMia = await setup();
-    const ids = (await asMia.source.search({ text: 'confidential findings appendix', ...ALL, limit: 10 }, MIA)).map((r) => r.id);
+    const ids = (await asMia.source.search({ text: 'confidential findings appendix', ...ALL, limit: 10 }, MIA).then((r) => r.pages)).map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining(['2003', '2004']));
   });
 
   it('honours limit, labels and updatedSince', async () => {
     const { source } = await setup();
-    const limited = await source.search({ text: 'deploy', ...ALL, limit: 2 }, MIA);
+    const limited = await source.search({ text: 'deploy', ...ALL, limit: 2 }, MIA).then((r) => r.pages);
     expect(limited).toHaveLength(2);
-    const labelled = await source.search({ text: 'deploy', ...ALL, labels: ['runbook'], limit: 10 }, MIA);
+    const labelled = await source.search({ text: 'deploy', ...ALL, labels: ['runbook'], limit: 10 }, MIA).then((r) => r.pages);
     expect(labelled.map((r) => r.id)).toEqual(['2001']);
-    const recent = await source.search({ text: 'deploy', ...ALL, updatedSince: '2024-05-01T12:00:00Z', limit: 10 }, MIA);
+    const recent = await source.search({ text: 'deploy', ...ALL, updatedSince: '2024-05-01T12:00:00Z', limit: 10 }, MIA).then((r) => r.pages);
     expect(recent.map((r) => r.id).sort()).toEqual(['2001', '2003']);
   });
 });
@@ -155,7 +155,7 @@ describe('getPage', () => {
       '<ac:link><ri:page ri:space-key="SECRET" ri:content-title="Project Nightingale" /><ac:plain-text-link-body><![CDATA[the plan]]></ac:plain-text-link-body></ac:link> and ' +
       '<ac:link><ri:page ri:space-key="hr" ri:content-title="Parental Leave" /><ac:plain-text-link-body><![CDATA[leave]]></ac:plain-text-link-body></ac:link>.</p>';
     // SECRET's page is known to the source already (seen through search): the cache must not resolve it either.
-    await source.search({ text: 'deploy plan', spaces: ['SECRET'], excludeLabels: [], limit: 10 }, MIA);
+    await source.search({ text: 'deploy plan', spaces: ['SECRET'], excludeLabels: [], limit: 10 }, MIA).then((r) => r.pages);
     stub.clearRequests();
 
     const page = await source.getPage('2001', MIA, { spaces: ['ENG', 'HR'] });
@@ -332,7 +332,7 @@ describe('titles, spaces, users', () => {
 describe('acting for someone other than the token owner', () => {
   it('checks each page with the permission endpoint and drops what the user may not read', async () => {
     const { stub, source } = await setup(); // Mia's token: a Confluence administrator
-    const ids = (await source.search({ text: 'deploy', ...ALL, limit: 10 }, SAM)).map((r) => r.id);
+    const ids = (await source.search({ text: 'deploy', ...ALL, limit: 10 }, SAM).then((r) => r.pages)).map((r) => r.id);
     expect(ids).not.toContain('2003');
     expect(ids).toEqual(expect.arrayContaining(['2001', '2002']));
     expect(await source.getPage('2003', SAM)).toBeUndefined();
@@ -344,8 +344,8 @@ describe('acting for someone other than the token owner', () => {
 
   it('skips the checks for the token owner, known by account id or by the configured email', async () => {
     const { stub, source } = await setup();
-    await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA);
-    await source.search({ text: 'deploy', ...ALL, limit: 10 }, { accountId: 'mia@example.com', displayName: 'mia', groups: [] });
+    await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages);
+    await source.search({ text: 'deploy', ...ALL, limit: 10 }, { accountId: 'mia@example.com', displayName: 'mia', groups: [] }).then((r) => r.pages);
     expect(stub.count('permissionCheck')).toBe(0);
   });
 
@@ -370,7 +370,7 @@ describe('acting for someone other than the token owner', () => {
     const site = demoConfluenceSite();
     site.pages = hiddenOnTop();
     const { stub, source } = await setup({ ...site, postFilterSearch });
-    const search = async (limit: number) => (await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit }, SAM)).map((r) => r.id);
+    const search = async (limit: number) => (await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit }, SAM).then((r) => r.pages)).map((r) => r.id);
     const visible = hiddenOnTop().filter((p) => p.readableBy === undefined).map((p) => p.id);
     for (const limit of [1, 3, 10, 50]) {
       const ids = await search(limit);
@@ -380,7 +380,7 @@ describe('acting for someone other than the token owner', () => {
     }
     // The owner still sees the hidden pages first, in one request and without checks.
     const before = stub.count('permissionCheck');
-    expect((await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit: 3 }, MIA)).map((r) => r.id)).toEqual(['60000', '60001', '60002']);
+    expect((await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit: 3 }, MIA).then((r) => r.pages)).map((r) => r.id)).toEqual(['60000', '60001', '60002']);
     expect(stub.count('permissionCheck')).toBe(before);
   });
 
@@ -393,7 +393,7 @@ describe('acting for someone other than the token owner', () => {
       title: i === 400 ? 'Planning note' : `Roadmap ${i}`,
     }));
     const { stub, source } = await setup({ ...site });
-    const results = await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit: 3 }, SAM);
+    const results = await source.search({ text: 'roadmap', spaces: ['ENG'], excludeLabels: [], limit: 3 }, SAM).then((r) => r.pages);
     expect(results).toEqual([]);
     expect(stub.count('search')).toBeLessThanOrEqual(5);
     expect(stub.count('permissionCheck')).toBeLessThanOrEqual(200);
@@ -401,7 +401,7 @@ describe('acting for someone other than the token owner', () => {
 
   it('fails closed when the token may not check other users', async () => {
     const { source } = await setup({}, { email: 'sam@example.com' });
-    await expect(source.search({ text: 'deploy', ...ALL, limit: 10 }, LEE)).rejects.toThrow(/administrator/);
+    await expect(source.search({ text: 'deploy', ...ALL, limit: 10 }, LEE).then((r) => r.pages)).rejects.toThrow(/administrator/);
     await expect(source.getPage('2001', LEE)).rejects.toBeInstanceOf(UpstreamError);
   });
 });
@@ -410,7 +410,7 @@ describe('faults, retries and timeouts', () => {
   it('waits out a 429 Retry-After, then succeeds', async () => {
     const { stub, source, sleeps } = await setup();
     stub.failNext(1, { status: 429, retryAfter: '1' });
-    const results = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA);
+    const results = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages);
     expect(results.length).toBeGreaterThan(0);
     expect(sleeps).toEqual([1000]);
     expect(stub.count('search')).toBe(2);
@@ -419,7 +419,7 @@ describe('faults, retries and timeouts', () => {
   it('honours an HTTP-date Retry-After', async () => {
     const { stub, source, sleeps } = await setup();
     stub.failNext(1, { status: 429, retryAfter: new Date(Date.now() + 4_000).toUTCString() });
-    await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA);
+    await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages);
     expect(sleeps).toHaveLength(1);
     expect(sleeps[0]).toBeGreaterThan(1_000);
     expect(sleeps[0]).toBeLessThanOrEqual(4_000);
@@ -428,7 +428,7 @@ describe('faults, retries and timeouts', () => {
   it('does not hammer a server that asks for a wait beyond the cap', async () => {
     const { stub, source, sleeps } = await setup();
     stub.failNext(5, { status: 429, retryAfter: '120' });
-    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).catch((e: unknown) => e);
+    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).message).toBe('Confluence rate limit: retry after 120 s.');
     expect((error as UpstreamError).retryAfterSeconds).toBe(120);
@@ -448,7 +448,7 @@ describe('faults, retries and timeouts', () => {
   it('gives up on a persistent 503 with an UpstreamError', async () => {
     const { stub, source, sleeps } = await setup();
     stub.failNext(10, { status: 503, retryAfter: '2' });
-    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).catch((e: unknown) => e);
+    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toMatch(/^Confluence returned 503 after 4 attempts/);
     expect(stub.count('search')).toBe(4);
@@ -466,7 +466,7 @@ describe('faults, retries and timeouts', () => {
   it('turns malformed JSON into an UpstreamError without echoing the body', async () => {
     const { stub, source } = await setup();
     stub.failNext(1, { malformedJson: true });
-    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).catch((e: unknown) => e);
+    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toMatch(/could not be read/);
     expect((error as Error).message).not.toContain('results');
@@ -490,7 +490,7 @@ describe('faults, retries and timeouts', () => {
 
     stub.clearRequests();
     stub.failNext(10, { shortBody: 40, route: '/wiki/rest/api/search' });
-    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).catch((e: unknown) => e);
+    const error = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as Error).message).toBe('Confluence sent an incomplete or empty reply (4 attempts); try again later.');
     expect(stub.count('search')).toBe(4);
@@ -499,7 +499,7 @@ describe('faults, retries and timeouts', () => {
   it('treats an empty 200 body as an incomplete reply: retried, then a clear UpstreamError', async () => {
     const { stub, source, sleeps } = await setup();
     stub.failNext(1, { status: 200, body: '', route: '/wiki/rest/api/search' });
-    expect((await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA)).length).toBeGreaterThan(0);
+    expect((await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA).then((r) => r.pages)).length).toBeGreaterThan(0);
     expect(stub.count('search')).toBe(2);
     expect(sleeps).toEqual([500]);
 
@@ -618,5 +618,69 @@ describe('configuration', () => {
     stubs.push(stub);
     const source = createConfluenceSource({ baseUrl: `${stub.url}/wiki/`, email: 'mia@example.com', apiToken: 'x' });
     expect(await source.listSpaces()).toHaveLength(3);
+  });
+});
+
+describe('navigation', () => {
+  it('lists children by CQL with labels, and leaves out restricted and denied ones', async () => {
+    const { stub, source } = await setup();
+    expect((await source.getChildren('2001', ALL, MIA)).map((p) => p.id)).toEqual(['2002']);
+    expect(stub.cqlSent().at(-1)).toBe('parent = "2001" AND type = page AND space IN ("ENG","HR") ORDER BY title');
+    expect(await source.getChildren('2001', { spaces: ['ENG'], excludeLabels: ['ops'] }, MIA)).toEqual([]);
+    // Acting for Sam (Mia's admin token): 2003 and its subtree are Mia's only.
+    expect((await source.getChildren('2003', ALL, MIA)).map((p) => p.id)).toEqual(['2004']);
+    expect(await source.getChildren('2003', ALL, SAM)).toEqual([]);
+    expect((await source.getChildren('2001', ALL, SAM)).map((p) => p.id)).toEqual(['2002']);
+  });
+
+  it('builds breadcrumbs from v2 ancestors and one CQL lookup; a page the user cannot read has none', async () => {
+    const { stub, source } = await setup();
+    const crumbs = await source.getAncestors('2004', ALL, MIA);
+    expect(crumbs.map((p) => [p.id, p.title, p.spaceKey])).toEqual([['2003', 'Security Review Notes', 'ENG']]);
+    expect(stub.count('v2.pageAncestors')).toBe(1);
+    expect(stub.cqlSent().at(-1)).toBe('id IN ("2003") AND type = page AND space IN ("ENG","HR")');
+    expect(await source.getAncestors('2004', { spaces: ['ENG'], excludeLabels: ['security'] }, MIA)).toEqual([]);
+    expect(await source.getAncestors('2004', ALL, SAM)).toEqual([]);
+    expect(await source.getAncestors('9999', ALL, MIA)).toEqual([]);
+    expect(await source.getAncestors('2001', ALL, MIA)).toEqual([]);
+  });
+
+  it('reads version history newest first from v2 versions; missing and restricted are undefined', async () => {
+    const { stub, source } = await setup();
+    stub.site.pages.find((p) => p.id === '2001')!.history = [
+      { number: 1, when: '2024-01-10T09:00:00.000Z', by: 'acc-mia-0001', message: 'First draft' },
+      { number: 4, when: '2024-03-01T09:00:00.000Z', by: 'acc-lee-0003', message: 'Dashboards step' },
+    ];
+    const history = await source.getHistory('2001', 2, MIA);
+    expect(history).toEqual([
+      { number: 7, when: '2024-05-02T10:00:00.000Z', by: 'acc-sam-0002', message: '' },
+      { number: 4, when: '2024-03-01T09:00:00.000Z', by: 'acc-lee-0003', message: 'Dashboards step' },
+    ]);
+    expect(stub.requests.find((r) => r.route === 'v2.pageVersions')?.query.get('sort')).toBe('-modified-date');
+    expect(await source.getHistory('2003', 5, SAM)).toBeUndefined();
+    expect(await source.getHistory('9999', 5, MIA)).toBeUndefined();
+  });
+
+  it('continues a search where the last window ended, also when acting for someone else', async () => {
+    const { source } = await setup({ postFilterSearch: true });
+    for (const as of [MIA, SAM]) {
+      const whole = (await source.search({ text: 'deploy', ...ALL, limit: 50 }, as)).pages.map((p) => p.id);
+      const seen: string[] = [];
+      let start: number | undefined;
+      let windows = 0;
+      for (let i = 0; i < 20; i++) {
+        const window = await source.search({ text: 'deploy', ...ALL, limit: 1, start }, as);
+        windows++;
+        seen.push(...window.pages.map((p) => p.id));
+        if (window.next === undefined) break;
+        start = window.next;
+      }
+      expect(seen, as.displayName).toEqual(whole);
+      // As the token owner, the last result's window already says there is no more.
+      if (as === MIA) expect(windows).toBe(whole.length);
+    }
+    const forSam = (await source.search({ text: 'deploy', ...ALL, limit: 50 }, SAM)).pages.map((p) => p.id);
+    expect(forSam).not.toContain('2003');
+    expect(forSam).not.toContain('2004');
   });
 });

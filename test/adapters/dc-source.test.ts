@@ -48,7 +48,7 @@ async function collect(iterable: AsyncIterable<PageMeta>): Promise<PageMeta[]> {
 describe('Data Center paths, shapes and paging', () => {
   it('searches under the context path, never /wiki, and maps Data Center shapes', async () => {
     const { stub, source } = await setup();
-    const results = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA);
+    const { pages: results } = await source.search({ text: 'deploy', ...ALL, limit: 10 }, MIA);
     expect(results.map((r) => r.id)).toContain('2001');
     const runbook = results.find((r) => r.id === '2001')!;
     expect(runbook.url).toBe(`${stub.base}/display/ENG/Deployment+Runbook`);
@@ -62,7 +62,7 @@ describe('Data Center paths, shapes and paging', () => {
 
   it('keeps agent text inside one quoted CQL string', async () => {
     const { stub, source } = await setup();
-    const results = await source.search({ text: 'deploy" OR space = "SECRET', ...ALL, limit: 10 }, MIA);
+    const { pages: results } = await source.search({ text: 'deploy" OR space = "SECRET', ...ALL, limit: 10 }, MIA);
     expect(results.every((r) => r.spaceKey !== 'SECRET')).toBe(true);
     const cql = stub.cqlSent().at(-1)!;
     expect(cql).toContain('(siteSearch ~ "deploy\\" OR space = \\"SECRET")');
@@ -113,6 +113,16 @@ describe('Data Center paths, shapes and paging', () => {
     expect(await source.findUser('acc-lee-0003')).toEqual({ accountId: 'lee', displayName: 'Lee Chen', groups: [] });
     expect(await source.findUser('nobody')).toBeUndefined();
     expect(await source.findUser('Mia Krystof')).toMatchObject({ accountId: 'mia' }); // the token owner, by name
+    expect(await source.findUsers('sam')).toEqual([{ accountId: 'sam', displayName: 'Sam Ortega', groups: [] }]);
+    expect(await source.findUsers('nobody')).toEqual([]);
+  });
+
+  it('finds groups by exact name under the context path (no ids on Data Center), none for an unknown name', async () => {
+    const { source, stub } = await setup({ stub: { groups: [{ name: 'hr-team', id: 'unused' }] } });
+    expect(await source.findGroups('HR-Team')).toEqual([{ name: 'hr-team' }]);
+    expect(await source.findGroups('nobody-group')).toEqual([]);
+    expect(await source.findGroups('  ')).toEqual([]);
+    expect(stub.requests.some((r) => r.path === `${CONTEXT}/rest/api/group/HR-Team`)).toBe(true);
   });
 
   it('accepts username and password (basic auth) too', async () => {
@@ -125,7 +135,7 @@ describe('Data Center paths, shapes and paging', () => {
 describe('restrictions: restricted looks exactly like missing', () => {
   it('a page Sam may not read is absent from search and 404s like a page that does not exist', async () => {
     const { source } = await setup({ source: { auth: { type: 'bearer', token: 'pat-sam' } } });
-    const results = await source.search({ text: 'deploy', ...ALL, limit: 10 }, SAM);
+    const { pages: results } = await source.search({ text: 'deploy', ...ALL, limit: 10 }, SAM);
     expect(results.map((r) => r.id)).not.toContain('2003');
     expect(results.map((r) => r.id)).not.toContain('2004'); // inherited
     expect(await source.getPage('2003', SAM)).toBeUndefined();
@@ -154,7 +164,7 @@ describe('identity fails closed', () => {
     const stub = await startConfluenceStub({ ...demoConfluenceSite(), dataCenter: { contextPath: CONTEXT, tokens, anonymousAccess: true, markFailedLogins: true } });
     stubs.push(stub);
     const source = createDataCenterSource({ baseUrl: stub.base, auth: { type: 'bearer', token: 'pat-mia' }, sleep: async () => {} });
-    expect((await source.search({ text: 'parental leave', ...ALL, limit: 5 }, MIA)).map((r) => r.id)).toContain('3001');
+    expect((await source.search({ text: 'parental leave', ...ALL, limit: 5 }, MIA)).pages.map((r) => r.id)).toContain('3001');
     delete tokens['pat-mia'];
     const error = await source.search({ text: 'parental leave', ...ALL, limit: 5 }, MIA).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
@@ -178,7 +188,7 @@ describe('identity fails closed', () => {
     expect((error as Error).message).toMatch(/cannot check page permissions for another user/);
     await expect(source.getPage('2001', SAM)).rejects.toThrow(/reads only as mia/);
     expect(stub.count('search')).toBe(0);
-    expect(await source.search({ text: 'deploy', ...ALL, limit: 10 }, { accountId: '', displayName: 'anonymous', groups: [] })).toEqual([]);
+    expect(await source.search({ text: 'deploy', ...ALL, limit: 10 }, { accountId: '', displayName: 'anonymous', groups: [] })).toEqual({ pages: [] });
   });
 
   it('a wrong context path is named as such', async () => {
@@ -193,7 +203,7 @@ describe('faults: 429 and 503 with Retry-After, 5xx, slow, malformed', () => {
   it('waits out a 429 Retry-After', async () => {
     const { stub, source, sleeps } = await setup();
     stub.failNext(1, { status: 429, retryAfter: '2', route: `${CONTEXT}/rest/api/search` });
-    expect((await source.search({ text: 'deploy', ...ALL, limit: 5 }, MIA)).length).toBeGreaterThan(0);
+    expect((await source.search({ text: 'deploy', ...ALL, limit: 5 }, MIA)).pages.length).toBeGreaterThan(0);
     expect(sleeps).toEqual([2000]);
   });
 
@@ -268,5 +278,70 @@ describe('stub conformance: what confluence.js does against Data Center', () => 
     const error = await v1.users.getCurrentUser().catch((e: unknown) => e);
     expect(isNotFoundError(error)).toBe(true);
     expect(stub.requests.at(-1)!.path).toBe(`${CONTEXT}/wiki/rest/api/user/current`);
+  });
+});
+
+describe('Data Center navigation and search windows', () => {
+  const TREE = { spaces: ['ENG', 'HR'], excludeLabels: [] as string[] };
+  const asSam = { source: { auth: { type: 'bearer' as const, token: 'pat-sam' } } };
+
+  it('continues a search from `next` (a start offset) until the last window, which has none', async () => {
+    const { stub, source } = await setup();
+    const all = await source.search({ text: 'deploy incident security', ...ALL, limit: 50 }, MIA);
+    expect(all.next).toBeUndefined();
+    expect(all.pages.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    let start: number | undefined;
+    for (let i = 0; i < 10; i++) {
+      const window = await source.search({ text: 'deploy incident security', ...ALL, limit: 1, ...(start === undefined ? {} : { start }) }, MIA);
+      seen.push(...window.pages.map((p) => p.id));
+      if (window.next === undefined) break;
+      start = window.next;
+    }
+    expect(seen).toEqual(all.pages.map((p) => p.id));
+    const starts = stub.requests.filter((r) => r.route === 'search').map((r) => r.query.get('start'));
+    expect(starts).toContain('1');
+  });
+
+  it('lists children by CQL on /rest/api/content/search under the context path; a restricted parent has none', async () => {
+    const mia = await setup();
+    expect((await mia.source.getChildren('2001', TREE, MIA)).map((p) => p.id)).toEqual(['2002']);
+    expect((await mia.source.getChildren('2003', TREE, MIA)).map((p) => p.id)).toEqual(['2004']);
+    const search = mia.stub.requests.find((r) => r.route === 'contentSearch');
+    expect(search?.path).toBe(`${CONTEXT}/rest/api/content/search`);
+    expect(search?.query.get('cql')).toMatch(/^parent = "?2001"? AND type = page/);
+    expect(mia.stub.requests.every((r) => r.path.startsWith(`${CONTEXT}/rest/api/`))).toBe(true);
+
+    const sam = await setup(asSam);
+    expect(await sam.source.getChildren('2003', TREE, SAM)).toEqual([]);
+    expect(await sam.source.getChildren('999999', TREE, SAM)).toEqual([]);
+  });
+
+  it('gives breadcrumbs from ?expand=ancestors, root first; for a restricted page none, like a missing one', async () => {
+    const mia = await setup();
+    const crumbs = await mia.source.getAncestors('2004', TREE, MIA);
+    expect(crumbs.map((p) => [p.id, p.title])).toEqual([['2003', 'Security Review Notes']]);
+    expect(mia.stub.requests.some((r) => r.route === 'content' && r.path === `${CONTEXT}/rest/api/content/2004` && r.query.get('expand') === 'ancestors')).toBe(true);
+    // Outside the request's spaces: left out.
+    expect(await mia.source.getAncestors('2004', { spaces: ['HR'], excludeLabels: [] }, MIA)).toEqual([]);
+
+    const sam = await setup(asSam);
+    expect(await sam.source.getAncestors('2004', TREE, SAM)).toEqual([]);
+    expect(await sam.source.getAncestors('999999', TREE, SAM)).toEqual([]);
+  });
+
+  it('reads history from /rest/api/content/{id}/history, newest first, by username; restricted is undefined like missing', async () => {
+    const mia = await setup();
+    const versions = await mia.source.getHistory('2001', 10, MIA);
+    expect(versions?.map((v) => v.number)).toEqual([7, 1]);
+    expect(versions?.every((v) => v.when.endsWith('Z') && typeof v.by === 'string' && !v.by.startsWith('acc-'))).toBe(true);
+    expect(await mia.source.getHistory('2001', 1, MIA)).toHaveLength(1);
+    const request = mia.stub.requests.find((r) => r.route === 'history');
+    expect(request?.path).toBe(`${CONTEXT}/rest/api/content/2001/history`);
+
+    const sam = await setup(asSam);
+    expect(await sam.source.getHistory('2003', 10, SAM)).toBeUndefined();
+    expect(await sam.source.getHistory('999999', 10, SAM)).toBeUndefined();
+    expect(await sam.source.getHistory('../space', 10, SAM)).toBeUndefined();
   });
 });

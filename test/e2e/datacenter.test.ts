@@ -88,6 +88,28 @@ describe('serve on Confluence Data Center', () => {
     expect(JSON.stringify(search.structuredContent)).not.toContain('Security Review');
   });
 
+  it('browses spaces and page trees over MCP; a restricted page has no children, breadcrumb or history to show', async () => {
+    type Tree = { spaces: { key: string; pages: number }[]; breadcrumb: { id: string }[]; children: { id: string }[]; versions: { number: number; by: string | null }[] };
+    const browse = async (client: Client, args: Record<string, unknown>) => (await client.callTool({ name: 'browse_pages', arguments: args })) as CallToolResult;
+    const mia = await connect(setup(), dc());
+    const tree = (await browse(mia, { page: '2004' })).structuredContent as Tree;
+    expect(tree.breadcrumb.map((p) => p.id)).toEqual(['2003']);
+    const root = (await browse(mia, { page: '2001' })).structuredContent as Tree;
+    expect(root.children.map((p) => p.id)).toEqual(['2002']);
+    expect(root.versions.map((v) => v.number)).toEqual([7, 1]);
+
+    const sam = await connect(setup(), dc('pat-sam'));
+    const spaces = ((await browse(sam, {})).structuredContent as Tree).spaces;
+    expect(spaces.find((s) => s.key === 'ENG')?.pages).toBe(2); // 2001, 2002; not the restricted 2003, 2004
+    const hidden = await browse(sam, { page: '2003' });
+    const missing = await browse(sam, { page: '2999' });
+    expect(hidden.isError && missing.isError).toBe(true);
+    expect(JSON.stringify(hidden.content).replace('2003', 'X')).toBe(JSON.stringify(missing.content).replace('2999', 'X'));
+    const navigation = confluence.requests.filter((r) => r.route === 'contentSearch' || r.route === 'history');
+    expect(new Set(navigation.map((r) => r.route))).toEqual(new Set(['contentSearch', 'history']));
+    expect(navigation.every((r) => r.path.startsWith('/confluence/rest/api/'))).toBe(true);
+  });
+
   it('answers with citations and flags stale pages, only from what the token owner may read', async () => {
     const sam = await connect(setup(), dc('pat-sam'));
     const answer = (await sam.callTool({ name: 'answer_with_sources', arguments: { question: 'Who do I page during an incident?' } })) as CallToolResult;

@@ -93,8 +93,8 @@ describe('TOOLSETS / --toolsets', () => {
   });
 
   it('selects the role\'s tools of the named toolsets; the flag wins; case and spaces do not matter; all is everything', () => {
-    expect(names('agent', { TOOLSETS: 'read' })).toEqual(['get_page', 'search_pages']);
-    expect(names('agent', { TOOLSETS: ' Read, answers ' })).toEqual(['answer_with_sources', 'draft_jira', 'get_page', 'search_pages']);
+    expect(names('agent', { TOOLSETS: 'read' })).toEqual(['browse_pages', 'get_page', 'search_pages']);
+    expect(names('agent', { TOOLSETS: ' Read, answers ' })).toEqual(['answer_with_sources', 'browse_pages', 'draft_jira', 'get_page', 'search_pages']);
     expect(names('agent', { TOOLSETS: 'automation,triage' })).toEqual(['draft_automation_rule', 'flag_stale', 'get_automation_catalog']);
     expect(names('reviewer', { TOOLSETS: 'drafts,triage' })).toEqual(['approve_draft', 'edit_draft', 'get_draft', 'list_drafts', 'reject_draft', 'trust_report']);
     expect(resolveConfig({ toolsets: 'drafts' }, { TOOLSETS: 'read' }).toolsets).toEqual({ toolsets: ['drafts'], from: '--toolsets' });
@@ -103,8 +103,8 @@ describe('TOOLSETS / --toolsets', () => {
 
   it('only narrows: another role\'s toolset gives nothing and is reported; read-only mode still removes draft tools', () => {
     const agentDrafts = resolveEnabledTools(resolveConfig({}, { TOOLSETS: 'drafts,read' }), 'agent', false);
-    expect([...agentDrafts.tools].sort()).toEqual(['get_page', 'search_pages']);
-    expect(agentDrafts.notices.join('\n')).toMatch(/TOOLSETS: drafts \(work the review queue.*\) gives role agent no tools \(tools: search_pages, get_page\)/);
+    expect([...agentDrafts.tools].sort()).toEqual(['browse_pages', 'get_page', 'search_pages']);
+    expect(agentDrafts.notices.join('\n')).toMatch(/TOOLSETS: drafts \(work the review queue.*\) gives role agent no tools \(tools: search_pages, get_page, browse_pages\)/);
     expect(names('agent', { TOOLSETS: 'answers' }, true)).toEqual(['answer_with_sources']);
   });
 
@@ -134,7 +134,7 @@ describe('TOOLSETS / --toolsets', () => {
   it('reaches tools/list through an MCP client: only the chosen toolsets are registered, the rest cannot be called', async () => {
     const agent = await startHarness({ env: { TOOLSETS: 'read,automation' } });
     open.push(agent);
-    expect((await agent.client.listTools()).tools.map((t) => t.name).sort()).toEqual(['draft_automation_rule', 'get_automation_catalog', 'get_page', 'search_pages']);
+    expect((await agent.client.listTools()).tools.map((t) => t.name).sort()).toEqual(['browse_pages', 'draft_automation_rule', 'get_automation_catalog', 'get_page', 'search_pages']);
     const refused = await agent.call('answer_with_sources', { question: 'What is the VPN gateway?' });
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/answer_with_sources not found/i);

@@ -113,6 +113,7 @@ describe('the gate never surfaces what the user may not read', () => {
           const audit: AuditEntry[] = [];
           const gate = new PolicyGate(policy, who, 'agent', source, { record: (e) => audit.push(e) });
           const visible = oracleVisible(pages, who, readSpaces, deny);
+          const byId = new Map(pages.map((p) => [p.id, p]));
           try {
             let results: { id: string; spaceKey: string }[];
             try {
@@ -136,7 +137,25 @@ describe('the gate never surfaces what the user may not read', () => {
                 },
               );
               expect(read).toBe(visible.has(page.id));
+              // Navigation: a visible page's breadcrumb and children hold visible pages only, and exactly
+              // the visible ones among its real ancestors and children; an invisible page has no tree.
+              const tree = await gate.pageTree('browse_pages', page.id, 5).catch((error: unknown) => {
+                expect(error).toBeInstanceOf(PageNotFoundError);
+                return undefined;
+              });
+              expect(tree !== undefined).toBe(visible.has(page.id));
+              if (tree) {
+                const chain: string[] = [];
+                for (let p = byId.get(page.id)?.parentId; p; p = byId.get(p)?.parentId) chain.unshift(p);
+                expect(tree.ancestors.map((a) => a.id)).toEqual(chain.filter((id) => visible.has(id)));
+                const children = pages.filter((c) => c.parentId === page.id && visible.has(c.id)).map((c) => c.id);
+                expect(tree.children.map((c) => c.id).sort()).toEqual(children.sort());
+              }
             }
+            // Space counts count visible pages only.
+            const counts = await gate.readableSpaces('browse_pages');
+            for (const space of counts) expect(space.pages, space.key).toBe(pages.filter((p) => p.space === space.key && visible.has(p.id)).length);
+            expect(counts.map((c) => c.key).sort()).toEqual([...readSpaces].sort());
             const listed: string[] = [];
             for await (const meta of gate.listPages('flag_stale', {})) listed.push(meta.id);
             expect(new Set(listed)).toEqual(visible);

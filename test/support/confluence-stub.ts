@@ -14,6 +14,8 @@
 import http from 'node:http';
 import { stemmer } from 'stemmer';
 import type { AddressInfo } from 'node:net';
+// Pinned by a real Cloud pair (945029121 is /x/AQBUO) in test/domain/page-reference.test.ts.
+import { tinyCodeOf as tinyCode } from '../../src/domain/page-reference.js';
 
 // ------------------------------------------------------------------------------------------------
 // Site description
@@ -60,6 +62,12 @@ export interface StubPage {
    * are inherited: a page is visible only if it and every ancestor is visible.
    */
   readableBy?: Iterable<string>;
+  /**
+   * Earlier versions, any order (`/pages/{id}/versions` adds the current one from `version`,
+   * `updatedAt` and `lastUpdatedBy`). Undefined: version 1 by `authorId` at `createdAt` when
+   * `version` > 1, as the site folder records it.
+   */
+  history?: { number: number; when: string; by: string; message?: string }[];
 }
 
 export interface StubGroup {
@@ -145,11 +153,16 @@ export type StubRoute =
   | 'search'
   | 'searchUser'
   | 'groupPicker'
+  | 'dcGroup'
   | 'content'
+  | 'contentSearch'
+  | 'history'
   | 'permissionCheck'
   | 'user'
   | 'currentUser'
   | 'v2.page'
+  | 'v2.pageAncestors'
+  | 'v2.pageVersions'
   | 'v2.pages'
   | 'v2.spaces'
   | 'space'
@@ -382,6 +395,8 @@ export function tokenizeCql(cql: string): Token[] {
 type Clause =
   | { field: 'text'; terms: string[] }
   | { field: 'title'; op: '=' | '~'; value: string }
+  | { field: 'parent'; value: string }
+  | { field: 'id'; values: string[] }
   | { field: 'type'; values: string[] }
   | { field: 'space'; values: string[] }
   | { field: 'label'; values: string[]; negate: boolean }
@@ -455,6 +470,14 @@ function parseCql(cql: string, mode: 'content' | 'user'): ParsedCql {
       case 'title':
         if (op !== '=' && op !== '~') break;
         return { field: 'title', op, value: value() };
+      case 'parent':
+        if (op === '=') return { field: 'parent', value: value() };
+        break;
+      case 'id':
+      case 'content':
+        if (op === '=') return { field: 'id', values: [value()] };
+        if (op === 'IN') return { field: 'id', values: list() };
+        break;
       case 'type':
         if (op === '=') return { field: 'type', values: [value()] };
         if (op === 'IN') return { field: 'type', values: list() };
@@ -883,7 +906,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       webui: webui(page),
       edituiv2: `/spaces/${page.spaceKey}/pages/edit-v2/${page.id}`,
       self: `${base}/rest/api/content/${page.id}`,
-      tinyui: `/x/${Buffer.from(page.id).toString('base64url')}`,
+      tinyui: `/x/${tinyCode(page.id)}`,
     };
     return content;
   };
@@ -902,7 +925,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
   };
 
   // --- routes ------------------------------------------------------------------------------------
-  const search = (query: URLSearchParams, caller: StubUser, routePath: string) => {
+  /** `contentRows`: Data Center's `/rest/api/content/search`, whose rows are Content (expansions without `content.`). */
+  const search = (query: URLSearchParams, caller: StubUser, routePath: string, contentRows = false) => {
     const cql = query.get('cql');
     if (cql === null || cql.trim() === '') throw v1Error(400, 'com.atlassian.confluence.api.service.exceptions.BadRequestException: CQL query parameter is required');
     let parsed: ParsedCql;
@@ -926,6 +950,10 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return c.op === '='
             ? page.title.toLowerCase() === c.value.toLowerCase()
             : words(c.value).some((t) => words(page.title).includes(t));
+        case 'parent':
+          return (page.parentId ?? '') === c.value;
+        case 'id':
+          return c.values.includes(page.id);
         case 'type':
           return c.values.some((v) => v.toLowerCase() === 'page');
         case 'space':
@@ -1011,11 +1039,14 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     const mark = excerptMode.startsWith('highlight');
     const hlTerms = new Set([...textTerms, ...titleTerms]);
     const expand = new Set(
-      listParam(query, 'expand')
-        .filter((e) => e.startsWith('content.'))
-        .map((e) => e.slice('content.'.length)),
+      contentRows
+        ? listParam(query, 'expand')
+        : listParam(query, 'expand')
+            .filter((e) => e.startsWith('content.'))
+            .map((e) => e.slice('content.'.length)),
     );
-    const results = visible.map((page) => {
+    const results = visible.map((page): Record<string, unknown> => {
+      if (contentRows) return v1Content(page, expand);
       const text = storageToText(page.storage).replace(/\n+/g, '\n');
       const lower = text.toLowerCase();
       let at = 0;
@@ -1155,6 +1186,44 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     return page;
   };
 
+  /**
+   * Data Center `GET /rest/api/content/{id}/history`: the creation always; `lastUpdated` and
+   * `previousVersion` (the latest version and the one before) only when expanded. 404 for a
+   * page the caller may not read, as for a missing one.
+   */
+  const dcHistory = (id: string, query: URLSearchParams, caller: StubUser) => {
+    const page = readablePage(id, caller, () =>
+      v1Error(404, `com.atlassian.confluence.api.service.exceptions.NotFoundException: No content found with id : ContentId{id=${id}}`),
+    );
+    const expand = new Set(listParam(query, 'expand'));
+    const current = page.version ?? 1;
+    const earlier = (page.history ?? (current > 1 ? [{ number: 1, when: page.createdAt, by: page.authorId, message: '' }] : []))
+      .filter((v) => v.number < current)
+      .sort((a, b) => b.number - a.number);
+    const history: Record<string, unknown> = {
+      latest: true,
+      createdBy: v1User(page.authorId),
+      createdDate: stamp(page.createdAt),
+      _expandable: { lastUpdated: '', previousVersion: '', contributors: '', nextVersion: '' },
+      _links: { self: `${base}/rest/api/content/${page.id}/history`, base, context },
+    };
+    if (expand.has('lastUpdated')) history.lastUpdated = v1Version(page);
+    const previous = earlier[0];
+    if (expand.has('previousVersion') && previous) {
+      history.previousVersion = {
+        by: v1User(previous.by),
+        when: stamp(previous.when),
+        friendlyWhen: friendly(previous.when),
+        message: previous.message ?? '',
+        number: previous.number,
+        minorEdit: false,
+        _links: { self: `${base}/rest/api/content/${page.id}/version/${previous.number}` },
+      };
+    }
+    for (const name of ['lastUpdated', 'previousVersion']) if (name in history) delete (history._expandable as Record<string, string>)[name];
+    return history;
+  };
+
   const v1ContentGet = (id: string, query: URLSearchParams, caller: StubUser) => {
     const page = readablePage(id, caller, () =>
       v1Error(404, `com.atlassian.confluence.api.service.exceptions.NotFoundException: No content found with id : ContentId{id=${id}}`),
@@ -1204,7 +1273,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       editui: `/pages/resumedraft.action?draftId=${page.id}`,
       webui: webui(page),
       edituiv2: `/spaces/${page.spaceKey}/pages/edit-v2/${page.id}`,
-      tinyui: `/x/${Buffer.from(page.id).toString('base64url')}`,
+      tinyui: `/x/${tinyCode(page.id)}`,
       ...(single ? { base } : {}),
     };
     return shape;
@@ -1246,6 +1315,33 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       .sort((a, b) => Number(a.id) - Number(b.id));
     const { slice, links, linkHeader } = v2Paginate(pages, query, '/api/v2/pages', 250);
     return { body: { results: slice.map((p) => v2PageShape(p, query, false)), _links: links }, linkHeader };
+  };
+
+  /** Ancestors root first, ids and types only, as Cloud answers; 404 for a page the caller cannot read. */
+  const v2PageAncestors = (id: string, caller: StubUser) => {
+    if (!/^\d+$/.test(id)) throw v2Error(400, 'INVALID_REQUEST_PARAMETER', `Invalid page id: ${id}`);
+    const page = readablePage(id, caller, () => v2Error(404, 'NOT_FOUND', 'Not Found'));
+    return { results: ancestorsOf(page).map((a) => ({ id: a.id, type: 'page' })), _links: { base } };
+  };
+
+  const v2PageVersions = (id: string, query: URLSearchParams, caller: StubUser) => {
+    if (!/^\d+$/.test(id)) throw v2Error(400, 'INVALID_REQUEST_PARAMETER', `Invalid page id: ${id}`);
+    const page = readablePage(id, caller, () => v2Error(404, 'NOT_FOUND', 'Not Found'));
+    const current = page.version ?? 1;
+    const earlier = page.history ?? (current > 1 ? [{ number: 1, when: page.createdAt, by: page.authorId, message: '' }] : []);
+    const versions = [{ number: current, when: page.updatedAt, by: page.lastUpdatedBy ?? page.authorId, message: '' }, ...earlier.filter((v) => v.number !== current)];
+    const descending = query.get('sort') !== 'modified-date';
+    versions.sort((a, b) => (descending ? b.number - a.number : a.number - b.number));
+    const { slice, links, linkHeader } = v2Paginate(versions, query, `/api/v2/pages/${id}/versions`, 250);
+    const results = slice.map((v) => ({
+      createdAt: v.when,
+      message: v.message ?? '',
+      number: v.number,
+      minorEdit: false,
+      authorId: v.by,
+      page: { id: page.id, title: page.title },
+    }));
+    return { body: { results, _links: links }, linkHeader };
   };
 
   const v2Spaces = (query: URLSearchParams) => {
@@ -1314,7 +1410,10 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       if (method === 'GET' && path === '/rest/api/search') return { route: 'search' };
       if (method === 'GET' && path === '/rest/api/user') return { route: 'user' };
       if (method === 'GET' && path === '/rest/api/user/current') return { route: 'currentUser' };
+      if (method === 'GET' && (m = /^\/rest\/api\/group\/([^/]+)$/.exec(path))) return { route: 'dcGroup', id: decodeURIComponent(m[1]) };
       if (method === 'GET' && path === '/rest/api/space') return { route: 'space' };
+      if (method === 'GET' && path === '/rest/api/content/search') return { route: 'contentSearch' };
+      if (method === 'GET' && (m = /^\/rest\/api\/content\/([^/]+)\/history$/.exec(path))) return { route: 'history', id: decodeURIComponent(m[1]) };
       if (method === 'GET' && (m = /^\/rest\/api\/content\/([^/]+)$/.exec(path))) return { route: 'content', id: decodeURIComponent(m[1]) };
       return { route: 'unknown' };
     }
@@ -1327,6 +1426,8 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
     if (method === 'POST' && (m = /^\/wiki\/rest\/api\/content\/([^/]+)\/permission\/check$/.exec(path))) return { route: 'permissionCheck', id: decodeURIComponent(m[1]) };
     if (method === 'GET' && (m = /^\/wiki\/rest\/api\/content\/([^/]+)$/.exec(path))) return { route: 'content', id: decodeURIComponent(m[1]) };
     if (method === 'GET' && (m = /^\/wiki\/api\/v2\/pages\/([^/]+)$/.exec(path))) return { route: 'v2.page', id: decodeURIComponent(m[1]) };
+    if (method === 'GET' && (m = /^\/wiki\/api\/v2\/pages\/([^/]+)\/ancestors$/.exec(path))) return { route: 'v2.pageAncestors', id: decodeURIComponent(m[1]) };
+    if (method === 'GET' && (m = /^\/wiki\/api\/v2\/pages\/([^/]+)\/versions$/.exec(path))) return { route: 'v2.pageVersions', id: decodeURIComponent(m[1]) };
     if (method === 'GET' && path === '/wiki/api/v2/pages') return { route: 'v2.pages' };
     if (method === 'GET' && path === '/wiki/api/v2/spaces') return { route: 'v2.spaces' };
     return { route: 'unknown' };
@@ -1463,6 +1564,10 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return sendJson(res, record, 200, search(parsedUrl.searchParams, acting, '/rest/api/search'));
         case 'space':
           return sendJson(res, record, 200, dcSpaces(parsedUrl.searchParams));
+        case 'contentSearch':
+          return sendJson(res, record, 200, search(parsedUrl.searchParams, acting, '/rest/api/content/search', true));
+        case 'history':
+          return sendJson(res, record, 200, dcHistory(id!, parsedUrl.searchParams, acting));
         case 'searchUser':
           return sendJson(res, record, 200, searchUser(parsedUrl.searchParams));
         case 'groupPicker':
@@ -1471,6 +1576,12 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return sendJson(res, record, 200, v1ContentGet(id!, parsedUrl.searchParams, acting));
         case 'permissionCheck':
           return sendJson(res, record, 200, permissionCheck(id!, body, acting));
+        case 'dcGroup': {
+          // Data Center: exact (case-insensitive) name, `{type:'group', name}`; 404 otherwise.
+          const group = (site.groups ?? []).find((g) => g.name.toLowerCase() === id!.toLowerCase());
+          if (!group) throw v1Error(404, `No group found with name: ${id}`);
+          return sendJson(res, record, 200, { type: 'group', name: group.name, _links: { self: `${base}/rest/api/group/${encodeURIComponent(group.name)}` } });
+        }
         case 'user': {
           if (dc) {
             const username = parsedUrl.searchParams.get('username');
@@ -1489,6 +1600,12 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
           return sendJson(res, record, 200, v1User(acting.accountId));
         case 'v2.page':
           return sendJson(res, record, 200, v2Page(id!, parsedUrl.searchParams, acting));
+        case 'v2.pageAncestors':
+          return sendJson(res, record, 200, v2PageAncestors(id!, acting));
+        case 'v2.pageVersions': {
+          const { body: out, linkHeader } = v2PageVersions(id!, parsedUrl.searchParams, acting);
+          return sendJson(res, record, 200, out, linkHeader ? { link: linkHeader } : {});
+        }
         case 'v2.pages': {
           const { body: out, linkHeader } = v2Pages(parsedUrl.searchParams, acting);
           return sendJson(res, record, 200, out, linkHeader ? { link: linkHeader } : {});
@@ -1564,7 +1681,7 @@ export async function startConfluenceStub(options: ConfluenceStubOptions): Promi
       return route === undefined ? requests.length : requests.filter((r) => r.route === route).length;
     },
     cqlSent() {
-      return requests.filter((r) => r.route === 'search' || r.route === 'searchUser').map((r) => r.query.get('cql') ?? '');
+      return requests.filter((r) => r.route === 'search' || r.route === 'searchUser' || r.route === 'contentSearch').map((r) => r.query.get('cql') ?? '');
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);

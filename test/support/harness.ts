@@ -36,10 +36,22 @@ export async function startHarness(
     },
     options.env ?? {},
   );
+  return connectConfig(config, config.role, options);
+}
+
+/**
+ * A real runtime built from a resolved config (any source, e.g. Cloud on the loopback stub)
+ * behind a real MCP server, reached by a real MCP client over the in-memory transport.
+ */
+export async function connectConfig(
+  config: ReturnType<typeof resolveConfig>,
+  role: Role = config.role,
+  options: { services?: Services; now?: () => Date; clientCapabilities?: object } = {},
+): Promise<Harness> {
   const runtime = await createRuntime(config);
   const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now: options.now, embedder: runtime.embedder });
-  // ENABLED_TOOLS / TOOLSETS in options.env narrow the tools as serve does.
-  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, config.role), services, role: config.role, enabledTools: narrowedToolNames(config) });
+  // ENABLED_TOOLS / TOOLSETS in the config narrow the tools as serve does.
+  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, role), services, role, enabledTools: narrowedToolNames(config) });
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.clientCapabilities ?? {} });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);

@@ -3,19 +3,14 @@
  * against the loopback stub, reached through a real MCP client. Faults, dates and links as the
  * agent sees them (the isError text), and what was sent to Confluence (the stub's request log).
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config.js';
-import { createRuntime } from '../../src/runtime.js';
-import { createStewardServer } from '../../src/server/create-server.js';
-import { createServices } from '../../src/services/services.js';
 import { type ConfluenceStub, demoConfluenceSite, startConfluenceStub } from '../support/confluence-stub.js';
 import { tempDir } from '../support/fixture-site.js';
-import { textOf } from '../support/harness.js';
+import { connectConfig, textOf } from '../support/harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -33,21 +28,10 @@ async function startCloud(): Promise<{ stub: ConfluenceStub; call(name: string, 
     JSON.stringify({ read: { spaces: ['ENG', 'HR'] }, draft: { spaces: ['ENG'] }, jira: { projects: ['KB'], defaultProject: 'KB' }, labels: { deny: [] }, staleness: { defaultDays: 365 }, readOnly: false }),
   );
   const env = { CONFLUENCE_URL: stub.url, CONFLUENCE_USERNAME: 'mia@example.com', CONFLUENCE_API_TOKEN: 'token' };
-  const config = resolveConfig({ dataDir: join(root, 'data'), policy }, env);
-  const runtime = await createRuntime(config);
-  cleanups.push(() => runtime.close());
-  const services = createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, embedder: runtime.embedder });
-  const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, 'agent'), services, role: 'agent' });
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: {} });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverTransport);
-  await client.connect(clientTransport);
-  cleanups.push(async () => {
-    await client.close();
-    await server.close();
-  });
+  const harness = await connectConfig(resolveConfig({ dataDir: join(root, 'data'), policy }, env), 'agent');
+  cleanups.push(() => harness.close());
   stub.clearRequests();
-  return { stub, call: (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult> };
+  return { stub, call: harness.call };
 }
 
 describe('Confluence replies that are cut short or empty', () => {

@@ -36,6 +36,8 @@ const revisionOf = async (reviewer: Harness, draftId: number) =>
 const STEPS: Step[] = [
   { tool: 'search_pages', as: 'agent', args: () => ({ query: 'VPN' }) },
   { tool: 'get_page', as: 'agent', args: () => ({ pageId: '1001' }) },
+  { tool: 'browse_pages', as: 'agent', args: () => ({}) },
+  { tool: 'browse_pages', as: 'agent', args: () => ({ page: '1000' }) },
   { tool: 'answer_with_sources', as: 'agent', args: () => ({ question: 'What is the VPN gateway?' }) },
   { tool: 'get_automation_catalog', as: 'agent', args: () => ({ types: ['PagePublishedTrigger'] }) },
   { tool: 'flag_stale', as: 'agent', args: () => ({ spaces: ['IT'] }) },
@@ -70,6 +72,7 @@ const STEPS: Step[] = [
   { tool: 'list_drafts', as: 'reviewer', args: () => ({ status: 'executed' }) },
   { tool: 'get_draft', as: 'reviewer', args: (ctx) => ({ draftId: ctx.jiraDraft }) },
   { tool: 'trust_report', as: 'reviewer', args: () => ({ days: 30 }) },
+  { tool: 'browse_pages', as: 'reviewer', args: () => ({ title: 'VPN setup', space: 'IT' }) },
 ];
 
 function queueState(harness: Harness): string {

@@ -8,11 +8,11 @@
  */
 import { isNotFoundError } from 'confluence.js';
 import type { SearchPageResponseSearchResult } from 'confluence.js/v1';
-import type { GroupInfo, Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageSummary, PageVersion, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { UpstreamError } from '../../errors.js';
-import type { ContentSource, GetPageOptions, ListRequest, SearchRequest } from '../content-source.js';
+import type { ContentSource, GetPageOptions, ListRequest, SearchRequest, SearchResults, TreeRequest } from '../content-source.js';
 import { storageToMarkdown } from './storage-to-markdown.js';
-import { buildListCql, buildSearchCql, buildTitleCql, buildUserSearchCql } from './cql.js';
+import { buildChildrenCql, buildIdsCql, buildListCql, buildSearchCql, buildTitleCql, buildUserSearchCql } from './cql.js';
 import {
   ConfluenceUpstreamError,
   DEFAULT_CONCURRENCY,
@@ -22,6 +22,7 @@ import {
 import { mapLimit } from './limiter.js';
 import { createTitleLinks } from './title-links.js';
 import {
+  isoDate,
   metaFromSearchResult,
   metaFromV2Page,
   nextPageParams,
@@ -52,6 +53,9 @@ const MAX_SEARCH_PAGES = 5;
 const MAX_PERMISSION_CHECKS = 200;
 const MAX_LIST_PAGES = 2_000;
 const MAX_TITLE_PAGES = 10;
+/** Result pages walked for one page's children (50 each). */
+const MAX_CHILD_PAGES = 10;
+const MAX_VERSIONS = 250;
 
 const PAGE_ID = /^\d{1,20}$/;
 /** Cloud account ids: `5b10a2844c20165700ede21g`, `557058:f581…`, … — no spaces, no `@`. */
@@ -94,8 +98,14 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
   };
 
   /** One CQL query, following `_links.next` (never `totalSize`), at most `maxPages` requests; `limit` may change per request. */
-  async function* walkCql(cql: string, rows: number | ((request: number) => number), excerpt: 'indexed_unescaped' | 'none', maxPages: number): AsyncGenerator<SearchPage> {
-    let position: { cursor?: string; start?: number } = {};
+  async function* walkCql(
+    cql: string,
+    rows: number | ((request: number) => number),
+    excerpt: 'indexed_unescaped' | 'none',
+    maxPages: number,
+    from = 0,
+  ): AsyncGenerator<SearchPage> {
+    let position: { cursor?: string; start?: number } = from > 0 ? { start: from } : {};
     const seen = new Set<string>();
     for (let page = 0; page < maxPages; page++) {
       const response = await v1.search
@@ -216,38 +226,53 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
      * tell what they contain). Bounded by MAX_SEARCH_PAGES requests and MAX_PERMISSION_CHECKS
      * checks; at the bound, what was found is returned.
      */
-    async search(request: SearchRequest, as: Identity): Promise<PageSummary[]> {
+    async search(request: SearchRequest, as: Identity): Promise<SearchResults> {
       const cql = buildSearchCql(request);
       const limit = Math.min(Math.max(Math.floor(request.limit) || 1, 1), MAX_SEARCH_LIMIT);
       const wanted = pageFilter(request);
+      const start = Math.max(0, Math.floor(request.start ?? 0));
       let owner: boolean | undefined;
-      const found: PageSummary[] = [];
+      /** Kept results with their position in Confluence's result order (for the next window's start). */
+      const found: { page: PageSummary; at: number }[] = [];
       /** Rows that passed the filters, not yet checked for the acting user. */
-      const unchecked: PageSummary[] = [];
+      const unchecked: { page: PageSummary; at: number }[] = [];
       let checks = 0;
+      /** Position just after the last row read from Confluence, and whether Confluence has more. */
+      let position = start;
+      let more = false;
       const seen = new Set<string>();
       // After the first page, for someone else, whole result pages: some candidates are dropped by the check.
       const rows = (request: number) => (request === 0 || owner ? limit : MAX_SEARCH_LIMIT);
-      for await (const response of walkCql(cql, rows, 'indexed_unescaped', MAX_SEARCH_PAGES)) {
+      for await (const response of walkCql(cql, rows, 'indexed_unescaped', MAX_SEARCH_PAGES, start)) {
         if (response.results.length > 0) owner ??= await actsAsOwner(as);
+        more = Boolean(response._links.next);
         for (const result of response.results) {
+          const at = position++;
           const meta = metaFromSearchResult(result, linksBase(response));
           if (!meta || seen.has(meta.id)) continue;
           seen.add(meta.id);
           remember(meta);
           if (!wanted(meta)) continue;
-          (owner ? found : unchecked).push({ ...meta, excerpt: plainSearchText(result.excerpt) });
+          (owner ? found : unchecked).push({ page: { ...meta, excerpt: plainSearchText(result.excerpt) }, at });
         }
         while (!owner && found.length < limit && unchecked.length > 0 && checks < MAX_PERMISSION_CHECKS) {
           // As many as are still wanted (at least one round of parallel checks), in rank order.
           const batch = unchecked.splice(0, Math.min(Math.max(limit - found.length, concurrency), MAX_PERMISSION_CHECKS - checks));
           checks += batch.length;
-          const allowed = await mapLimit(batch, concurrency, (page) => canRead(page.id, as.accountId));
-          batch.forEach((page, index) => allowed[index] && found.push(page));
+          const allowed = await mapLimit(batch, concurrency, (entry) => canRead(entry.page.id, as.accountId));
+          batch.forEach((entry, index) => allowed[index] && found.push(entry));
         }
         if (found.length >= limit || checks >= MAX_PERMISSION_CHECKS) break;
       }
-      return found.slice(0, limit);
+      const kept = found.slice(0, limit);
+      // The next window starts after the last row returned, or after everything read when fewer were kept;
+      // rows read but not returned (beyond the limit, or not yet checked) are read again then.
+      const pages = kept.map((entry) => entry.page);
+      // Confluence has no more, and nothing read is left over: this was the last window.
+      if (!more && unchecked.length === 0 && found.length === kept.length) return { pages };
+      if (kept.length === limit) return { pages, next: kept[kept.length - 1].at + 1 };
+      const resume = unchecked.length > 0 ? unchecked[0].at : position;
+      return { pages, next: resume };
     },
 
     async getPage(id: string, as: Identity, options: GetPageOptions = {}): Promise<Page | undefined> {
@@ -314,6 +339,77 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
         }
       }
       return readableBy(found, as);
+    },
+
+    /**
+     * By CQL (`parent = …`), not v2 `/pages/{id}/children`: that lists ids and titles only, and
+     * the gate needs every child's labels (deny-list) and space, which CQL returns in the same
+     * reply; restricted children are omitted by Confluence, and checked per user when acting for
+     * someone else.
+     */
+    async getChildren(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]> {
+      if (!PAGE_ID.test(id) || request.spaces.length === 0) return [];
+      if (!(await actsAsOwner(as)) && !(await canRead(id, as.accountId))) return [];
+      const found: PageMeta[] = [];
+      const spaces = new Set(request.spaces);
+      const excluded = new Set(request.excludeLabels);
+      const seen = new Set<string>();
+      for await (const response of walkCql(buildChildrenCql(id, request.spaces, request.excludeLabels), pageSize, 'none', MAX_CHILD_PAGES)) {
+        for (const result of response.results) {
+          const meta = metaFromSearchResult(result, linksBase(response));
+          if (!meta || seen.has(meta.id)) continue;
+          seen.add(meta.id);
+          remember(meta);
+          if (meta.parentId === id && spaces.has(meta.spaceKey) && !meta.labels.some((label) => excluded.has(label))) found.push(meta);
+        }
+      }
+      return readableBy(found, as);
+    },
+
+    /** v2 `/pages/{id}/ancestors` (ids, root first), then one CQL request for their metadata. */
+    async getAncestors(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]> {
+      if (!PAGE_ID.test(id) || request.spaces.length === 0) return [];
+      if (!(await actsAsOwner(as)) && !(await canRead(id, as.accountId))) return [];
+      let response;
+      try {
+        response = await v2.ancestors.getPageAncestors({ id: id as unknown as number, limit: 250 });
+      } catch (error) {
+        if (isNotFoundError(error)) return []; // missing and restricted look the same
+        throw error;
+      }
+      const chain = (response.results ?? []).filter((a) => a.type === 'page' && a.id && PAGE_ID.test(a.id)).map((a) => a.id as string);
+      if (chain.length === 0) return [];
+      const byId = new Map<string, PageMeta>();
+      const spaces = new Set(request.spaces);
+      const excluded = new Set(request.excludeLabels);
+      for await (const page of walkCql(buildIdsCql(chain, request.spaces, request.excludeLabels), pageSize, 'none', Math.ceil(chain.length / pageSize) + 1)) {
+        for (const result of page.results) {
+          const meta = metaFromSearchResult(result, linksBase(page));
+          if (!meta) continue;
+          remember(meta);
+          if (spaces.has(meta.spaceKey) && !meta.labels.some((label) => excluded.has(label))) byId.set(meta.id, meta);
+        }
+      }
+      const ordered = chain.flatMap((ancestor) => byId.get(ancestor) ?? []);
+      return readableBy(ordered, as);
+    },
+
+    /** v2 `/pages/{id}/versions`, newest first; 404 (missing or restricted) is `undefined`. */
+    async getHistory(id: string, limit: number, as: Identity): Promise<PageVersion[] | undefined> {
+      if (!PAGE_ID.test(id)) return undefined;
+      if (!(await actsAsOwner(as)) && !(await canRead(id, as.accountId))) return undefined;
+      const wanted = Math.min(Math.max(Math.floor(limit) || 1, 1), MAX_VERSIONS);
+      try {
+        const response = await v2.version.getPageVersions({ id: id as unknown as number, limit: wanted, sort: '-modified-date' });
+        return (response.results ?? [])
+          .filter((version) => typeof version.number === 'number')
+          .map((version) => ({ number: version.number as number, when: isoDate(version.createdAt), by: version.authorId || undefined, message: version.message ?? '' }))
+          .sort((a, b) => b.number - a.number)
+          .slice(0, wanted);
+      } catch (error) {
+        if (isNotFoundError(error)) return undefined;
+        throw error;
+      }
     },
 
     async listSpaces(): Promise<SpaceInfo[]> {

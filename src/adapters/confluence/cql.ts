@@ -130,3 +130,27 @@ export function buildTitleCql(title: string, spaces: readonly string[]): string 
 export function buildUserSearchCql(name: string): string {
   return `user.fullname ~ ${cqlString(name)}`;
 }
+
+/** A page id as a CQL literal. Policy: anything but digits is refused, never cleaned into another id. */
+function cqlPageId(id: string): string {
+  if (!/^\d{1,20}$/.test(id)) throw new InvalidInputError(`${JSON.stringify(id.slice(0, 30))} is not a Confluence page id.`);
+  return cqlString(id);
+}
+
+function treeClauses(spaces: readonly string[], excludeLabels: readonly string[] | undefined): string[] {
+  const clauses = ['type = page', cqlSpaceClause(spaces)];
+  const exclude = labelLiterals(excludeLabels);
+  if (exclude.length > 0) clauses.push(`label NOT IN ${cqlList(exclude)}`);
+  return clauses;
+}
+
+/** `parent = "…" AND type = page AND space IN (…) [AND label NOT IN (…)] ORDER BY title`: direct children, with the metadata v2 children lack (labels). */
+export function buildChildrenCql(parentId: string, spaces: readonly string[], excludeLabels?: readonly string[]): string {
+  return `parent = ${cqlPageId(parentId)} AND ${treeClauses(spaces, excludeLabels).join(' AND ')} ORDER BY title`;
+}
+
+/** `id IN (…) AND type = page AND space IN (…) [AND label NOT IN (…)]`: metadata for known ids (breadcrumbs). */
+export function buildIdsCql(ids: readonly string[], spaces: readonly string[], excludeLabels?: readonly string[]): string {
+  if (ids.length === 0) throw new InvalidInputError('At least one page id is required.');
+  return `id IN ${cqlList([...new Set(ids)].map(cqlPageId))} AND ${treeClauses(spaces, excludeLabels).join(' AND ')}`;
+}

@@ -16,6 +16,9 @@ export const DcUser = z.object({
 });
 export type DcUser = z.infer<typeof DcUser>;
 
+/** `GET /rest/api/group/{name}`: `{type:'group', name, _links}`; groups have no ids on Data Center. */
+export const DcGroup = z.object({ type: text, name: z.string() });
+
 const DcLinks = z.object({ base: text, context: text, next: text, webui: text }).nullish();
 
 export const DcContent = z.object({
@@ -26,7 +29,7 @@ export const DcContent = z.object({
   space: z.object({ key: text, name: text }).nullish(),
   version: z.object({ when: text, number: z.number().nullish(), by: DcUser.nullish() }).nullish(),
   history: z.object({ createdDate: text, createdBy: DcUser.nullish() }).nullish(),
-  ancestors: z.array(z.object({ id: text })).nullish(),
+  ancestors: z.array(z.object({ id: text, type: text })).nullish(),
   metadata: z.object({ labels: z.object({ results: z.array(z.object({ name: text })) }).nullish() }).nullish(),
   body: z.object({ storage: z.object({ value: text }).nullish() }).nullish(),
   _links: DcLinks,
@@ -61,3 +64,21 @@ export const DcSpacePage = paged(
     description: z.object({ plain: z.object({ value: text }).nullish() }).nullish(),
   }),
 );
+
+/** `/rest/api/content/search`: Content rows directly (expansions without `content.`). */
+export const DcContentPage = paged(DcContent);
+export type DcContentPage = z.infer<typeof DcContentPage>;
+
+const DcVersion = z.object({ number: z.number().nullish(), when: text, message: text, by: DcUser.nullish() });
+
+/**
+ * `/rest/api/content/{id}/history?expand=lastUpdated,previousVersion`: on every Data Center
+ * version, but only the creation, the latest and the one before it (no full version list).
+ */
+export const DcHistory = z.object({
+  createdBy: DcUser.nullish(),
+  createdDate: text,
+  lastUpdated: DcVersion.nullish(),
+  previousVersion: DcVersion.nullish(),
+});
+export type DcHistory = z.infer<typeof DcHistory>;

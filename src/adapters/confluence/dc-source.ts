@@ -6,6 +6,9 @@
  * What differs from the Cloud source, and why:
  * - Paths are `/rest/api/…` under the configured base, context path included; no `/wiki`, no v2.
  * - Paging is `start`/`limit`; `limit` is silently capped, so walks follow `size` and `_links.next`.
+ *   A search window's `next` is a `start` offset, as on Cloud.
+ * - No v2: children are CQL on `/rest/api/content/search`, breadcrumbs `?expand=ancestors`, and
+ *   history `/content/{id}/history` (latest, previous and first version only).
  * - People are usernames (Data Center has no accountId and shows no email).
  * - Acting for anyone but the token owner is refused: Data Center has no endpoint that answers
  *   "may user X read page Y", so the service-account mode cannot be made safe here.
@@ -14,14 +17,14 @@
  */
 import { isNotFoundError } from 'confluence.js';
 import type { z } from 'zod';
-import type { Identity, Page, PageMeta, PageSummary, SpaceInfo, UserInfo } from '../../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageSummary, PageVersion, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { StewardError, UpstreamError } from '../../errors.js';
-import type { ContentSource, GetPageOptions, ListRequest, SearchRequest } from '../content-source.js';
+import type { ContentSource, GetPageOptions, ListRequest, SearchRequest, SearchResults, TreeRequest } from '../content-source.js';
 import { ConfluenceUpstreamError, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, resilientClient, type TransportOptions } from './confluence-client.js';
-import { buildListCql, buildSearchCql, buildTitleCql } from './cql.js';
-import { DcContent, DcSearchPage, DcSpacePage, DcUser } from './dc-shapes.js';
+import { buildChildrenCql, buildIdsCql, buildListCql, buildSearchCql, buildTitleCql } from './cql.js';
+import { DcContent, DcContentPage, DcHistory, DcSearchPage, DcSpacePage, DcGroup, DcUser } from './dc-shapes.js';
 import { type DataCenterAuth, dataCenterAttempt } from './dc-transport.js';
-import { metaFromContent, nextPageParams, pageFilter, plainSearchText, type PersonId } from './mapping.js';
+import { isoDate, metaFromContent, nextPageParams, pageFilter, plainSearchText, type PersonId } from './mapping.js';
 import { storageToMarkdown } from './storage-to-markdown.js';
 import { createTitleLinks } from './title-links.js';
 
@@ -45,12 +48,15 @@ export interface DataCenterSource extends ContentSource {
 /** Expansions on `/rest/api/search` sit on the result wrapper, hence `content.`. */
 const SEARCH_EXPAND = 'content.space,content.version,content.metadata.labels,content.history,content.ancestors';
 const PAGE_EXPAND = 'body.storage,version,space,ancestors,metadata.labels,history';
+/** The same metadata on `/rest/api/content/search`, whose rows are Content (no `content.`). */
+const CONTENT_EXPAND = 'space,version,metadata.labels,history,ancestors';
 /** Data Center caps `/rest/api/search` at 50 rows with these expansions, whatever is asked for. */
 const MAX_SEARCH_LIMIT = 50;
 const MAX_SEARCH_PAGES = 5;
 const MAX_LIST_PAGES = 2_000;
 const MAX_TITLE_PAGES = 10;
 const MAX_SPACE_PAGES = 100;
+const MAX_CHILD_PAGES = 10;
 const PAGE_ID = /^\d{1,20}$/;
 /** Usernames and user keys: no spaces, no query syntax. */
 const USER_REF = /^[A-Za-z0-9._@+-]{1,255}$/;
@@ -113,11 +119,26 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
    * `_links.base`, so it is read, never resolved against the origin) or else `start + size`;
    * the walk stops on a missing `next`, an empty page or an offset already seen.
    */
-  async function* walkCql(cql: string, limit: number, excerpt: 'indexed_unescaped' | 'none', maxPages: number): AsyncGenerator<DcSearchPage> {
-    let start = 0;
-    const seen = new Set<number>([0]);
+  function walkCql(cql: string, limit: number, excerpt: 'indexed_unescaped' | 'none', maxPages: number, from = 0): AsyncGenerator<DcSearchPage> {
+    return walk('/rest/api/search', { cql, limit, excerpt, expand: SEARCH_EXPAND }, DcSearchPage, maxPages, from);
+  }
+
+  /** `/rest/api/content/search`: the same CQL, Content rows (navigation reads nothing else). */
+  function walkContent(cql: string, maxPages: number): AsyncGenerator<DcContentPage> {
+    return walk('/rest/api/content/search', { cql, limit: pageSize, expand: CONTENT_EXPAND }, DcContentPage, maxPages, 0);
+  }
+
+  async function* walk<T extends DcSearchPage | DcContentPage>(
+    path: string,
+    params: Record<string, unknown>,
+    schema: z.ZodType<T>,
+    maxPages: number,
+    from: number,
+  ): AsyncGenerator<T> {
+    let start = from;
+    const seen = new Set<number>([start]);
     for (let page = 0; page < maxPages; page++) {
-      const response = await get('/rest/api/search', { cql, limit, start, excerpt, expand: SEARCH_EXPAND }, DcSearchPage).catch(notFoundIsUpstream);
+      const response = await get(path, { ...params, start }, schema).catch(notFoundIsUpstream);
       yield response;
       const next = response._links?.next;
       if (!next || response.results.length === 0) return;
@@ -189,6 +210,32 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
     }
   }
 
+  /** One item by path; a 404 (missing, or restricted for the owner) is `undefined`. */
+  async function contentOrMissing<T>(path: string, searchParams: Record<string, unknown>, schema: z.ZodType<T>): Promise<T | undefined> {
+    try {
+      return await get(path, searchParams, schema);
+    } catch (error) {
+      if (isNotFoundError(error)) return undefined; // missing and restricted look the same
+      throw error;
+    }
+  }
+
+  /** Pages a navigation CQL query yields inside the request's spaces and outside its denied labels. */
+  async function* contentMetas(cql: string, request: TreeRequest, maxPages: number): AsyncGenerator<PageMeta> {
+    const spaces = new Set(request.spaces);
+    const excluded = new Set(request.excludeLabels);
+    const seen = new Set<string>();
+    for await (const response of walkContent(cql, maxPages)) {
+      for (const content of response.results) {
+        const meta = metaFromContent(content, linksBase(response), dcPerson);
+        if (!meta || seen.has(meta.id)) continue;
+        seen.add(meta.id);
+        titleLinks.remember(meta);
+        if (spaces.has(meta.spaceKey) && !meta.labels.some((label) => excluded.has(label))) yield meta;
+      }
+    }
+  }
+
   const source: DataCenterSource = {
     kind: 'confluence',
     deployment: 'datacenter',
@@ -200,24 +247,37 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
 
     currentUser,
 
-    async search(request: SearchRequest, as: Identity): Promise<PageSummary[]> {
+    /**
+     * Data Center leaves out what the owner may not read, so positions count only rows it sent;
+     * `next` is the position after the last row returned (or after all read, when fewer were
+     * kept), in the same `start` offsets the Cloud source uses.
+     */
+    async search(request: SearchRequest, as: Identity): Promise<SearchResults> {
       const cql = buildSearchCql(request); // agent text only ever inside one quoted string
-      if (!(await readsFor(as))) return [];
+      if (!(await readsFor(as))) return { pages: [] };
       const limit = Math.min(Math.max(Math.floor(request.limit) || 1, 1), MAX_SEARCH_LIMIT);
+      const start = Math.max(0, Math.floor(request.start ?? 0));
       const keep = pageFilter(request);
-      const found: PageSummary[] = [];
+      const found: { page: PageSummary; at: number }[] = [];
       const seen = new Set<string>();
-      for await (const response of walkCql(cql, limit, 'indexed_unescaped', MAX_SEARCH_PAGES)) {
+      let position = start;
+      let more = false;
+      for await (const response of walkCql(cql, limit, 'indexed_unescaped', MAX_SEARCH_PAGES, start)) {
+        more = Boolean(response._links?.next) && response.results.length > 0;
         for (const { result, meta } of rows(response)) {
+          const at = position++;
           if (!meta || seen.has(meta.id)) continue;
           seen.add(meta.id);
           titleLinks.remember(meta);
           if (!keep(meta)) continue;
-          found.push({ ...meta, excerpt: plainSearchText(result.excerpt ?? '') });
+          found.push({ page: { ...meta, excerpt: plainSearchText(result.excerpt ?? '') }, at });
         }
         if (found.length >= limit) break;
       }
-      return found.slice(0, limit);
+      const kept = found.slice(0, limit);
+      const pages = kept.map((entry) => entry.page);
+      if (!more && found.length === kept.length) return { pages };
+      return { pages, next: kept.length === limit ? kept[kept.length - 1].at + 1 : position };
     },
 
     async getPage(id: string, as: Identity, options: GetPageOptions = {}): Promise<Page | undefined> {
@@ -262,6 +322,53 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
       return found;
     },
 
+    /** CQL `parent = ID` on `/rest/api/content/search`; Data Center omits children the owner may not read. */
+    async getChildren(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]> {
+      if (!PAGE_ID.test(id) || request.spaces.length === 0) return [];
+      if (!(await readsFor(as))) return [];
+      // The page itself must be readable: children of a restricted parent are not shown either.
+      if ((await contentOrMissing(`/rest/api/content/${id}`, { expand: 'space' }, DcContent)) === undefined) return [];
+      const found: PageMeta[] = [];
+      for await (const meta of contentMetas(buildChildrenCql(id, request.spaces, request.excludeLabels), request, MAX_CHILD_PAGES)) {
+        if (meta.parentId === id) found.push(meta);
+      }
+      return found;
+    },
+
+    /** `/rest/api/content/{id}?expand=ancestors` (root first), then one CQL request for their metadata. */
+    async getAncestors(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]> {
+      if (!PAGE_ID.test(id) || request.spaces.length === 0) return [];
+      if (!(await readsFor(as))) return [];
+      const content = await contentOrMissing(`/rest/api/content/${id}`, { expand: 'ancestors' }, DcContent);
+      const chain = (content?.ancestors ?? []).filter((a) => a.type === 'page' && a.id && PAGE_ID.test(a.id)).map((a) => a.id as string);
+      if (chain.length === 0) return [];
+      const byId = new Map<string, PageMeta>();
+      for await (const meta of contentMetas(buildIdsCql(chain, request.spaces, request.excludeLabels), request, Math.ceil(chain.length / pageSize) + 1)) {
+        byId.set(meta.id, meta);
+      }
+      return chain.flatMap((ancestor) => byId.get(ancestor) ?? []);
+    },
+
+    /**
+     * `/rest/api/content/{id}/history`, not `/rest/api/content/{id}/version`: the version list
+     * is not on every Data Center version (an unknown resource answers 404 just like a
+     * restricted page, so a fallback could not tell them apart). History gives the latest
+     * version, the one before it and the creation: at most three entries, newest first.
+     */
+    async getHistory(id: string, limit: number, as: Identity): Promise<PageVersion[] | undefined> {
+      if (!PAGE_ID.test(id)) return undefined;
+      if (!(await readsFor(as))) return undefined;
+      const history = await contentOrMissing(`/rest/api/content/${id}/history`, { expand: 'lastUpdated,previousVersion' }, DcHistory);
+      if (history === undefined) return undefined;
+      const versions = new Map<number, PageVersion>();
+      for (const version of [history.lastUpdated, history.previousVersion]) {
+        if (typeof version?.number !== 'number' || versions.has(version.number)) continue;
+        versions.set(version.number, { number: version.number, when: isoDate(version.when ?? undefined), by: dcPerson(version.by), message: version.message ?? '' });
+      }
+      if (!versions.has(1) && history.createdDate) versions.set(1, { number: 1, when: isoDate(history.createdDate), by: dcPerson(history.createdBy), message: '' });
+      return [...versions.values()].sort((a, b) => b.number - a.number).slice(0, Math.max(1, Math.floor(limit) || 1));
+    },
+
     async listSpaces(): Promise<SpaceInfo[]> {
       const spaces = new Map<string, SpaceInfo>();
       let start = 0;
@@ -302,6 +409,25 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
         }
       }
       return undefined;
+    },
+
+    /** Data Center has no user search by name or email: at most the one user findUser finds. */
+    async findUsers(ref: string, limit = 10): Promise<UserInfo[]> {
+      const user = limit > 0 ? await source.findUser(ref) : undefined;
+      return user ? [user] : [];
+    },
+
+    /** `GET /rest/api/group/{name}`: Data Center groups have names, no ids; 404 when there is none. */
+    async findGroups(name: string): Promise<GroupInfo[]> {
+      const wanted = name.trim();
+      if (wanted === '') return [];
+      try {
+        const group = await get(`/rest/api/group/${encodeURIComponent(wanted)}`, {}, DcGroup);
+        return [{ name: group.name }];
+      } catch (error) {
+        if (isNotFoundError(error)) return [];
+        throw error;
+      }
     },
 
     async close() {

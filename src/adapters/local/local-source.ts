@@ -1,11 +1,14 @@
 import { basename } from 'node:path';
 import { canRead, principalsOf } from '../../domain/restrictions.js';
-import type { GroupInfo, Identity, Page, PageMeta, PageSummary, RestrictionSet, SpaceInfo, UserInfo } from '../../domain/types.js';
+import type { GroupInfo, Identity, Page, PageMeta, PageVersion, RestrictionSet, SpaceInfo, UserInfo } from '../../domain/types.js';
 import { oneLine } from '../../text/markdown.js';
-import type { ContentSource, ListRequest, SearchRequest } from '../content-source.js';
+import type { ContentSource, ListRequest, SearchRequest, SearchResults, TreeRequest } from '../content-source.js';
 import { ftsMatchExpression } from './fts-query.js';
 import { type SitePageRow, SiteIndexReader, type Visibility } from '../../store/site-index-reader.js';
 import { openSiteIndex } from '../../store/site-index.js';
+
+/** Deepest page tree walked for a breadcrumb. */
+const MAX_DEPTH = 100;
 
 /** The embedded source: a site folder indexed into SQLite FTS5 (BM25), restrictions per user. */
 export class LocalSource implements ContentSource {
@@ -33,15 +36,19 @@ export class LocalSource implements ContentSource {
     return `local site ${basename(this.siteDir)} (${count} pages${this.problems.length ? `, ${this.problems.length} skipped` : ''})`;
   }
 
-  async search(request: SearchRequest, as: Identity): Promise<PageSummary[]> {
+  async search(request: SearchRequest, as: Identity): Promise<SearchResults> {
     const match = ftsMatchExpression(request.text);
-    if (match === undefined || request.spaces.length === 0) return [];
+    if (match === undefined || request.spaces.length === 0) return { pages: [] };
+    const start = Math.max(0, Math.floor(request.start ?? 0));
+    // One row more than asked tells whether another window exists.
     const rows = this.index.search(match, this.visibility(request.spaces, request.excludeLabels, as), {
       labels: request.labels,
       updatedSince: request.updatedSince,
-      limit: request.limit,
+      limit: request.limit + 1,
+      offset: start,
     });
-    return rows.map((row) => ({ ...this.toMeta(row), excerpt: oneLine(row.excerpt) }));
+    const pages = rows.slice(0, request.limit).map((row) => ({ ...this.toMeta(row), excerpt: oneLine(row.excerpt) }));
+    return rows.length > request.limit ? { pages, next: start + request.limit } : { pages };
   }
 
   async getPage(id: string, as: Identity): Promise<Page | undefined> {
@@ -64,6 +71,40 @@ export class LocalSource implements ContentSource {
 
   async findPagesByTitle(title: string, spaces: string[], as: Identity): Promise<PageMeta[]> {
     return this.index.pagesByTitle(title, this.visibility(spaces, [], as)).map((row) => this.toMeta(row));
+  }
+
+  async getChildren(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]> {
+    if ((await this.getPage(id, as)) === undefined) return [];
+    return this.index.children(id, this.visibility(request.spaces, request.excludeLabels, as)).map((row) => this.toMeta(row));
+  }
+
+  async getAncestors(id: string, request: TreeRequest, as: Identity): Promise<PageMeta[]> {
+    if ((await this.getPage(id, as)) === undefined) return [];
+    const chain: string[] = [];
+    const seen = new Set([id]);
+    // Bounded and cycle-safe: a hand-written site folder can point parents in a circle.
+    for (let parent = this.index.page(id)?.parent_id; parent && !seen.has(parent) && chain.length < MAX_DEPTH; parent = this.index.page(parent)?.parent_id) {
+      seen.add(parent);
+      chain.unshift(parent);
+    }
+    const visible = new Map(this.index.visiblePages(chain, this.visibility(request.spaces, request.excludeLabels, as)).map((row) => [row.id, row]));
+    return chain.flatMap((ancestor) => {
+      const row = visible.get(ancestor);
+      return row ? [this.toMeta(row)] : [];
+    });
+  }
+
+  /**
+   * The site format records a page's creation and its latest version only (front matter
+   * `created`/`createdBy`, `updated`/`lastUpdatedBy`/`version`), so that is the history: no
+   * invented versions in between, and no version messages.
+   */
+  async getHistory(id: string, limit: number, as: Identity): Promise<PageVersion[] | undefined> {
+    const page = await this.getPage(id, as);
+    if (page === undefined) return undefined;
+    const versions: PageVersion[] = [{ number: page.version, when: page.updated, by: page.lastUpdatedBy, message: '' }];
+    if (page.version > 1) versions.push({ number: 1, when: page.created, by: page.createdBy, message: '' });
+    return versions.slice(0, Math.max(1, limit));
   }
 
   async listSpaces(): Promise<SpaceInfo[]> {

@@ -23,9 +23,10 @@ const TOOL = 'search_pages';
  * only when reading is cheap (the local index) — on Confluence a search must not cost a body
  * request per hit, so uncached hits keep Confluence's own excerpt.
  */
-export async function searchPages(gate: PolicyGate, services: Services, args: SearchArgs): Promise<SearchHit[]> {
-  const found = await gate.searchPages(TOOL, args);
-  if (found.length === 0) return [];
+export async function searchPages(gate: PolicyGate, services: Services, args: SearchArgs): Promise<{ hits: SearchHit[]; cursor?: string }> {
+  const { pages: found, cursor } = await gate.searchWindow(TOOL, args);
+  const more = cursor === undefined ? {} : { cursor };
+  if (found.length === 0) return { hits: [], ...more };
   const entries = await readPages(gate, services, TOOL, found, services.readBodiesForSearch ? 'read' : 'skip');
   const question = analyzeQuestion(args.text);
   const { inputs, questionVector } = await passageInputs(entries, question, services.embedder);
@@ -38,6 +39,7 @@ export async function searchPages(gate: PolicyGate, services: Services, args: Se
     return { page, excerpt, score: top?.score ?? -1, rank };
   });
   // Pages whose passages were ranked lead, in the answer's order; the rest keep the source's order.
+  // Each window is ordered on its own: a cursor continues after the source's window, never repeats one.
   hits.sort((a, b) => b.score - a.score || a.rank - b.rank);
-  return hits.map(({ page, excerpt }) => ({ page, excerpt }));
+  return { hits: hits.map(({ page, excerpt }) => ({ page, excerpt })), ...more };
 }
