@@ -15,7 +15,7 @@ let executed = 0;
 let refused = 0;
 for (const id of ids.split(',').map(Number)) {
   try {
-    const report = await services.drafts.approve(gate, id, services.drafts.get(id).revision);
+    const report = await services.drafts.approve(gate, id, (await services.drafts.get(id)).revision);
     if (report.draft.status === 'executed' && report.draft.decidedBy === runtime.identity.accountId) executed++;
   } catch (error) {
     if (!(error instanceof StewardError)) throw error;

@@ -297,7 +297,7 @@ async function drafts(siteDir: string) {
   });
   const reviewer = runtime.gateFor({ accountId: 'u-manager', displayName: 'Max Manager', groups: ['staff', 'managers'] }, 'reviewer');
   const approved = await timed(async () => {
-    for (const id of created.value) await services.drafts.approve(reviewer, id, services.drafts.get(id).revision);
+    for (const id of created.value) await services.drafts.approve(reviewer, id, (await services.drafts.get(id)).revision);
   });
   const concurrentIds: number[] = [];
   for (let i = 0; i < 60; i++) concurrentIds.push((await services.drafts.draftJira(agent, { summary: `Concurrent approval ${i}` })).draft.id);

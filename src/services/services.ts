@@ -1,7 +1,7 @@
 import type { IssueTracker } from '../adapters/issue-tracker.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
-import { DraftStore } from '../store/draft-store.js';
+import { SqliteDraftStore } from '../store/sqlite-draft-store.js';
 import { PageStore } from '../store/page-store.js';
 import { QuestionLog } from '../store/question-log.js';
 import { type Embedder, WordVectorEmbedder } from './answers/embedder.js';
@@ -52,7 +52,7 @@ export interface ServiceDeps {
 
 export function createServices(deps: ServiceDeps): Services {
   const now = deps.now ?? (() => new Date());
-  const store = new DraftStore(deps.db, deps.audit, now);
+  const store = new SqliteDraftStore(deps.db, deps.audit, now);
   const drafts: DraftService = new DraftService(
     store,
     deps.issueTracker,

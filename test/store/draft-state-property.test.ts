@@ -5,7 +5,7 @@ import { transitionTarget, type DraftAction, type DraftStatus } from '../../poli
 import { StewardError } from '../../src/errors.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { openStewardDb } from '../../src/store/database.js';
-import { DraftStore } from '../../src/store/draft-store.js';
+import { SqliteDraftStore } from '../../src/store/sqlite-draft-store.js';
 import { tempDir } from '../support/fixture-site.js';
 
 /** Legal moves, written out independently of the implementation's table. */
@@ -21,44 +21,45 @@ const operation = fc.record({
 });
 
 describe('draft state machine', () => {
-  it('no sequence of calls reaches an illegal transition, and terminal states never change', () => {
+  it('no sequence of calls reaches an illegal transition, and terminal states never change', async () => {
     let run = 0;
-    fc.assert(
-      fc.property(fc.array(operation, { minLength: 1, maxLength: 40 }), (ops) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), async (ops) => {
         const db = openStewardDb(join(tempDir(`sm-${run++}`), 'data'));
         const audit = new AuditLog(db);
-        const store = new DraftStore(db, audit);
-        const ids = [0, 1, 2].map((i) =>
-          store.create({ kind: 'jira', drafter: 'carol', drafterName: 'Carol', role: 'agent', spaces: ['IT'], title: `d${i}`, payload: { n: i } }).id,
-        );
+        const store = new SqliteDraftStore(db, audit);
+        const ids: number[] = [];
+        for (const i of [0, 1, 2]) {
+          ids.push((await store.create({ kind: 'jira', drafter: 'carol', drafterName: 'Carol', role: 'agent', spaces: ['IT'], title: `d${i}`, payload: { n: i } })).id);
+        }
         try {
           for (const { op, draft, actor } of ops) {
             const id = ids[draft];
-            const before = store.get(id).status;
+            const before = (await store.get(id)).status;
             const expected = transitionTarget(op as DraftAction, before);
             try {
               switch (op) {
-                case 'edit': store.edit(id, actor, 'reviewer', { n: draft, by: actor }, 'edited'); break;
-                case 'approve': store.approve(id, actor, 'reviewer', store.get(id).revision); break;
-                case 'reject': store.reject(id, actor, 'reviewer', 'no'); break;
-                case 'execute': case 'retry': case 'reconcile': store.claim(id, actor, 'reviewer', op, 'outbox'); break;
-                case 'succeed': store.succeed(id, actor, 'reviewer', 'outbox', {}); break;
-                case 'fail': store.fail(id, actor, 'reviewer', 'boom'); break;
+                case 'edit': await store.edit(id, actor, 'reviewer', { n: draft, by: actor }, 'edited'); break;
+                case 'approve': await store.approve(id, actor, 'reviewer', (await store.get(id)).revision); break;
+                case 'reject': await store.reject(id, actor, 'reviewer', 'no'); break;
+                case 'execute': case 'retry': case 'reconcile': await store.claim(id, actor, 'reviewer', op, 'outbox'); break;
+                case 'succeed': await store.succeed(id, actor, 'reviewer', 'outbox', {}); break;
+                case 'fail': await store.fail(id, actor, 'reviewer', 'boom'); break;
               }
             } catch (error) {
               // Refusals are StewardErrors with a message, never crashes.
               expect(error).toBeInstanceOf(StewardError);
             }
-            const after = store.get(id).status;
+            const after = (await store.get(id)).status;
             if (expected === undefined) expect(after).toBe(before);
             if (before === 'executed' || before === 'rejected') expect(after).toBe(before);
           }
-          for (const row of audit.list({ tool: 'drafts', decision: 'allow', limit: 10_000 })) {
+          for (const row of await audit.list({ tool: 'drafts', decision: 'allow', limit: 10_000 })) {
             if (row.action === 'create') continue;
             const [from, to] = (row.reason ?? '').split(' → ') as [DraftStatus, DraftStatus];
             expect(LEGAL.has(`${from}>${to}`), `${row.action}: ${row.reason}`).toBe(true);
           }
-          const statuses = ids.map((id) => store.get(id).status);
+          const statuses = await Promise.all(ids.map(async (id) => (await store.get(id)).status));
           for (const status of statuses) expect(['pending', 'approved', 'executing', 'executed', 'failed', 'rejected']).toContain(status);
         } finally {
           db.close();
