@@ -5,7 +5,6 @@ import { type Runtime, createRuntime } from '../../src/runtime.js';
 import { DraftService } from '../../src/services/drafts/draft-service.js';
 import { buildTrustReport } from '../../src/services/report/trust-report.js';
 import { gateLookups } from '../../src/services/report/lookups.js';
-import { SqliteDraftStore } from '../../src/store/sqlite-draft-store.js';
 import { FIXTURE_POLICY, USERS, writeFixture } from '../support/fixture-site.js';
 
 /**
@@ -30,7 +29,7 @@ const REVIEWED = { ...FIXTURE_POLICY, draft: { spaces: ['IT', 'HR'] }, review: {
 async function wired(policy: object = REVIEWED, dataDir?: string) {
   const { runtime, fixture, person } = await runtimeFor(policy, dataDir);
   // A service built by hand, exactly as a new front-end might: only the gate protects it.
-  const drafts = new DraftService(new SqliteDraftStore(runtime.db, runtime.audit), undefined, () => new Date());
+  const drafts = new DraftService(runtime.shared.drafts(), undefined, () => new Date());
   const agent = runtime.gateFor(await person(USERS.employee.accountId), 'agent');
   const gates = {
     agent,
@@ -91,7 +90,7 @@ describe('DraftService refuses what the gate may not do', () => {
 
   it('four eyes compares canonical identities: email in capitals, display name and account id are one person', async () => {
     const { drafts, gates, runtime } = await wired({ ...REVIEWED, review: { reviewers: { groups: ['staff'] } } });
-    const store = new SqliteDraftStore(runtime.db, runtime.audit);
+    const store = runtime.shared.drafts();
     for (const drafter of ['ERIN@EXAMPLE.TEST', 'erin employee', 'ACC-EMPLOYEE', USERS.employee.accountId]) {
       const d = await store.create({ kind: 'jira', drafter, drafterName: drafter, role: 'agent', spaces: ['IT'], title: `by ${drafter}`, payload: samplePayload(drafter) });
       await expect(drafts.approve(gates.employeeReviewer, d.id, 1), drafter).rejects.toThrow(/four-eyes/);

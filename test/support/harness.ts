@@ -36,7 +36,7 @@ export async function startHarness(
     options.env ?? {},
   );
   const runtime = await createRuntime(config);
-  const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now: options.now, embedder: runtime.embedder });
+  const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, shared: runtime.shared, issueTracker: runtime.issueTracker, now: options.now, embedder: runtime.embedder });
   const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, config.role), services, role: config.role });
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.clientCapabilities ?? {} });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
