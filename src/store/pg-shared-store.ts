@@ -13,6 +13,9 @@ export async function openPgSharedStore(url: string, options: PgOptions = {}): P
     audit,
     drafts: (now) => new PgDraftStore(pool, now),
     questions: (now) => new PgQuestionLog(pool, now),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
     async close() {
       try {
         await audit.flush();

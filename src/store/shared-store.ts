@@ -15,6 +15,8 @@ export interface SharedStore {
   readonly audit: AuditStore;
   drafts(now?: () => Date): DraftStore;
   questions(now?: () => Date): QuestionStore;
+  /** Resolves when the store answers (for /healthz); rejects when it cannot be reached. */
+  ping(): Promise<void>;
   /** Writes what is still queued and releases the connections (not the SQLite file: its owner closes it). */
   close(): Promise<void>;
 }
@@ -25,6 +27,8 @@ export function sqliteSharedStore(db: Db, audit: AuditLog = new AuditLog(db)): S
     audit,
     drafts: (now) => new SqliteDraftStore(db, audit, now),
     questions: (now) => new QuestionLog(db, now),
+    // The file is opened at start and stays open: nothing to reach.
+    ping: async () => {},
     close: async () => {},
   };
 }

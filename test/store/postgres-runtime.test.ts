@@ -4,6 +4,7 @@ import { resolveConfig } from '../../src/config.js';
 import { createRuntime } from '../../src/runtime.js';
 import { servicesFor } from '../../src/services/services.js';
 import { openPgSharedStore } from '../../src/store/pg-shared-store.js';
+import { call, connect, startTestServer } from '../http/support.js';
 import { USERS, writeFixture } from '../support/fixture-site.js';
 import { type TestPostgres, startPostgres } from '../support/postgres.js';
 
@@ -72,4 +73,31 @@ describe('PostgreSQL store through the runtime', () => {
     const config = resolveConfig({ site: fixture.siteDir, policy: fixture.policyFile, dataDir: fixture.dataDir }, { STEWARD_DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none' });
     await expect(createRuntime(config)).rejects.toThrow(/ECONNREFUSED|connect/);
   }, 30_000);
+});
+
+describe('a replica whose PostgreSQL goes away', () => {
+  it('/healthz turns 503 and a drafting call ends in isError, without a hang or a crash', async () => {
+    const own = await startPostgres();
+    let stopped = false;
+    const server = await startTestServer({ as: USERS.employee.email, env: { STEWARD_DATABASE_URL: await own.database() } });
+    try {
+      const health = () => fetch(server.server.url.replace('/mcp', '/healthz'));
+      const before = await health();
+      expect([before.status, await before.json()]).toEqual([200, { status: 'ok' }]);
+      const client = await connect(server.server.url);
+      expect((await call(client, 'draft_jira', { summary: 'VPN page lacks Linux steps' })).isError).toBeFalsy();
+      await own.stop();
+      stopped = true;
+      const after = await health();
+      expect([after.status, await after.json()]).toEqual([503, { status: 'database unavailable' }]);
+      const refused = await call(client, 'draft_jira', { summary: 'Printer page is out of date' });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toMatch(/nothing was changed/);
+      await client.close();
+    } finally {
+      await server.server.shutdown();
+      await server.runtime.close().catch(() => {});
+      if (!stopped) await own.stop();
+    }
+  }, 120_000);
 });
