@@ -28,6 +28,8 @@ export class PgAuditLog implements AuditStore {
     const at = this.now().toISOString();
     this.pending = this.pending.then(() =>
       insertAudit(this.pool, at, entry).catch((error: Error) => {
+        // Said at once on stderr (the operator's channel), not only at the next flush.
+        if (!this.failure) process.stderr.write(`confluence-steward: an audit row could not be written to PostgreSQL: ${error.message}\n`);
         this.failure ??= error;
       }),
     );
