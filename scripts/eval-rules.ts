@@ -122,7 +122,7 @@ export async function runRulesEval(argv: string[]): Promise<string> {
           const text = answer.content.map((b) => (b.type === 'text' ? b.text : '')).join(' ');
           if (answer.isError || !answer.structuredContent) return failedRun(c, 'offline', text.slice(0, 300));
           const out = answer.structuredContent as unknown as ToolAnswer;
-          const payload = out.draftId === null ? undefined : (services.drafts.get(out.draftId).payload as AutomationDraftPayload);
+          const payload = out.draftId === null ? undefined : ((await services.drafts.get(out.draftId)).payload as AutomationDraftPayload);
           return {
             usable: out.draftId !== null,
             rule: out.rule,

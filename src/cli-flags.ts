@@ -8,6 +8,7 @@ export function commonFlags(values: CliValues): CommonFlags {
     as: values.as,
     policy: values.policy,
     dataDir: values['data-dir'],
+    databaseUrl: values['database-url'],
     role: values.role,
     spacesFilter: values['spaces-filter'],
     readOnly: values['read-only'],

@@ -9,6 +9,7 @@ export const CLI_OPTIONS = {
   as: { type: 'string' },
   policy: { type: 'string' },
   'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
   role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },

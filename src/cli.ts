@@ -37,6 +37,7 @@ Options (each has an environment twin):
   --as USER         acting user: accountId, email or display name          STEWARD_USER
   --policy FILE     policy JSON                                           STEWARD_POLICY
   --data-dir DIR    audit, drafts and index cache                         STEWARD_DATA_DIR
+  --database-url URL  drafts, audit, questions in PostgreSQL (replicas)   STEWARD_DATABASE_URL
   --role ROLE       agent (default) or reviewer                           STEWARD_ROLE
   --spaces-filter K,K  read only these of the policy's spaces            CONFLUENCE_SPACES_FILTER
   --read-only       no draft tools, no approvals (never lifts a policy's)  READ_ONLY_MODE=true

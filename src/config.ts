@@ -48,6 +48,11 @@ export interface StewardConfig {
   enabledTools?: { tools: string[]; from: string };
   /** Narrows the role's tools to these toolsets (never widens them): `--toolsets` or TOOLSETS. */
   toolsets?: { toolsets: string[]; from: string };
+  /**
+   * Drafts, revisions, outbox, audit and question log in PostgreSQL (`--database-url` or
+   * STEWARD_DATABASE_URL), shared by replicas; undefined → the SQLite file in dataDir.
+   */
+  database?: { url: string; poolSize?: number; statementTimeoutMs?: number };
 }
 
 export interface CommonFlags {
@@ -60,6 +65,7 @@ export interface CommonFlags {
   readOnly?: boolean;
   enabledTools?: string;
   toolsets?: string;
+  databaseUrl?: string;
 }
 
 export const DEMO_SITE_DIR = join(PACKAGE_ROOT, 'demo-site');
@@ -105,6 +111,26 @@ function resolveReadOnly(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardCon
   if (value === undefined || value === 'false' || value === '0' || value === 'no') return undefined;
   if (value === 'true' || value === '1' || value === 'yes') return { from: 'READ_ONLY_MODE' };
   throw new Error(`READ_ONLY_MODE must be true or false, not ${JSON.stringify(value.slice(0, 50))}`);
+}
+
+/** The PostgreSQL store, when a postgres:// URL is given (its pool and statement timeout from STEWARD_DATABASE_*). */
+function resolveDatabase(flags: CommonFlags, env: NodeJS.ProcessEnv): StewardConfig['database'] {
+  const url = nonEmpty(flags.databaseUrl) ?? nonEmpty(env.STEWARD_DATABASE_URL);
+  if (url === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('--database-url / STEWARD_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  return {
+    url,
+    poolSize: wholeNumber(env, 'STEWARD_DATABASE_POOL_SIZE', 1, 1000),
+    statementTimeoutMs: wholeNumber(env, 'STEWARD_DATABASE_STATEMENT_TIMEOUT_MS', 100, 600_000),
+  };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw.slice(0, 50))}`);
+  return value;
 }
 
 /** STEWARD_JIRA_TIMEOUT_MS: a whole number of milliseconds, 100 to 600000. */
@@ -206,6 +232,7 @@ export function resolveConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Stewa
     actingUser: nonEmpty(flags.as) ?? nonEmpty(env.STEWARD_USER),
     policyFile: resolve(nonEmpty(flags.policy) ?? nonEmpty(env.STEWARD_POLICY) ?? DEFAULT_POLICY_FILE),
     dataDir: resolve(nonEmpty(flags.dataDir) ?? nonEmpty(env.STEWARD_DATA_DIR) ?? defaultDataDir(env)),
+    database: resolveDatabase(flags, env),
     role,
     jira: jira ? { ...jira, timeoutMs: jiraTimeout(env) } : undefined,
   };

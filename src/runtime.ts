@@ -10,8 +10,9 @@ import { LocalSource } from './adapters/local/local-source.js';
 import type { StewardConfig } from './config.js';
 import { samePerson } from '../policies/identity.js';
 import type { Identity, UserInfo } from './domain/types.js';
-import { AuditLog } from './store/audit-log.js';
+import type { AuditStore } from './store/audit-log.js';
 import { type Db, openStewardDb } from './store/database.js';
+import { type SharedStore, sqliteSharedStore } from './store/shared-store.js';
 
 /**
  * Everything a server or CLI command needs, built once from the configuration: the policy,
@@ -22,8 +23,11 @@ export interface Runtime {
   readonly config: StewardConfig;
   readonly policy: Policy;
   readonly source: ContentSource;
+  /** The local SQLite file: the page cache, and everything else when no database URL is configured. */
   readonly db: Db;
-  readonly audit: AuditLog;
+  /** Drafts, audit and question log: SQLite, or PostgreSQL shared by replicas. */
+  readonly shared: SharedStore;
+  readonly audit: AuditStore;
   readonly identity: Identity;
   /** Things the operator should know at start (a filter naming spaces the policy does not allow); one line each. */
   readonly notices: readonly string[];
@@ -80,12 +84,15 @@ export function narrowPolicy(policy: Policy, config: Pick<StewardConfig, 'spaces
 export async function createRuntime(config: StewardConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const { policy, notices } = narrowPolicy(loadPolicy(config.policyFile), config);
   const db = openStewardDb(config.dataDir);
-  const audit = new AuditLog(db);
+  let shared: SharedStore | undefined;
   let source: ContentSource | undefined;
   try {
+    shared = config.database ? await openPgStore(config.database) : sqliteSharedStore(db);
+    const audit = shared.audit;
     source = await openSource(config);
     const identity = await resolveActingIdentity(config, source, options);
     const opened = source;
+    const openedShared = shared;
     const issueTracker = config.jira ? await openIssueTracker(config.jira) : undefined;
     const embedder = config.embeddings ? await openEmbedder(config.embeddings) : undefined;
     return {
@@ -93,6 +100,7 @@ export async function createRuntime(config: StewardConfig, options: RuntimeOptio
       policy,
       source: opened,
       db,
+      shared,
       audit,
       identity,
       notices,
@@ -101,14 +109,22 @@ export async function createRuntime(config: StewardConfig, options: RuntimeOptio
       gateFor: (who: Identity, role: Role) => new PolicyGate(policy, who, role, opened, audit as AuditSink),
       async close() {
         await opened.close();
+        await openedShared.close();
         db.close();
       },
     };
   } catch (error) {
     await source?.close();
+    await shared?.close();
     db.close();
     throw error;
   }
+}
+
+/** Loaded only when configured, so a SQLite deployment never loads the PostgreSQL client. */
+async function openPgStore(database: NonNullable<StewardConfig['database']>): Promise<SharedStore> {
+  const { openPgSharedStore } = await import('./store/pg-shared-store.js');
+  return openPgSharedStore(database.url, database);
 }
 
 /** The configured content source alone (local site or Confluence Cloud), for commands that need no policy. */

@@ -1,9 +1,9 @@
 import type { IssueTracker } from '../adapters/issue-tracker.js';
-import type { AuditLog } from '../store/audit-log.js';
+import { AuditLog, type AuditStore } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
-import { DraftStore } from '../store/draft-store.js';
 import { PageStore } from '../store/page-store.js';
-import { QuestionLog } from '../store/question-log.js';
+import type { QuestionStore } from '../store/question-log.js';
+import { type SharedStore, sqliteSharedStore } from '../store/shared-store.js';
 import { type Embedder, WordVectorEmbedder } from './answers/embedder.js';
 import { PageCache } from './answers/page-cache.js';
 import { SoftMatcher } from './answers/soft-match.js';
@@ -28,7 +28,7 @@ export interface Services {
   readBodiesForSearch: boolean;
   /** Synonym and typo credit for question words (word vectors; a fresh memo per answer); undefined when turned off. */
   softMatcher(): SoftMatcher | undefined;
-  questions: QuestionLog;
+  questions: QuestionStore;
   drafts: DraftService;
   /** What MCP review tools, the CLI and the console call (shared schemas, the reviewer's gate). */
   review: ReviewerOperations;
@@ -37,7 +37,9 @@ export interface Services {
 
 export interface ServiceDeps {
   db: Db;
-  audit: AuditLog;
+  audit: AuditStore;
+  /** Where drafts and the question log live; default: the SQLite `db` with `audit`. */
+  shared?: SharedStore;
   issueTracker?: IssueTracker;
   now?: () => Date;
   /** Keep converted pages on disk between runs (worth it for a remote source, not the local index). */
@@ -52,7 +54,8 @@ export interface ServiceDeps {
 
 export function createServices(deps: ServiceDeps): Services {
   const now = deps.now ?? (() => new Date());
-  const store = new DraftStore(deps.db, deps.audit, now);
+  const shared = deps.shared ?? sqliteSharedStore(deps.db, sqliteAudit(deps.audit));
+  const store = shared.drafts(now);
   const drafts: DraftService = new DraftService(
     store,
     deps.issueTracker,
@@ -67,10 +70,10 @@ export function createServices(deps: ServiceDeps): Services {
     embedder: deps.embedder === null ? undefined : (deps.embedder ?? new WordVectorEmbedder()),
     softMatcher: () => (deps.softMatching === false ? undefined : new SoftMatcher(sharedWordVectors())),
     readBodiesForSearch: deps.readBodiesForSearch ?? true,
-    questions: new QuestionLog(deps.db, now),
+    questions: shared.questions(now),
     drafts,
     review: undefined as unknown as ReviewerOperations,
-    reports: new ReportService(deps.db),
+    reports: new ReportService(deps.db, shared),
   };
   services.review = new ReviewerOperations(services);
   return services;
@@ -78,16 +81,23 @@ export function createServices(deps: ServiceDeps): Services {
 
 /** Services for a runtime's database, audit log and (if configured) Jira. */
 export function servicesFor(
-  runtime: { db: Db; audit: AuditLog; issueTracker?: IssueTracker; source: { kind: string }; embedder?: Embedder },
+  runtime: { db: Db; audit: AuditStore; shared?: SharedStore; issueTracker?: IssueTracker; source: { kind: string }; embedder?: Embedder },
   now?: () => Date,
 ): Services {
   return createServices({
     db: runtime.db,
     audit: runtime.audit,
+    shared: runtime.shared,
     issueTracker: runtime.issueTracker,
     now,
     persistPages: runtime.source.kind === 'confluence',
     readBodiesForSearch: runtime.source.kind === 'local',
     embedder: runtime.embedder,
   });
+}
+
+/** Drafts in SQLite write their audit rows inside their own transactions: only the SQLite log can. */
+function sqliteAudit(audit: AuditStore): AuditLog {
+  if (!(audit instanceof AuditLog)) throw new Error('drafts in SQLite need the SQLite audit log; pass the runtime\'s shared store');
+  return audit;
 }

@@ -8,8 +8,27 @@ export interface AuditRow extends AuditEntry {
   afterHash?: string | null;
 }
 
-/** The audit table: every gate decision and every draft transition, append-only. */
-export class AuditLog implements AuditSink {
+export interface AuditFilterOptions {
+  tool?: string;
+  action?: string;
+  decision?: 'allow' | 'deny';
+  actor?: string;
+  limit?: number;
+}
+
+/**
+ * The audit log every backend implements. `record` is synchronous because the gate records
+ * as it decides; a backend that writes over the network queues the rows in order and `flush`
+ * resolves when they are all written (`list` flushes first, so a reader sees its own rows).
+ */
+export interface AuditStore extends AuditSink {
+  record(entry: AuditEntry & { beforeHash?: string; afterHash?: string }): void;
+  list(filter?: AuditFilterOptions): Promise<AuditRow[]>;
+  flush(): Promise<void>;
+}
+
+/** The audit table in SQLite: every gate decision and every draft transition, append-only. */
+export class AuditLog implements AuditStore {
   private readonly insert;
 
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
@@ -34,7 +53,10 @@ export class AuditLog implements AuditSink {
     });
   }
 
-  list(filter: { tool?: string; action?: string; decision?: 'allow' | 'deny'; actor?: string; limit?: number } = {}): AuditRow[] {
+  /** Written as recorded: nothing to wait for. */
+  async flush(): Promise<void> {}
+
+  async list(filter: AuditFilterOptions = {}): Promise<AuditRow[]> {
     const clauses: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit ?? 200 };
     for (const key of ['tool', 'action', 'decision', 'actor'] as const) {

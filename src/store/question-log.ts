@@ -17,12 +17,18 @@ export interface QuestionRow extends QuestionRecord {
   at: string;
 }
 
+/** The question log every backend implements. */
+export interface QuestionStore {
+  record(entry: QuestionRecord): Promise<void>;
+  list(filter?: { status?: string; limit?: number }): Promise<QuestionRow[]>;
+}
+
 /**
  * Every question asked through answer_with_sources, for the trust report: unanswered
  * questions are knowledge gaps. Holds the asker's own words and the pages they were shown,
  * never content from pages they could not read.
  */
-export class QuestionLog {
+export class QuestionLog implements QuestionStore {
   private readonly insert;
 
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
@@ -32,7 +38,7 @@ export class QuestionLog {
     );
   }
 
-  record(entry: QuestionRecord): void {
+  async record(entry: QuestionRecord): Promise<void> {
     this.insert.run(
       this.now().toISOString(),
       entry.actor,
@@ -46,7 +52,7 @@ export class QuestionLog {
     );
   }
 
-  list(filter: { status?: string; limit?: number } = {}): QuestionRow[] {
+  async list(filter: { status?: string; limit?: number } = {}): Promise<QuestionRow[]> {
     const rows = this.db
       .prepare(
         `SELECT id, at, actor, question, status, cited_json, stale_cited, spaces, generator, latency_ms FROM question_log

@@ -106,8 +106,8 @@ describe('review console in chromium', () => {
     expect(rows.some((row) => row.includes('Harper HR') && row.includes('reject') && row.includes('Covered by the new printing page'))).toBe(true);
     await page.screenshot({ path: join(process.cwd(), 'test-output', 'console-report.png'), fullPage: true });
 
-    expect(reviewer.services.drafts.get(ids.approve).status).toBe('executed');
-    expect(reviewer.services.drafts.get(ids.reject).status).toBe('rejected');
+    expect((await reviewer.services.drafts.get(ids.approve)).status).toBe('executed');
+    expect((await reviewer.services.drafts.get(ids.reject)).status).toBe('rejected');
     expect(foreign, 'the console loads nothing from elsewhere').toEqual([]);
     expect(problems, 'no console errors (CSP violations, failed loads)').toEqual([]);
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);

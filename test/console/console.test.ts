@@ -146,7 +146,7 @@ describe('review console', () => {
     const notAForm = await fetch(`${handle.url}/drafts/${id}/approve`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fields) });
     expect(notAForm.status).toBe(415);
 
-    expect(reviewer.services.drafts.get(id).status).toBe('pending');
+    expect((await reviewer.services.drafts.get(id)).status).toBe('pending');
   });
 
   it('answers only requests addressed to the local machine (DNS rebinding)', async () => {
@@ -177,7 +177,7 @@ describe('review console', () => {
     expect(approvedPage).toMatch(/<span class="badge s-executed">executed<\/span>/);
     for (const action of ['create', 'approve', 'execute', 'succeed']) expect(approvedPage).toContain(`data-action="${action}"`);
     expect(approvedPage).toContain('Outbox request');
-    expect(reviewer.services.drafts.get(toApprove)).toMatchObject({ status: 'executed', decidedBy: 'acc-hr', target: 'outbox' });
+    expect(await reviewer.services.drafts.get(toApprove)).toMatchObject({ status: 'executed', decidedBy: 'acc-hr', target: 'outbox' });
 
     const emptyReason = await post(handle, `/drafts/${toReject}/reject`, { ...(await formFields(handle, toReject)), reason: ' ' }, origin);
     expect(await followFlash(handle, emptyReason.response)).toContain('A reason of at least 3 characters is required');
@@ -187,7 +187,7 @@ describe('review console', () => {
     expect(rejectedPage).toMatch(/<span class="badge s-rejected">rejected<\/span>/);
     expect(rejectedPage).toContain('Covered by &lt;b&gt;KB-12&lt;/b&gt;');
     expect(rejectedPage).toContain('data-action="reject"');
-    expect(reviewer.services.drafts.get(toReject)).toMatchObject({ status: 'rejected', rejectReason: 'Covered by <b>KB-12</b>' });
+    expect(await reviewer.services.drafts.get(toReject)).toMatchObject({ status: 'rejected', rejectReason: 'Covered by <b>KB-12</b>' });
 
     // A flash message is shown once, to the reviewer it was meant for.
     const again = await get(handle, approved.response.headers.get('location')!);
@@ -206,7 +206,7 @@ describe('review console', () => {
     const refused = await post(handle, `/drafts/${id}/approve`, await formFields(handle, id), { Origin: handle.url });
     const body = await followFlash(handle, refused.response);
     expect(body).toMatch(/<div class="flash error" role="alert">Refused: You drafted this yourself; another reviewer must approve it \(four-eyes rule\)\.<\/div>/);
-    expect(reviewer.services.drafts.get(id).status).toBe('pending');
+    expect((await reviewer.services.drafts.get(id)).status).toBe('pending');
   });
 
   it('edits a draft into a new revision with a diff, and refuses a decision on a revision the reviewer did not see', async () => {
@@ -226,7 +226,7 @@ describe('review console', () => {
     expect(page).toContain('<div class="del" title="removed">− Jira Task in KB: VPN page lacks Linux steps</div>');
     expect(page).toContain('<div class="add" title="added">+ Jira Task in KB: VPN page: add Linux steps</div>');
     expect(page).toContain('<div class="add" title="added">+ Labels: linux, vpn</div>');
-    expect(reviewer.services.drafts.get(id)).toMatchObject({ revision: 2, title: 'VPN page: add Linux steps' });
+    expect(await reviewer.services.drafts.get(id)).toMatchObject({ revision: 2, title: 'VPN page: add Linux steps' });
 
     const unchanged = await post(handle, `/drafts/${id}/edit`, { ...(await formFields(handle, id)), summary: 'VPN page: add Linux steps' }, { Origin: handle.url });
     expect(await followFlash(handle, unchanged.response)).toContain('Nothing changed, so no revision was saved.');
@@ -234,13 +234,13 @@ describe('review console', () => {
     // The approve form from before the edit names revision 1: approving it would approve unseen text.
     const stale = await post(handle, `/drafts/${id}/approve`, seen, { Origin: handle.url });
     expect(await followFlash(handle, stale.response)).toContain('changed since you opened it (now revision 2)');
-    expect(reviewer.services.drafts.get(id).status).toBe('pending');
+    expect((await reviewer.services.drafts.get(id)).status).toBe('pending');
   });
 
   it('renders automation drafts as numbered steps with unresolved fields highlighted', async () => {
     const { consoleFor } = await setup();
     const { handle, reviewer } = await consoleFor(USERS.hr.email);
-    const automation = reviewer.services.drafts.store.create({
+    const automation = await reviewer.services.drafts.store.create({
       kind: 'automation',
       drafter: 'acc-employee',
       drafterName: 'Erin Employee',

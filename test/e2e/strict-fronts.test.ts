@@ -63,6 +63,6 @@ describe('strict rule input on every front-end', () => {
     expect(viaCli.code).toBe(1);
     expect(viaCli.stderr).toContain(REFUSAL);
 
-    expect(reviewer.services.drafts.get(draftId).revision).toBe(1);
+    expect((await reviewer.services.drafts.get(draftId)).revision).toBe(1);
   });
 });

@@ -87,7 +87,7 @@ export async function startTestServer(
     maxSessionsPerPrincipal: 16,
     ...options.http,
   };
-  const services = createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker });
+  const services = createServices({ db: runtime.db, audit: runtime.audit, shared: runtime.shared, issueTracker: runtime.issueTracker });
   const server = await startHttpServer({ runtime, services, auth, options: httpOptions, log: (line) => logs.push(line) });
   return {
     server,

@@ -68,7 +68,7 @@ describe('Cloud identities are canonical', () => {
       const reviewing = createServices({ db: reviewer.db, audit: reviewer.audit });
       await expect(reviewing.drafts.approve(reviewer.gateFor(reviewer.identity, 'reviewer'), draft.id, 1), as).rejects.toThrow(/four-eyes/);
     }
-    expect(services.drafts.get(draft.id).status).toBe('pending');
+    expect((await services.drafts.get(draft.id)).status).toBe('pending');
   });
 
   it('refuses a reviewer identity Confluence does not know, with a clear message', async () => {
@@ -94,6 +94,6 @@ describe('Cloud identities are canonical', () => {
     const capitals = await runCli(['drafts', 'approve', String(draft.id), ...flags, '--as', 'MIA@EXAMPLE.COM'], env);
     expect(capitals.code).toBe(1);
     expect(capitals.stderr).toMatch(/four-eyes/);
-    expect(services.drafts.get(draft.id).status).toBe('pending');
+    expect((await services.drafts.get(draft.id)).status).toBe('pending');
   }, 60_000);
 });

@@ -5,7 +5,6 @@ import { type Runtime, createRuntime } from '../../src/runtime.js';
 import { DraftService } from '../../src/services/drafts/draft-service.js';
 import { buildTrustReport } from '../../src/services/report/trust-report.js';
 import { gateLookups } from '../../src/services/report/lookups.js';
-import { DraftStore } from '../../src/store/draft-store.js';
 import { FIXTURE_POLICY, USERS, writeFixture } from '../support/fixture-site.js';
 
 /**
@@ -30,7 +29,7 @@ const REVIEWED = { ...FIXTURE_POLICY, draft: { spaces: ['IT', 'HR'] }, review: {
 async function wired(policy: object = REVIEWED, dataDir?: string) {
   const { runtime, fixture, person } = await runtimeFor(policy, dataDir);
   // A service built by hand, exactly as a new front-end might: only the gate protects it.
-  const drafts = new DraftService(new DraftStore(runtime.db, runtime.audit), undefined, () => new Date());
+  const drafts = new DraftService(runtime.shared.drafts(), undefined, () => new Date());
   const agent = runtime.gateFor(await person(USERS.employee.accountId), 'agent');
   const gates = {
     agent,
@@ -52,7 +51,7 @@ describe('DraftService refuses what the gate may not do', () => {
     await expect(drafts.reject(other, d.id, 'not needed')).rejects.toThrow(/only reviewers/i);
     await expect(drafts.edit(other, d.id, { summary: 'Changed by an agent' })).rejects.toThrow(/only reviewers/i);
     await expect(drafts.list(other, {})).rejects.toThrow(/only reviewers/i);
-    expect(drafts.get(d.id).status).toBe('pending');
+    expect((await drafts.get(d.id)).status).toBe('pending');
   });
 
   it('a reviewer gate cannot draft', async () => {
@@ -78,7 +77,7 @@ describe('DraftService refuses what the gate may not do', () => {
     const { drafts, gates, draft } = await wired(unreviewed);
     const d = await draft();
     await expect(drafts.approve(gates.hr, d.id, 1)).rejects.toThrow(/names no reviewers/);
-    expect(drafts.get(d.id).status).toBe('pending');
+    expect((await drafts.get(d.id)).status).toBe('pending');
   });
 
   it('readOnly: true stops approvals and executions, not only drafting', async () => {
@@ -86,14 +85,14 @@ describe('DraftService refuses what the gate may not do', () => {
     const d = await first.draft();
     const readOnly = await wired({ ...REVIEWED, readOnly: true }, first.fixture.dataDir);
     await expect(readOnly.drafts.approve(readOnly.gates.hr, d.id, 1)).rejects.toThrow(/read-only/);
-    expect(readOnly.drafts.get(d.id).status).toBe('pending');
+    expect((await readOnly.drafts.get(d.id)).status).toBe('pending');
   });
 
   it('four eyes compares canonical identities: email in capitals, display name and account id are one person', async () => {
     const { drafts, gates, runtime } = await wired({ ...REVIEWED, review: { reviewers: { groups: ['staff'] } } });
-    const store = new DraftStore(runtime.db, runtime.audit);
+    const store = runtime.shared.drafts();
     for (const drafter of ['ERIN@EXAMPLE.TEST', 'erin employee', 'ACC-EMPLOYEE', USERS.employee.accountId]) {
-      const d = store.create({ kind: 'jira', drafter, drafterName: drafter, role: 'agent', spaces: ['IT'], title: `by ${drafter}`, payload: samplePayload(drafter) });
+      const d = await store.create({ kind: 'jira', drafter, drafterName: drafter, role: 'agent', spaces: ['IT'], title: `by ${drafter}`, payload: samplePayload(drafter) });
       await expect(drafts.approve(gates.employeeReviewer, d.id, 1), drafter).rejects.toThrow(/four-eyes/);
     }
   });
@@ -105,7 +104,7 @@ describe('DraftService refuses what the gate may not do', () => {
     const refused = drafts.approve(gates.hr, d.id, 1);
     await expect(refused).rejects.toThrow(/revision 1.*now revision 2/s);
     await expect(drafts.approve(gates.hr, d.id, 1)).rejects.toThrow(/\+ Jira Task in KB: Linux VPN steps are missing entirely/);
-    expect(drafts.get(d.id).status).toBe('pending');
+    expect((await drafts.get(d.id)).status).toBe('pending');
     expect((await drafts.approve(gates.hr, d.id, 2)).draft.status).toBe('executed');
   });
 });

@@ -49,7 +49,7 @@ export async function connectConfig(
   options: { services?: Services; now?: () => Date; clientCapabilities?: object } = {},
 ): Promise<Harness> {
   const runtime = await createRuntime(config);
-  const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, issueTracker: runtime.issueTracker, now: options.now, embedder: runtime.embedder });
+  const services = options.services ?? createServices({ db: runtime.db, audit: runtime.audit, shared: runtime.shared, issueTracker: runtime.issueTracker, now: options.now, embedder: runtime.embedder });
   // ENABLED_TOOLS / TOOLSETS in the config narrow the tools as serve does.
   const server = createStewardServer({ gate: runtime.gateFor(runtime.identity, role), services, role, enabledTools: narrowedToolNames(config) });
   const client = new Client({ name: 'test-client', version: '1.0.0' }, { capabilities: options.clientCapabilities ?? {} });

@@ -184,7 +184,7 @@ describe('answer_with_sources', () => {
     const h = await demo();
     await ask(h, 'How many days of annual leave do full-time employees get?');
     await ask(h, 'Which gym memberships does the company subsidise?');
-    const log = h.services.questions.list();
+    const log = await h.services.questions.list();
     expect(log.map((q) => q.status)).toEqual(['insufficient_evidence', 'answered']);
     expect(log[1].citedPageIds).toContain('102002');
     expect(log[0].actor).toBe('5f3a9c2e7b1d4a6c8e0f1a2b');

@@ -153,7 +153,7 @@ describe('reviewing drafts', () => {
     expect(textOf(again)).toMatch(/is rejected; it can only be approved when pending/);
     const listed = (await reviewer.call('list_drafts', { status: 'rejected' })).structuredContent as { count: number };
     expect(listed.count).toBe(1);
-    const rows = reviewer.runtime.audit.list({ tool: 'drafts' });
+    const rows = await reviewer.runtime.audit.list({ tool: 'drafts' });
     expect(rows.map((r) => `${r.action}:${r.decision}`)).toEqual(['approve:deny', 'reject:allow', 'edit:allow', 'create:allow']);
     const editRow = rows.find((r) => r.action === 'edit')!;
     expect(editRow.beforeHash).not.toBe(editRow.afterHash);

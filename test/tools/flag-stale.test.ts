@@ -108,10 +108,10 @@ describe('flag_stale on the demo site', () => {
     const h = await demo();
     const dry = await triage(h, { checks: ['conflicting'] });
     expect(dry.summary.drafted).toEqual([]);
-    expect(h.services.drafts.store.list({})).toEqual([]);
+    expect(await h.services.drafts.store.list({})).toEqual([]);
     const drafted = await triage(h, { checks: ['conflicting'], draft: true });
     expect(drafted.summary.drafted).toHaveLength(2);
-    const drafts = h.services.drafts.store.list({});
+    const drafts = await h.services.drafts.store.list({});
     expect(drafts.map((d) => d.status)).toEqual(['pending', 'pending']);
     expect(drafts.map((d) => d.title).join(' ')).toMatch(/Reconcile conflicting pages/);
   });
@@ -150,7 +150,7 @@ describe('flag_stale on the demo site', () => {
     await expect(
       triagePages(h.runtime.gateFor(h.runtime.identity, 'agent'), h.services, { checks: ['stale'], limit: 10, draft: true }, async () => {}, aborted),
     ).rejects.toThrow(/cancelled/);
-    expect(h.services.drafts.store.list({})).toEqual([]);
+    expect(await h.services.drafts.store.list({})).toEqual([]);
   });
 });
 

@@ -133,7 +133,7 @@ describe('get_page', () => {
     await harness.call('get_page', { pageId: '1001' });
     await harness.call('get_page', { pageId: '2002' });
     await harness.call('search_pages', { query: 'x', spaces: ['SECRET'] });
-    const rows = harness.runtime.audit.list();
+    const rows = await harness.runtime.audit.list();
     expect(rows.map((r) => [r.tool, r.action, r.decision, r.subject])).toEqual(
       expect.arrayContaining([
         ['get_page', 'read', 'allow', '1001'],

@@ -27,7 +27,7 @@ describe('bounded reviewer input', () => {
       expect(result.isError, field).toBe(true);
       expect(textOf(result).length, field).toBeLessThan(2_000);
     }
-    const rows = reviewer.runtime.audit.list({ limit: 1000 });
+    const rows = await reviewer.runtime.audit.list({ limit: 1000 });
     expect(Math.max(...rows.map((row) => (row.subject ?? '').length + (row.reason ?? '').length))).toBeLessThan(2_000);
     const report = await reviewer.call('trust_report', {});
     expect(JSON.stringify(report.structuredContent).length).toBeLessThan(100_000);

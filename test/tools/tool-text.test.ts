@@ -55,7 +55,7 @@ describe('flag_stale suggestions', () => {
     const result = await agent.call('flag_stale', { limit: 500, draft: true });
     const { findings, summary } = result.structuredContent as { findings: { suggestedAction: Suggestion }[]; summary: { drafted: number[] } };
     expect(summary.drafted).toHaveLength(findings.length);
-    const titles = agent.services.drafts.store.list({}).map((d) => d.title);
+    const titles = (await agent.services.drafts.store.list({})).map((d) => d.title);
     expect(titles.sort()).toEqual([...new Set(findings.map((f) => f.suggestedAction.arguments.summary))].sort());
     for (const title of titles) {
       expect(title).toMatch(/^[A-Z][a-z]+ /);

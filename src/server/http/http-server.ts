@@ -219,9 +219,13 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<RunningHttp
     const path = (req.url ?? '/').split('?')[0];
     if (path === HEALTH_PATH) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendEmpty(res, 405, { allow: 'GET, HEAD' });
-      const body = JSON.stringify({ status: draining ? 'stopping' : 'ok' });
-      res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      // A replica whose database cannot be reached is unhealthy: the balancer should send elsewhere.
+      const health = draining ? Promise.resolve('stopping') : runtime.shared.ping().then(() => 'ok', () => 'database unavailable');
+      void health.then((status) => {
+        const body = JSON.stringify({ status });
+        res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      });
       return;
     }
     if (path !== MCP_PATH) return sendEmpty(res, 404);

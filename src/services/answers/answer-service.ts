@@ -78,7 +78,7 @@ const TOOL = 'answer_with_sources';
 export async function answerQuestion(gate: PolicyGate, services: Services, request: AnswerRequest): Promise<AnswerResult> {
   const started = performance.now();
   const result = await buildAnswer(gate, services, request);
-  services.questions.record({
+  await services.questions.record({
     actor: gate.identity.accountId,
     question: request.question,
     status: result.status,

@@ -52,7 +52,7 @@ export async function draftAutomationRule(
     return { result, draft: null, duplicate: false };
   }
   const payload = payloadOf(input.prompt, spaceKey ?? null, result);
-  const { draft, duplicate } = services.drafts.queue(gate, TOOL, {
+  const { draft, duplicate } = await services.drafts.queue(gate, TOOL, {
     kind: 'automation',
     title: result.rule.title || input.prompt.slice(0, 120),
     spaces: spaceKey ? [spaceKey] : [],
@@ -92,7 +92,7 @@ export function automationExecutor(drafts: () => DraftService) {
   return async (draft: Draft, gate: PolicyGate): Promise<ExecutionReport> => {
     const payload = draft.payload as AutomationDraftPayload;
     const envelope = payload.exportJson!;
-    const done = drafts().store.executeToOutbox(draft.id, gate.identity.accountId, gate.role, 'automation', {
+    const done = await drafts().store.executeToOutbox(draft.id, gate.identity.accountId, gate.role, 'automation', {
       import: 'Confluence automation rule builder → Import rule',
       rule: { ...envelope, rule: { ...envelope.rule, state: 'DISABLED' } },
     });

@@ -102,7 +102,7 @@ export class DraftService {
         : null,
     };
 
-    const queued = this.queue(gate, tool, { kind: 'jira', title: payload.summary, spaces: pages.map((page) => page.spaceKey), payload });
+    const queued = await this.queue(gate, tool, { kind: 'jira', title: payload.summary, spaces: pages.map((page) => page.spaceKey), payload });
     return { ...queued, preview: previewIssue(payload) };
   }
 
@@ -110,15 +110,15 @@ export class DraftService {
    * Queues a draft of any kind as pending: an identical pending draft of the same user is
    * returned instead of a duplicate, and the hourly cap applies to new ones.
    */
-  queue(gate: PolicyGate, tool: string, input: { kind: Draft['kind']; title: string; spaces: string[]; payload: unknown }): { draft: Draft; duplicate: boolean } {
+  async queue(gate: PolicyGate, tool: string, input: { kind: Draft['kind']; title: string; spaces: string[]; payload: unknown }): Promise<{ draft: Draft; duplicate: boolean }> {
     gate.authorizeDrafting(tool);
     const drafter = gate.identity;
-    const existing = this.store.findPendingDuplicate(input.kind, drafter.accountId, input.payload);
+    const existing = await this.store.findPendingDuplicate(input.kind, drafter.accountId, input.payload);
     if (existing) {
       gate.record(tool, 'draft', 'allow', String(existing.id), 'identical pending draft returned');
       return { draft: existing, duplicate: true };
     }
-    const draft = this.store.createWithinQuota(
+    const draft = await this.store.createWithinQuota(
       {
         kind: input.kind,
         drafter: drafter.accountId,
@@ -134,7 +134,7 @@ export class DraftService {
   }
 
   /** The raw record, for executors and tests; front-ends use `show`, which applies the reviewer's view. */
-  get(id: number): Draft {
+  get(id: number): Promise<Draft> {
     return this.store.get(id);
   }
 
@@ -156,7 +156,7 @@ export class DraftService {
     let offset = 0;
     const seen = new Map<string, Promise<boolean>>();
     for (let batch = 0; batch < LIST_SCAN_BATCHES && drafts.length < limit; batch++) {
-      const rows = this.store.list({ ...filter, limit, offset });
+      const rows = await this.store.list({ ...filter, limit, offset });
       offset += rows.length;
       for (const draft of rows) {
         if (!(await this.visibleTo(gate, draft, seen))) hidden++;
@@ -172,13 +172,15 @@ export class DraftService {
   async show(gate: PolicyGate, id: number, tool = 'get_draft'): Promise<DraftView> {
     await gate.authorizeReview(tool, 'show');
     const draft = await this.visibleOrMissing(gate, tool, id);
-    return { draft, revisions: this.store.revisions(id), outbox: this.store.outboxEntry(id) };
+    const [revisions, outbox] = await Promise.all([this.store.revisions(id), this.store.outboxEntry(id)]);
+    return { draft, revisions, outbox };
   }
 
   /** Counts for the queue header and the filter choices (no titles, no evidence). */
   async queueFacets(gate: PolicyGate, tool = 'review_console'): Promise<{ counts: Record<string, number>; drafters: { id: string; name: string }[]; spaces: string[] }> {
     await gate.authorizeReview(tool, 'list');
-    return { counts: this.store.statusCounts(), drafters: this.store.drafters(), spaces: this.store.draftSpaces() };
+    const [counts, drafters, spaces] = await Promise.all([this.store.statusCounts(), this.store.drafters(), this.store.draftSpaces()]);
+    return { counts, drafters, spaces };
   }
 
   async edit(gate: PolicyGate, id: number, changes: Partial<Pick<JiraDraftPayload, 'summary' | 'gap' | 'labels' | 'projectKey' | 'issueType' | 'question'>>, note?: string): Promise<Draft> {
@@ -223,11 +225,11 @@ export class DraftService {
     const current = await this.visibleOrMissing(gate, tool, id);
     const action = current.status === 'failed' ? 'retry' : 'approve';
     const draft = await this.decisionTarget(gate, tool, action, id);
-    if (draft.revision !== revision) this.refuseChanged(gate, tool, draft, revision);
-    gate.authorizeApprovalOfEdits(tool, id, this.editorsOf(id));
+    if (draft.revision !== revision) await this.refuseChanged(gate, tool, draft, revision);
+    gate.authorizeApprovalOfEdits(tool, id, await this.editorsOf(id));
     if (action === 'retry') {
-      const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'retry', this.targetFor(draft.kind));
-      if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} is already being executed by another process.` };
+      const claimed = await this.store.claim(id, gate.identity.accountId, gate.role, 'retry', this.targetFor(draft.kind));
+      if (!claimed) return { draft: await this.store.get(id), message: `Draft ${id} is already being executed by another process.` };
       return this.execute(claimed, gate, true);
     }
     // A draft that cannot run as it stands (e.g. a rule with fields left for a person) stays
@@ -238,32 +240,32 @@ export class DraftService {
       throw new InvalidInputError(`Draft ${id} is not ready to run: ${missing.join('; ')}. Edit it first.`);
     }
     try {
-      this.store.approve(id, gate.identity.accountId, gate.role, revision);
+      await this.store.approve(id, gate.identity.accountId, gate.role, revision);
     } catch (error) {
-      if (error instanceof RevisionChangedError) this.refuseChanged(gate, tool, this.store.get(id), revision);
+      if (error instanceof RevisionChangedError) await this.refuseChanged(gate, tool, await this.store.get(id), revision);
       throw error;
     }
-    const claimed = this.store.claim(id, gate.identity.accountId, gate.role, 'execute', this.targetFor(draft.kind));
-    if (!claimed) return { draft: this.store.get(id), message: `Draft ${id} was approved; another process is executing it.` };
+    const claimed = await this.store.claim(id, gate.identity.accountId, gate.role, 'execute', this.targetFor(draft.kind));
+    if (!claimed) return { draft: await this.store.get(id), message: `Draft ${id} was approved; another process is executing it.` };
     return this.execute(claimed, gate, false);
   }
 
   /** Finishes executions whose process died (crash between "sent" and "recorded"). */
   async reconcile(gate: PolicyGate): Promise<ExecutionReport[]> {
-    const orphans = this.store.orphanedExecutions();
+    const orphans = await this.store.orphanedExecutions();
     if (orphans.length === 0) return [];
     await gate.authorizeReview('drafts', 'reconcile');
     const reports: ExecutionReport[] = [];
     for (const orphan of orphans) {
-      const claimed = this.store.claim(orphan.id, gate.identity.accountId, gate.role, 'reconcile', this.targetFor(orphan.kind));
+      const claimed = await this.store.claim(orphan.id, gate.identity.accountId, gate.role, 'reconcile', this.targetFor(orphan.kind));
       if (claimed) reports.push(await this.execute(claimed, gate, true));
     }
     return reports;
   }
 
   /** Who wrote a revision that changed the payload (a no-op edit changes nothing and does not count). */
-  private editorsOf(id: number): { person: { accountId: string }; revision: number }[] {
-    const revisions = this.store.revisions(id);
+  private async editorsOf(id: number): Promise<{ person: { accountId: string }; revision: number }[]> {
+    const revisions = await this.store.revisions(id);
     return revisions
       .filter((r, index) => index > 0 && r.payloadHash !== revisions[index - 1].payloadHash)
       .map((r) => ({ person: { accountId: r.author }, revision: r.revision }));
@@ -272,7 +274,7 @@ export class DraftService {
   private async visibleOrMissing(gate: PolicyGate, tool: string, id: number): Promise<Draft> {
     let draft: Draft;
     try {
-      draft = this.store.get(id);
+      draft = await this.store.get(id);
     } catch (error) {
       if (error instanceof DraftNotFoundError) gate.record(tool, 'show', 'deny', String(id), 'missing or not visible');
       throw error;
@@ -286,8 +288,8 @@ export class DraftService {
   }
 
   /** Refuses an approval of a revision that is no longer current, showing what changed since. */
-  private refuseChanged(gate: PolicyGate, tool: string, draft: Draft, seen: number): never {
-    const revisions = this.store.revisions(draft.id);
+  private async refuseChanged(gate: PolicyGate, tool: string, draft: Draft, seen: number): Promise<never> {
+    const revisions = await this.store.revisions(draft.id);
     const before = revisions.find((r) => r.revision === seen);
     const after = revisions.find((r) => r.revision === draft.revision);
     let changes = '';
@@ -314,7 +316,7 @@ export class DraftService {
       const payload = draft.payload as JiraDraftPayload;
       const request = buildIssueRequest(draft.id, payload, { drafter: draft.drafterName, reviewer: draft.decidedBy ? ((await gate.displayNameOf(draft.decidedBy)) ?? draft.decidedBy) : null });
       if (!this.tracker) {
-        const done = this.store.executeToOutbox(draft.id, actor, gate.role, 'jira', { method: 'POST', path: '/rest/api/3/issue', body: toJiraBody(request) });
+        const done = await this.store.executeToOutbox(draft.id, actor, gate.role, 'jira', { method: 'POST', path: '/rest/api/3/issue', body: toJiraBody(request) });
         return {
           draft: done,
           message: `Jira is not configured: the exact request was written to the outbox (entry ${(done.result as { outboxId: number }).outboxId}). No Jira issue was created.`,
@@ -323,11 +325,11 @@ export class DraftService {
       // After a crash or timeout, look the idempotency label up before sending anything again.
       const existing = resume ? await this.tracker.findByIdempotencyLabel(idempotencyLabel(draft.id), payload.projectKey) : undefined;
       const issue = existing ?? (await this.tracker.createIssue(request));
-      const done = this.store.succeed(draft.id, actor, gate.role, 'jira', issue);
+      const done = await this.store.succeed(draft.id, actor, gate.role, 'jira', issue);
       return { draft: done, message: `${existing ? 'Found the issue created earlier' : 'Created'} ${issue.key}: ${issue.url}` };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const failed = this.store.fail(draft.id, actor, gate.role, reason);
+      const failed = await this.store.fail(draft.id, actor, gate.role, reason);
       return { draft: failed, message: `Execution failed: ${reason} A reviewer can retry by approving it again.` };
     }
   }
