@@ -1,5 +1,5 @@
 import type { PgPool } from './pg-database.js';
-import type { QuestionRecord, QuestionRow, QuestionStore } from './question-log.js';
+import { type QuestionLogColumns, type QuestionRecord, type QuestionRow, type QuestionStore, questionRowFrom } from './question-log.js';
 
 /** The question log in PostgreSQL: same rows and rules as the SQLite one (src/store/question-log.ts). */
 export class PgQuestionLog implements QuestionStore {
@@ -16,25 +16,11 @@ export class PgQuestionLog implements QuestionStore {
   }
 
   async list(filter: { status?: string; limit?: number } = {}): Promise<QuestionRow[]> {
-    const result = await this.pool.query<{
-      id: number; at: string; actor: string; question: string; status: string; cited_json: string;
-      stale_cited: number; spaces: string; generator: string; latency_ms: number;
-    }>(
+    const result = await this.pool.query<QuestionLogColumns>(
       `SELECT id, at, actor, question, status, cited_json, stale_cited, spaces, generator, latency_ms FROM question_log
        WHERE ($1::text IS NULL OR status = $1) ORDER BY id DESC LIMIT $2`,
       [filter.status ?? null, filter.limit ?? 1000],
     );
-    return result.rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor,
-      question: row.question,
-      status: row.status,
-      citedPageIds: JSON.parse(row.cited_json) as string[],
-      staleCited: row.stale_cited,
-      spaces: row.spaces === '' ? [] : row.spaces.split(','),
-      generator: row.generator,
-      latencyMs: row.latency_ms,
-    }));
+    return result.rows.map(questionRowFrom);
   }
 }

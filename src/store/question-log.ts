@@ -18,6 +18,27 @@ export interface QuestionRow extends QuestionRecord {
 }
 
 /** The question log every backend implements. */
+/** A question_log row as both backends store it. */
+export interface QuestionLogColumns {
+  id: number; at: string; actor: string; question: string; status: string; cited_json: string;
+  stale_cited: number; spaces: string; generator: string; latency_ms: number;
+}
+
+export function questionRowFrom(row: QuestionLogColumns): QuestionRow {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    question: row.question,
+    status: row.status,
+    citedPageIds: JSON.parse(row.cited_json) as string[],
+    staleCited: row.stale_cited,
+    spaces: row.spaces === '' ? [] : row.spaces.split(','),
+    generator: row.generator,
+    latencyMs: row.latency_ms,
+  };
+}
+
 export interface QuestionStore {
   record(entry: QuestionRecord): Promise<void>;
   list(filter?: { status?: string; limit?: number }): Promise<QuestionRow[]>;
@@ -58,21 +79,7 @@ export class QuestionLog implements QuestionStore {
         `SELECT id, at, actor, question, status, cited_json, stale_cited, spaces, generator, latency_ms FROM question_log
          WHERE (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ status: filter.status ?? null, limit: filter.limit ?? 1000 }) as {
-      id: number; at: string; actor: string; question: string; status: string; cited_json: string;
-      stale_cited: number; spaces: string; generator: string; latency_ms: number;
-    }[];
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor,
-      question: row.question,
-      status: row.status,
-      citedPageIds: JSON.parse(row.cited_json) as string[],
-      staleCited: row.stale_cited,
-      spaces: row.spaces === '' ? [] : row.spaces.split(','),
-      generator: row.generator,
-      latencyMs: row.latency_ms,
-    }));
+      .all({ status: filter.status ?? null, limit: filter.limit ?? 1000 }) as QuestionLogColumns[];
+    return rows.map(questionRowFrom);
   }
 }
