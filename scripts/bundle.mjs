@@ -35,7 +35,9 @@ await build({
   entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
-  external: ['better-sqlite3'],
+  // undici is loaded from node_modules, and only behind a proxy (src/adapters/proxy.ts): bundled,
+  // its CommonJS exports lose their names through the dynamic import.
+  external: ['better-sqlite3', 'undici'],
   alias: { stopword: stopwordEsm },
   // Bundled CommonJS packages call require() for Node built-ins; ESM has no require of its own.
   banner: { js: 'import { createRequire as __stewardCreateRequire } from "node:module"; const require = __stewardCreateRequire(import.meta.url);' },

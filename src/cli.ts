@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { useProxyFromEnvironment } from './adapters/proxy.js';
 import { CLI_OPTIONS, type CliContext } from './cli-options.js';
 import { PACKAGE_VERSION } from './package-root.js';
 
@@ -99,6 +100,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const run = await load();
   oneShot = ONE_SHOT.has(name);
+  try {
+    await useProxyFromEnvironment();
+  } catch (error) {
+    log(`HTTPS_PROXY / HTTP_PROXY could not be used: ${(error as Error).message}`);
+    return 2;
+  }
   return run({ values, positionals, out: (line) => process.stdout.write(`${line}\n`), err: log });
 }
 

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { connectServe, runCli, startCli, waitFor } from '../support/cli.js';
 import { type ConfluenceStub, demoConfluenceSite, startConfluenceStub } from '../support/confluence-stub.js';
 import { tempDir } from '../support/fixture-site.js';
+import { startForwardProxy } from '../support/http-proxy.js';
 import { type JiraStub, startJiraStub } from '../support/jira-stub.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -67,6 +68,25 @@ describe('serve on Confluence Data Center', () => {
     const result = await runCli(['serve', ...setup()], dc());
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`serving Confluence Data Center ${confluence.base} (as the owner of the personal access token) as Mia Krystof (mia)`);
+  });
+
+  it('goes through HTTPS_PROXY / HTTP_PROXY when set, and around it for NO_PROXY hosts', async () => {
+    const proxy = await startForwardProxy();
+    try {
+      const host = new URL(confluence.base).host;
+      const through = await connect(setup(), { ...dc(), HTTP_PROXY: proxy.url });
+      const found = (await through.callTool({ name: 'search_pages', arguments: { query: 'deploy rollback' } })) as CallToolResult;
+      expect(found.isError, JSON.stringify(found.content)).toBeFalsy();
+      expect(proxy.seen.some((line) => line.includes(host))).toBe(true);
+
+      proxy.seen.length = 0;
+      const around = await connect(setup(), { ...dc(), HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      const direct = (await around.callTool({ name: 'search_pages', arguments: { query: 'deploy rollback' } })) as CallToolResult;
+      expect(direct.isError).toBeFalsy();
+      expect(proxy.seen).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('searches and reads over MCP; a restricted page reads exactly like a missing one', async () => {

@@ -167,7 +167,7 @@ describe('ENABLED_TOOLS, READ_ONLY_MODE and CONFLUENCE_SPACES_FILTER at start', 
     const fixture = writeFixture();
     const common = ['--site', fixture.siteDir, '--policy', fixture.policyFile, '--data-dir', fixture.dataDir];
     const client = await connect(common, { TOOLSETS: 'read,triage' });
-    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['flag_stale', 'get_page', 'search_pages']);
+    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['browse_pages', 'flag_stale', 'get_page', 'search_pages']);
     const flagged = await connect([...common, '--toolsets', 'answers'], { TOOLSETS: 'read' });
     expect((await flagged.listTools()).tools.map((t) => t.name).sort()).toEqual(['answer_with_sources', 'draft_jira']);
     const result = await runCli(['serve', ...common], { TOOLSETS: 'read,confluence_pages' });

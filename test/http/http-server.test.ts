@@ -92,8 +92,8 @@ describe('serve --http: authentication and roles', () => {
     const server = await team({ env: { TOOLSETS: 'read,drafts' } });
     const agent = await client(server, server.tokens.employee);
     const reviewer = await client(server, server.tokens.reviewer);
-    expect((await agent.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['get_page', 'search_pages']);
-    expect((await reviewer.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['approve_draft', 'edit_draft', 'get_draft', 'get_page', 'list_drafts', 'reject_draft', 'search_pages']);
+    expect((await agent.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['browse_pages', 'get_page', 'search_pages']);
+    expect((await reviewer.listTools()).tools.map((tool) => tool.name).sort()).toEqual(['approve_draft', 'browse_pages', 'edit_draft', 'get_draft', 'get_page', 'list_drafts', 'reject_draft', 'search_pages']);
     expect((await call(agent, 'draft_jira', { summary: 'Document the VPN gateway for Linux' })).isError).toBe(true);
   });
 
