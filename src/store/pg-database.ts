@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { StewardError } from '../errors.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 
 export type PgPool = pg.Pool;
@@ -28,11 +29,18 @@ export async function openPgPool(url: string, options: PgOptions = {}): Promise<
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Every query outside a transaction goes through here too, so an outage reads as one.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  pool.query = ((...args: unknown[]) =>
+    query(...args).catch((error: unknown) => {
+      throw unavailableOr(error);
+    })) as typeof pool.query;
   try {
     await migratePg(pool);
   } catch (error) {
     await pool.end();
-    throw error;
+    // At start the operator is reading: the driver's own reason (ECONNREFUSED host:port, …).
+    throw error instanceof DatabaseUnavailableError ? error.reason : error;
   }
   return pool;
 }
@@ -59,9 +67,33 @@ export async function migratePg(pool: PgPool): Promise<void> {
   });
 }
 
+/**
+ * The database is down or unreachable: an outage, not a bug. The tool result says so (and that
+ * nothing was changed: every write is one transaction), and the pool reconnects by itself once
+ * the database is back.
+ */
+export class DatabaseUnavailableError extends StewardError {
+  constructor(readonly reason: unknown) {
+    super('The drafts database (PostgreSQL) cannot be reached right now; nothing was changed. Try again in a moment.', 'database_unavailable');
+  }
+}
+
+/** Socket errors, PostgreSQL's connection-exception (08…) and shutdown (57P0…) classes, and pg's own connection messages. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', '57P01', '57P02', '57P03']);
+const UNREACHABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection refused/i;
+
+export function unavailableOr(error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code;
+  const unreachable =
+    (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) || UNREACHABLE_MESSAGE.test((error as Error)?.message ?? '');
+  return unreachable ? new DatabaseUnavailableError(error) : error;
+}
+
 /** Runs `work` in one READ COMMITTED transaction on one connection; rolls back on any error. */
 export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw unavailableOr(error);
+  });
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -69,7 +101,7 @@ export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) =>
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
-    throw error;
+    throw unavailableOr(error);
   } finally {
     client.release();
   }

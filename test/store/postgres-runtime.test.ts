@@ -76,8 +76,8 @@ describe('PostgreSQL store through the runtime', () => {
 });
 
 describe('a replica whose PostgreSQL goes away', () => {
-  it('/healthz turns 503 and a drafting call ends in isError, without a hang or a crash', async () => {
-    const own = await startPostgres();
+  it('/healthz turns 503 and a drafting call ends in an isError naming the outage, without a hang or a crash; both recover when it returns', async () => {
+    const own = await startPostgres({ keepDataOnStop: true });
     let stopped = false;
     const server = await startTestServer({ as: USERS.employee.email, env: { STEWARD_DATABASE_URL: await own.database() } });
     try {
@@ -92,7 +92,16 @@ describe('a replica whose PostgreSQL goes away', () => {
       expect([after.status, await after.json()]).toEqual([503, { status: 'database unavailable' }]);
       const refused = await call(client, 'draft_jira', { summary: 'Printer page is out of date' });
       expect(refused.isError).toBe(true);
-      expect(JSON.stringify(refused.content)).toMatch(/nothing was changed/);
+      expect(JSON.stringify(refused.content)).toMatch(/database \(PostgreSQL\) cannot be reached right now; nothing was changed/);
+
+      if (own.restart) {
+        await own.restart();
+        stopped = false;
+        const back = await health();
+        expect([back.status, await back.json()]).toEqual([200, { status: 'ok' }]);
+        const again = await call(client, 'draft_jira', { summary: 'Printer page is out of date' });
+        expect(again.isError, JSON.stringify(again.content)).toBeFalsy();
+      }
       await client.close();
     } finally {
       await server.server.shutdown();

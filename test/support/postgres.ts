@@ -14,21 +14,23 @@ import pg from 'pg';
 export interface TestPostgres {
   database(): Promise<string>;
   stop(): Promise<void>;
+  /** Starts a stopped server again on the same port and data (an outage that ends); undefined for a given server. */
+  restart?(): Promise<void>;
 }
 
 let counter = 0;
 
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: { keepDataOnStop?: boolean } = {}): Promise<TestPostgres> {
   const given = process.env.STEWARD_TEST_DATABASE_URL;
   if (given) return { database: () => freshDatabase(given), stop: async () => {} };
   const root = mkdtempSync(join(tmpdir(), 'steward-pg-'));
   chmodSync(root, 0o777);
   const port = await freePort();
-  const server = new EmbeddedPostgres({ databaseDir: join(root, 'data'), user: 'postgres', password: 'steward', port, persistent: false, onLog: () => {} });
+  const server = new EmbeddedPostgres({ databaseDir: join(root, 'data'), user: 'postgres', password: 'steward', port, persistent: options.keepDataOnStop ?? false, onLog: () => {} });
   await server.initialise();
   await server.start();
   const base = `postgres://postgres:steward@127.0.0.1:${port}/postgres`;
-  return { database: () => freshDatabase(base), stop: () => server.stop() };
+  return { database: () => freshDatabase(base), stop: () => server.stop(), restart: () => server.start() };
 }
 
 async function freshDatabase(base: string): Promise<string> {
