@@ -312,7 +312,7 @@ function followUpFor(question: string, pages: Page[], gate: PolicyGate, gap: 'mi
  * What a client model may rerank: the chosen passages first (the extractive answer's), then the
  * next best ones — at most two per page, so one long page cannot crowd out the others.
  */
-export function samplingPool(ranked: RankedPassage[], chosen: RankedPassage[], size: number): RankedPassage[] {
+function samplingPool(ranked: RankedPassage[], chosen: RankedPassage[], size: number): RankedPassage[] {
   const pool = [...chosen];
   const perPage = (pageId: string) => pool.filter((r) => r.passage.pageId === pageId).length;
   for (const candidate of ranked) {

@@ -3,21 +3,6 @@ import type { QuestionAnalysis, QuestionTerm } from './question.js';
 import type { SoftMatcher } from './soft-match.js';
 
 /**
- * A question word that none of the candidate pages contains in any form — literally, as
- * another form of the word, joined or hyphenated differently ("wifi" / "Wi-Fi"), with a
- * one-letter slip, or (except for names) as a close synonym — and that is rare enough in
- * English to be the question's topic ("sabbatical", "Munich", "Datadog"), not its phrasing.
- *
- * The candidates are the pages the search found for this user: when a rare word occurs in any
- * readable page, a word search ranks such pages high, so a rare word missing from all of them
- * is missing from what this user can read. Hidden pages play no part, so a refusal says
- * nothing about them.
- */
-export function missingTopicTerm(question: QuestionAnalysis, candidateTexts: string[], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm | undefined {
-  return missingTopicTerms(question, candidateTexts, soft, minRarity)[0];
-}
-
-/**
  * The missing word that refuses the question on its own: a name at `nameRarity`, an ordinary
  * word only at `wordRarity` — an asker's own phrasing ("beforehand", "oops") is often missing
  * from the page that answers, a name (Portland, Dropbox) rarely. Never below `nameRarity`.
@@ -26,14 +11,25 @@ export function refusingTerm(absent: QuestionTerm[], nameRarity: number, wordRar
   return absent.find((t) => t.rarity >= (t.name ? nameRarity : Math.max(nameRarity, wordRarity)));
 }
 
-/** Every such word, rarest first. */
+/**
+ * The question words that none of the candidate pages contains in any form — literally, as
+ * another form of the word, joined or hyphenated differently ("wifi" / "Wi-Fi"), with a
+ * one-letter slip, or (except for names) as a close synonym — each rare enough in English
+ * to be the question's topic ("sabbatical", "Munich", "Datadog"), not its phrasing; rarest first.
+ *
+ * The candidates are the pages the search found for this user: when a rare word occurs in any
+ * readable page, a word search ranks such pages high, so a rare word missing from all of them
+ * is missing from what this user can read. Hidden pages play no part, so a refusal says
+ * nothing about them.
+ */
 export function missingTopicTerms(question: QuestionAnalysis, candidateTexts: string[], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm[] {
   const rare = question.terms.filter((t) => !t.fromAgent && t.rarity >= minRarity);
   if (rare.length === 0) return [];
   const words = [...new Set(candidateTexts.flatMap((text) => tokenize(text)))];
   const stems = matchingForms(words, candidateTexts);
   const missing = rare.filter((term) => {
-    if (stems.has(term.stem) || term.tokens.some((t) => stems.has(stemToken(t)))) return false;
+    // Any form written or meant (a slip's correction is among the tokens; the first gives term.stem).
+    if (term.tokens.some((t) => stems.has(stemToken(t)))) return false;
     if (term.stem.length >= 5 && words.some((w) => w.startsWith(term.stem))) return false;
     // Written with a short prefix joined on ("e-QIP" / "eQIP", "re-hire" / "rehire").
     if (term.tokens.some((t) => t.length >= 3 && words.some((w) => w.length <= t.length + 2 && w.endsWith(t)))) return false;
