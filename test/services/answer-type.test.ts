@@ -10,6 +10,9 @@ describe('expected answer type', () => {
     ['How many reviewers must approve?', 'number'],
     ['Where do I install Figma from?', 'place'],
     ['Who approves my leave?', 'contact'],
+    ['Above what contract value is a CPARS evaluation required?', 'money'],
+    ["What's the biggest contract size the office focuses on?", 'money'],
+    ['How big can a review panel be?', 'number'],
     ['Explain the deploy process', undefined],
   ])('%s → %s', (question, type) => {
     expect(expectedAnswerType(question)).toBe(type);
@@ -21,6 +24,8 @@ describe('expected answer type', () => {
     ['The desk closes at 16:30.', 'clock', true],
     ['Rooms cost €140 a night.', 'money', true],
     ['Raises apply from 1 April.', 'date', true],
+    ['Go to the badging office at 450 Golden Gate Ave.', 'place', true],
+    ['Go to the badging office.', 'place', false],
   ] as const)('%s contains a %s: %s', (sentence, type, expected) => {
     expect(containsAnswerType(sentence, type)).toBe(expected);
   });

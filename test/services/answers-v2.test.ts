@@ -146,6 +146,16 @@ describe('answer_with_sources v2 (fixture site)', () => {
     expect(refusingTerm(absent.filter((t) => !t.name), 2.6, 4)?.tokens[0]).toBe('beforehand');
   });
 
+  it('does not count a word as missing when a page writes it as a code or in a shorter form', () => {
+    const missing = (question: string, page: string) => missingTopicTerms(analyzeQuestion(question), [page], undefined, 0).map((t) => t.tokens[0]);
+    // A code's letters without its number, and a longer word built on the page's word.
+    expect(missing('Which sev is a full outage?', 'A full outage is SEV1.')).toEqual([]);
+    expect(missing('Whom do I call, a counsellor?', 'Call 0800 123 for free counselling.')).toEqual([]);
+    // Neither stretches to an unrelated word: "sevilla" is not a code, "counter" is not built on "count".
+    expect(missing('Which office is in Sevilla?', 'Our office is in Porto. SEV1 pages page everyone.')).toEqual(['sevilla']);
+    expect(missing('Where is the counter?', 'Count the receipts.')).toEqual(['counter']);
+  });
+
   it('refuses a question only a hidden page answers without hinting at it', async () => {
     harness = await startHarness();
     const hidden = await answerOf(harness, { question: 'What is the leave carry-over limit for team leads?' });

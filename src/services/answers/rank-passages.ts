@@ -42,7 +42,7 @@ export const DEFAULT_WEIGHTS = {
   coverage: 0.25,
   sentence: 0.2,
   page: 0.15,
-  answerType: 0.08,
+  answerType: 0.15,
   semantic: 0.15,
   /** Credit for a question word found only in the page title or the section heading. */
   titleCredit: 0.7,
@@ -167,7 +167,7 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
         score += weightOf.get(term.stem)! * credit;
       }
       score = total > 0 ? score / total : 0;
-      if (q.answerType && score > 0 && containsAnswerType(sentence, q.answerType)) score += 0.15;
+      if (q.answerType && score > 0 && containsAnswerType(sentence, q.answerType)) score += 0.25;
       // Earlier sentences a little, so ties go to the one that introduces the topic.
       score -= index * 0.002;
       if (score > bestSentenceScore) {
@@ -249,8 +249,10 @@ function termCounts(text: string): { tf: Map<string, number>; length: number } {
 
 /**
  * Up to `max` passages: the best; then the best of another page when it is still relevant
- * (answers often need two pages, and a second page guards against one stale page); then the
- * next best of any page. Nothing far below the best is added.
+ * (answers often need two pages, and a second page guards against one stale page); then a
+ * third page close to the best, when a slot is still left after it for the best page's next
+ * passage (the fact is often one passage further down the best page); then the next best of
+ * any page. Nothing far below the best is added.
  */
 export function selectPassages(ranked: RankedPassage[], max: number): RankedPassage[] {
   const best = ranked[0];
@@ -258,6 +260,8 @@ export function selectPassages(ranked: RankedPassage[], max: number): RankedPass
   const chosen = [best];
   const otherPage = ranked.find((r) => r.passage.pageId !== best.passage.pageId && r.score >= 0.6 * best.score);
   if (otherPage && chosen.length < max) chosen.push(otherPage);
+  const thirdPage = ranked.find((r) => !chosen.some((c) => c.passage.pageId === r.passage.pageId) && r.score >= 0.75 * best.score);
+  if (thirdPage && chosen.length + 1 < max) chosen.push(thirdPage);
   for (const candidate of ranked) {
     if (chosen.length >= max) break;
     if (chosen.includes(candidate) || candidate.score < 0.75 * best.score) continue;
