@@ -19,6 +19,7 @@ import { WordVectorEmbedder } from '../src/services/answers/embedder.js';
 import { splitIntoPassages } from '../src/services/answers/passages.js';
 import { WORD_VECTORS_FILE, WordVectors } from '../src/services/answers/word-vectors.js';
 import { round, stats, timed } from './stats.js';
+import { cqlString } from '../src/adapters/confluence/cql.js';
 import { modelShownChars, toolListChars } from './tool-list-size.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { ROLES, type Role } from '../policies/tool-access.js';
@@ -239,6 +240,25 @@ async function confluenceLatency() {
     walls.push((await timed(() => client.callTool({ name: 'answer_with_sources', arguments: { question } }))).ms);
     requests.push((await stub.requests()).length - before);
   }
+  // The common agent flow without this tool, on the same stub and questions: one search, then
+  // the top 3 pages read whole in one parallel round (what a raw Confluence MCP hands an agent).
+  const peerWalls: number[] = [];
+  const peerChars: number[] = [];
+  const ourChars: number[] = [];
+  const headers = { authorization: `Basic ${Buffer.from(`${env.CONFLUENCE_USERNAME}:${env.CONFLUENCE_API_TOKEN}`).toString('base64')}` };
+  const getJson = async (path: string) => (await fetch(`${stub.url}${path}`, { headers })).json() as Promise<Record<string, unknown>>;
+  for (const question of questions) {
+    const { ms, value } = await timed(async () => {
+      const search = await getJson(`/wiki/rest/api/search?limit=10&cql=${encodeURIComponent(`siteSearch ~ ${cqlString(question)} AND type = page`)}`);
+      const ids = (search.results as { content: { id: string } }[]).slice(0, 3).map((r) => r.content.id);
+      const pages = await Promise.all(ids.map((id) => getJson(`/wiki/api/v2/pages/${id}?body-format=storage`)));
+      return JSON.stringify(search).length + pages.reduce((sum, page) => sum + JSON.stringify(page).length, 0);
+    });
+    peerWalls.push(ms);
+    peerChars.push(value);
+    const ours = await client.callTool({ name: 'answer_with_sources', arguments: { question } });
+    ourChars.push(JSON.stringify(ours.structuredContent).length);
+  }
   // The question just answered, asked again: its pages are cached now.
   const before = (await stub.requests()).length;
   await client.callTool({ name: 'answer_with_sources', arguments: { question: questions[questions.length - 1] } });
@@ -249,10 +269,12 @@ async function confluenceLatency() {
   await stub.close();
   const w = stats(walls);
   const r = stats(requests);
-  results.confluence = { latencyPerRequestMs: 20, answerWallMs: w, requestsPerAnswer: r, floorMs: 40, repeatAnswer: { requests: repeat.length, bodyFetches } };
+  const peer = { wallMs: stats(peerWalls), chars: stats(peerChars), ourChars: stats(ourChars) };
+  results.confluence = { latencyPerRequestMs: 20, answerWallMs: w, requestsPerAnswer: r, floorMs: 40, repeatAnswer: { requests: repeat.length, bodyFetches }, searchThenReadThree: peer };
   row('Confluence stub (20 ms/request, own process): answer, cold page cache', `${fmt(w)} — floor ≈ 40 ms (one search + one parallel fetch round)`);
   row('Confluence stub: requests per answer', fmt(r, 'requests'));
   row('Confluence stub: same question again', `${repeat.length} requests, ${bodyFetches} body fetches`);
+  row('Confluence stub: search + read top 3 pages whole (no answer tool)', `${fmt(peer.wallMs)}; ${peer.chars.median} chars handed over vs ${peer.ourChars.median} for the answer`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,6 +385,13 @@ async function main() {
   if (process.argv.includes('--drafts')) {
     // `npm run bench -- --drafts`: the drafts measurement on both backends only, printed, results.json untouched.
     await draftsOnBothBackends(writeSyntheticSite(join(work, 'site-1k'), 1000));
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
+  if (process.argv.includes('--confluence')) {
+    // `npm run bench -- --confluence`: the Confluence-stub measurement only, printed, results.json untouched.
+    await confluenceLatency();
+    for (const [name, value] of rows) console.log(`${name}  ${value}`);
     rmSync(work, { recursive: true, force: true });
     return;
   }
