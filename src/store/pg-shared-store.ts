@@ -12,7 +12,7 @@ export async function openPgSharedStore(url: string, options: PgOptions = {}): P
   return {
     kind: 'postgres',
     audit,
-    drafts: (now) => new PgDraftStore(pool, now),
+    drafts: (now) => new PgDraftStore(pool, now, audit),
     questions: (now) => new PgQuestionLog(pool, now),
     reports: new PgReportStore(pool, audit),
     async ping() {
