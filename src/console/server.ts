@@ -9,7 +9,6 @@ import type { Runtime } from '../runtime.js';
 import { DraftNotFoundError } from '../services/drafts/draft-service.js';
 import type { JiraDraftPayload } from '../services/drafts/jira-issue.js';
 import { gateLookups } from '../services/report/lookups.js';
-import { reportDatabase } from '../services/report/report-database.js';
 import { type ReportLookups, auditTrail, buildTrustReport } from '../services/report/trust-report.js';
 import { type Services, servicesFor } from '../services/services.js';
 import { type ConsoleToken, CsrfTokens, isLoopbackHost, matchToken, presentedToken } from './auth.js';
@@ -194,7 +193,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
       let lookup = lookups.get(reviewer.accountId);
       if (!lookup) lookups.set(reviewer.accountId, (lookup = gateLookups(gate, 'trust_report', LOOKUP_TTL_MS)));
       const report = await buildTrustReport(
-        reportDatabase(runtime.shared, runtime.db),
+        runtime.shared.reports,
         { now, sinceDays: query.days, audit: { actor: query.actor, action: query.action, decision: query.decision, draftId: query.draftId, limit: 200 } },
         lookup,
       );
@@ -206,15 +205,14 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleHand
       const id = Number(match[1]);
       if (method === 'GET' && !match[2]) {
         const { draft, revisions, outbox } = await services.review.show(gate, id, 'review_console');
-        // With the PostgreSQL store the page says the trail is not shown here, never "no rows".
-        const audit = runtime.shared.kind === 'sqlite' ? auditTrail(runtime.db, '', { draftId: id, limit: 100 }).rows : undefined;
+        const audit = (await auditTrail(runtime.shared.reports, '', { draftId: id, limit: 100 })).rows;
         const people = new Map<string, string>([[draft.drafter, draft.drafterName]]);
-        for (const accountId of new Set([...revisions.map((r) => r.author), ...(audit ?? []).map((r) => r.actor), ...(draft.decidedBy ? [draft.decidedBy] : [])])) {
+        for (const accountId of new Set([...revisions.map((r) => r.author), ...audit.map((r) => r.actor), ...(draft.decidedBy ? [draft.decidedBy] : [])])) {
           if (people.has(accountId)) continue;
           const name = await displayName(gate, accountId);
           if (name) people.set(accountId, name);
         }
-        for (const row of audit ?? []) row.actorName ??= people.get(row.actor) ?? null;
+        for (const row of audit) row.actorName ??= people.get(row.actor) ?? null;
         const body = draftPage({
           draft,
           revisions,

@@ -73,7 +73,7 @@ export function createServices(deps: ServiceDeps): Services {
     questions: shared.questions(now),
     drafts,
     review: undefined as unknown as ReviewerOperations,
-    reports: new ReportService(deps.db, shared),
+    reports: new ReportService(shared.reports),
   };
   services.review = new ReviewerOperations(services);
   return services;

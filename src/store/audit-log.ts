@@ -38,9 +38,13 @@ export class AuditLog implements AuditStore {
     );
   }
 
-  record(entry: AuditEntry & { beforeHash?: string; afterHash?: string }): void {
+  /**
+   * `at`: a draft transition's own time, so its row has the time the draft store wrote (as the
+   * PostgreSQL store does); the gate's decisions take this log's clock.
+   */
+  record(entry: AuditEntry & { beforeHash?: string; afterHash?: string }, at = this.now().toISOString()): void {
     this.insert.run({
-      at: this.now().toISOString(),
+      at,
       actor: entry.actor,
       role: entry.role,
       tool: entry.tool,

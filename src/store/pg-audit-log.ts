@@ -35,6 +35,11 @@ export class PgAuditLog implements AuditStore {
     );
   }
 
+  /** Resolves when the rows recorded so far are written (or failed, which `flush` reports). */
+  written(): Promise<void> {
+    return this.pending;
+  }
+
   async flush(): Promise<void> {
     await this.pending;
     const failure = this.failure;

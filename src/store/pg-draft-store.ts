@@ -28,6 +28,8 @@ export class PgDraftStore implements DraftStore {
   constructor(
     private readonly pool: PgPool,
     private readonly now: () => Date = () => new Date(),
+    /** The gate's rows this process still has queued (PgAuditLog); written before a transition's own. */
+    private readonly queuedAudit: { written(): Promise<void> } = { written: async () => {} },
   ) {}
 
   async create(input: NewDraft): Promise<Draft> {
@@ -38,6 +40,8 @@ export class PgDraftStore implements DraftStore {
     const at = this.now().toISOString();
     const hash = payloadHash(input.payload);
     const json = canonicalJson(input.payload);
+    // The decisions that led here (reads of the evidence, the target checks) come first in the log, as on SQLite.
+    await this.queuedAudit.written();
     return inTransaction(this.pool, async (client) => {
       // Held until commit: the next process of this drafter counts after this insert is visible.
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUOTA_LOCK_SPACE, input.drafter]);
@@ -188,6 +192,7 @@ export class PgDraftStore implements DraftStore {
     role: string,
     change: (client: PgClient, draft: Draft, at: string) => Promise<Change>,
   ): Promise<Draft> {
+    await this.queuedAudit.written();
     const outcome = await inTransaction(this.pool, async (client): Promise<{ draft: Draft } | { refused: Draft['status'] }> => {
       // The row lock: a concurrent transition of this draft waits here until this one commits.
       const draft = await read(client, id, 'FOR UPDATE');

@@ -2,6 +2,7 @@ import { AuditLog, type AuditStore } from './audit-log.js';
 import type { Db } from './database.js';
 import type { DraftStore } from './draft-store.js';
 import { QuestionLog, type QuestionStore } from './question-log.js';
+import { type ReportStore, SqliteReportStore } from './report-queries.js';
 import { SqliteDraftStore } from './sqlite-draft-store.js';
 
 /**
@@ -15,6 +16,8 @@ export interface SharedStore {
   readonly audit: AuditStore;
   drafts(now?: () => Date): DraftStore;
   questions(now?: () => Date): QuestionStore;
+  /** What the trust report and the audit-trail views read, from this same backend. */
+  readonly reports: ReportStore;
   /** Resolves when the store answers (for /healthz); rejects when it cannot be reached. */
   ping(): Promise<void>;
   /** Writes what is still queued and releases the connections (not the SQLite file: its owner closes it). */
@@ -27,6 +30,7 @@ export function sqliteSharedStore(db: Db, audit: AuditLog = new AuditLog(db)): S
     audit,
     drafts: (now) => new SqliteDraftStore(db, audit, now),
     questions: (now) => new QuestionLog(db, now),
+    reports: new SqliteReportStore(db),
     // The file is opened at start and stays open: nothing to reach.
     ping: async () => {},
     close: async () => {},

@@ -40,7 +40,7 @@ export class SqliteDraftStore implements DraftStore {
       this.db
         .prepare(`INSERT INTO draft_revisions (draft_id, revision, payload_json, payload_hash, author, created_at, note) VALUES (?, 1, ?, ?, ?, ?, 'drafted')`)
         .run(id, json, hash, input.drafter, at);
-      this.audit.record({ actor: input.drafter, role: input.role, tool: 'drafts', action: 'create', decision: 'allow', subject: String(id), reason: input.kind, afterHash: hash });
+      this.audit.record({ actor: input.drafter, role: input.role, tool: 'drafts', action: 'create', decision: 'allow', subject: String(id), reason: input.kind, afterHash: hash }, at);
       return this.read(id);
     }).immediate();
   }
@@ -208,13 +208,13 @@ export class SqliteDraftStore implements DraftStore {
         this.audit.record({
           actor, role, tool: 'drafts', action, decision: 'allow', subject: String(id),
           reason: `${draft.status} → ${to}`, beforeHash: draft.payloadHash, afterHash: afterHash ?? draft.payloadHash,
-        });
+        }, at);
         return { draft: this.read(id) };
       })
       .immediate();
     if ('draft' in outcome) return outcome.draft;
     // Recorded outside the transaction, so the refusal stays in the audit trail.
-    this.audit.record({ actor, role, tool: 'drafts', action, decision: 'deny', subject: String(id), reason: `status is ${outcome.refused}` });
+    this.audit.record({ actor, role, tool: 'drafts', action, decision: 'deny', subject: String(id), reason: `status is ${outcome.refused}` }, this.now().toISOString());
     throw refusal(id, action, outcome.refused);
   }
 }

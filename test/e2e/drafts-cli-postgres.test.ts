@@ -57,6 +57,13 @@ describe('replicas on one PostgreSQL database, end to end', () => {
     expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
     expect(stub!.issues).toHaveLength(1);
     expect(stub!.requestsTo('POST', '/rest/api/3/issue')).toHaveLength(1);
+
+    // A third replica's trust report reads the same database: one execution, audited once.
+    const report = await runCli(['report', ...replica(), '--as', USERS.hr.email, '--json'], env);
+    expect(report.code, report.stderr).toBe(0);
+    const { approvals, audit } = JSON.parse(report.stdout) as { approvals: { total: { executed: number } }; audit: { rows: { action: string; subject: string | null }[] } };
+    expect(approvals.total.executed).toBe(1);
+    expect(audit.rows.filter((row) => row.action === 'execute' && row.subject === String(draftId))).toHaveLength(1);
   });
 
   it('a replica killed between "sent" and "recorded" is reconciled by another without a second issue', async () => {

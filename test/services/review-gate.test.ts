@@ -145,11 +145,11 @@ describe('a reviewer sees and decides only drafts whose evidence they can read',
     expect((await drafts.list(gates.hr, {})).drafts.map((d) => d.id)).toContain(restricted.id);
     expect((await drafts.show(gates.hr, restricted.id)).draft.title).toMatch(/Salary bands/);
 
-    const report = await buildTrustReport(runtime.db, { audit: { limit: 500 } }, gateLookups(gates.lead, 'trust_report'));
+    const report = await buildTrustReport(runtime.shared.reports, { audit: { limit: 500 } }, gateLookups(gates.lead, 'trust_report'));
     const rows = report.audit.rows.filter((row) => row.subject === String(restricted.id));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.draftTitle === null)).toBe(true);
-    const hrReport = await buildTrustReport(runtime.db, { audit: { limit: 500 } }, gateLookups(gates.hr, 'trust_report'));
+    const hrReport = await buildTrustReport(runtime.shared.reports, { audit: { limit: 500 } }, gateLookups(gates.hr, 'trust_report'));
     expect(hrReport.audit.rows.some((row) => row.subject === String(restricted.id) && row.draftTitle !== null)).toBe(true);
   });
 
@@ -157,12 +157,12 @@ describe('a reviewer sees and decides only drafts whose evidence they can read',
     // Draft spaces IT only: HR's agent tries to draft against its restricted HR page.
     const { drafts, gates, runtime } = await wired({ ...REVIEWED, draft: { spaces: ['IT'] } });
     await expect(drafts.draftJira(gates.hrAgent, { summary: 'Review for archive: Salary bands', pageIds: ['2002'] })).rejects.toThrow(/does not allow drafting/);
-    const forLead = await buildTrustReport(runtime.db, { audit: { limit: 500 } }, gateLookups(gates.lead, 'trust_report'));
+    const forLead = await buildTrustReport(runtime.shared.reports, { audit: { limit: 500 } }, gateLookups(gates.lead, 'trust_report'));
     const target = forLead.audit.rows.find((row) => row.action === 'draft-target')!;
     expect(target).toBeDefined();
     expect(target.subject).toBeNull();
     expect(target.draftTitle).toBeNull();
-    const forHr = await buildTrustReport(runtime.db, { audit: { limit: 500 } }, gateLookups(gates.hr, 'trust_report'));
+    const forHr = await buildTrustReport(runtime.shared.reports, { audit: { limit: 500 } }, gateLookups(gates.hr, 'trust_report'));
     expect(forHr.audit.rows.find((row) => row.action === 'draft-target')!.subject).toBe('2002');
   });
 });

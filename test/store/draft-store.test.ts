@@ -139,4 +139,22 @@ describe.each(BACKEND_NAMES)('draft store on %s', (name) => {
       await store.close();
     }
   });
+
+  it('the gate\'s rows recorded before a transition come before its row in the log', async () => {
+    const store = await backend.open();
+    try {
+      // No flush between them: a backend that writes the gate's rows in the background must still keep this order.
+      const pages = Array.from({ length: 30 }, (_, i) => String(1001 + i));
+      for (const page of pages) store.audit.record({ actor: 'acc-carol', role: 'agent', tool: 'draft_jira', action: 'read', decision: 'allow', subject: page });
+      const { id } = await store.drafts.create(draft());
+      store.audit.record({ actor: 'acc-rev', role: 'reviewer', tool: 'approve_draft', action: 'read', decision: 'allow', subject: '1001' });
+      await store.drafts.approve(id, 'acc-rev', 'reviewer', 1);
+      const rows = (await store.audit.list()).reverse();
+      expect(rows.map((r) => `${r.tool} ${r.action} ${r.subject}`)).toEqual([
+        ...pages.map((page) => `draft_jira read ${page}`), `drafts create ${id}`, 'approve_draft read 1001', `drafts approve ${id}`,
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
 });

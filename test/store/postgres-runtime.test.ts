@@ -29,7 +29,9 @@ describe('PostgreSQL store through the runtime', () => {
       const { draft } = await services.drafts.draftJira(agent, { summary: 'VPN page lacks Linux steps' });
       // Returning the identical pending draft is a decision the gate records itself.
       expect((await services.drafts.draftJira(agent, { summary: 'VPN page lacks Linux steps' })).duplicate).toBe(true);
-      await expect(services.reports.build(runtime.gateFor(runtime.identity, 'reviewer'), 'trust_report')).rejects.toThrow(/not available with the PostgreSQL store/);
+      const report = await services.reports.build(runtime.gateFor(runtime.identity, 'reviewer'), 'trust_report');
+      expect(report.approvals.total).toMatchObject({ drafted: 1, pending: 1 });
+      expect(report.audit.rows.map((row) => `${row.action} ${row.subject}`)).toContain(`create ${draft.id}`);
       await runtime.audit.flush();
       const client = new pg.Client({ connectionString: url });
       await client.connect();

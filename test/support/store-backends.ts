@@ -3,6 +3,7 @@ import { type AuditStore } from '../../src/store/audit-log.js';
 import { openStewardDb } from '../../src/store/database.js';
 import type { DraftStore } from '../../src/store/draft-store.js';
 import type { QuestionStore } from '../../src/store/question-log.js';
+import type { ReportStore } from '../../src/store/report-queries.js';
 import { openPgSharedStore } from '../../src/store/pg-shared-store.js';
 import { sqliteSharedStore } from '../../src/store/shared-store.js';
 import { tempDir } from './fixture-site.js';
@@ -13,6 +14,7 @@ export interface OpenedStore {
   drafts: DraftStore;
   audit: AuditStore;
   questions: QuestionStore;
+  reports: ReportStore;
   /** What a second replica would open: the same data, its own connections. */
   location: { dataDir: string } | { databaseUrl: string };
   close(): Promise<void>;
@@ -35,11 +37,11 @@ export async function startBackend(name: StoreBackend['name']): Promise<StoreBac
   const reopen = async (location: OpenedStore['location'], now?: () => Date): Promise<OpenedStore> => {
     if ('databaseUrl' in location) {
       const shared = await openPgSharedStore(location.databaseUrl, { poolSize: 4 });
-      return { drafts: shared.drafts(now), audit: shared.audit, questions: shared.questions(now), location, close: () => shared.close() };
+      return { drafts: shared.drafts(now), audit: shared.audit, questions: shared.questions(now), reports: shared.reports, location, close: () => shared.close() };
     }
     const db = openStewardDb(location.dataDir);
     const shared = sqliteSharedStore(db);
-    return { drafts: shared.drafts(now), audit: shared.audit, questions: shared.questions(now), location, close: async () => { db.close(); } };
+    return { drafts: shared.drafts(now), audit: shared.audit, questions: shared.questions(now), reports: shared.reports, location, close: async () => { db.close(); } };
   };
   return {
     name,

@@ -1,15 +1,4 @@
-import type { Db } from '../../store/database.js';
-import {
-  type AuditFilter,
-  type AuditTrailRow,
-  auditTrailRows,
-  citedPageCounts,
-  draftOutcomeRows,
-  draftRecords,
-  questionStatusCounts,
-  recentQuestions,
-  sourcedAnswerCounts,
-} from '../../store/report-queries.js';
+import type { AuditFilter, AuditTrailRow, DraftOutcomeRow, ReportStore } from '../../store/report-queries.js';
 import { type GapCluster, clusterQuestions } from './gap-clusters.js';
 
 /**
@@ -112,13 +101,13 @@ export interface ReportLookups {
  * Builds the report. Without `lookups` cited pages stay unnamed (ids only, no spaces) and
  * audit actors are named only when they drafted something.
  */
-export async function buildTrustReport(db: Db, options: TrustReportOptions = {}, lookups?: ReportLookups): Promise<TrustReport> {
+export async function buildTrustReport(store: ReportStore, options: TrustReportOptions = {}, lookups?: ReportLookups): Promise<TrustReport> {
   const now = options.now ?? new Date();
   const since = options.sinceDays !== undefined ? new Date(now.getTime() - options.sinceDays * 86_400_000).toISOString() : null;
   const lower = since ?? '';
   const top = options.top ?? 10;
 
-  const byStatus = questionStatusCounts(db, lower);
+  const byStatus = await store.questionStatusCounts(lower);
   const questions: QuestionCounts = {
     total: [...byStatus.values()].reduce((sum, n) => sum + n, 0),
     answered: byStatus.get('answered') ?? 0,
@@ -127,12 +116,12 @@ export async function buildTrustReport(db: Db, options: TrustReportOptions = {},
     noPermittedContent: byStatus.get('no_permitted_content') ?? 0,
   };
 
-  const sourced = sourcedAnswerCounts(db, lower, ANSWERED);
-  const cited = citedPageCounts(db, lower);
-  const unansweredRows = recentQuestions(db, lower, UNANSWERED, options.maxGapQuestions ?? 2000);
+  const sourced = await store.sourcedAnswerCounts(lower, ANSWERED);
+  const cited = await store.citedPageCounts(lower);
+  const unansweredRows = await store.recentQuestions(lower, UNANSWERED, options.maxGapQuestions ?? 2000);
 
-  const audit = auditTrail(db, lower, options.audit ?? {});
-  await redactHiddenDrafts(db, audit, lookups);
+  const audit = await auditTrail(store, lower, options.audit ?? {});
+  await redactHiddenDrafts(store, audit, lookups);
   if (lookups) {
     const names = new Map<string, string | undefined>();
     for (const row of audit.rows) {
@@ -153,7 +142,7 @@ export async function buildTrustReport(db: Db, options: TrustReportOptions = {},
       staleShare: ratio(sourced.stale, sourced.withSources),
       ...(await nameCitedPages(cited, lookups, top, options.pageLookupLimit ?? 60)),
     },
-    approvals: approvalStats(db, lower),
+    approvals: approvalStats(await store.draftOutcomeRows(lower)),
     gaps: {
       unanswered: questions.insufficientEvidence + questions.noPermittedContent,
       clustered: unansweredRows.length,
@@ -203,9 +192,8 @@ async function nameCitedPages(
   };
 }
 
-function approvalStats(db: Db, lower: string): { byKind: ApprovalStats[]; total: ApprovalStats } {
-  const rows = draftOutcomeRows(db, lower);
-  const stats = (kind: ApprovalStats['kind'], subset: typeof rows): ApprovalStats => {
+function approvalStats(rows: DraftOutcomeRow[]): { byKind: ApprovalStats[]; total: ApprovalStats } {
+  const stats = (kind: ApprovalStats['kind'], subset: DraftOutcomeRow[]): ApprovalStats => {
     const approvedRows = subset.filter((row) => row.decided_at !== null && row.status !== 'rejected');
     const durations = subset
       .filter((row) => row.decided_at !== null)
@@ -233,9 +221,9 @@ function approvalStats(db: Db, lower: string): { byKind: ApprovalStats[]; total:
 }
 
 /** Every write action: draft transitions and the decisions (allowed or refused) on drafting and reviewing. */
-export function auditTrail(db: Db, lower: string, filter: AuditFilter): TrustReport['audit'] {
+export async function auditTrail(store: ReportStore, lower: string, filter: AuditFilter): Promise<TrustReport['audit']> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
-  const { total, rows } = auditTrailRows(db, lower, { ...filter, limit }, { readActions: READ_ACTIONS, draftTools: DRAFT_TOOLS });
+  const { total, rows } = await store.auditTrailRows(lower, { ...filter, limit }, { readActions: READ_ACTIONS, draftTools: DRAFT_TOOLS });
   return { filter: { ...filter, limit }, total, rows };
 }
 
@@ -244,11 +232,11 @@ export function auditTrail(db: Db, lower: string, filter: AuditFilter): TrustRep
  * (its evidence); other rows keep the action and the id, and are counted in `hiddenDrafts`.
  * Without lookups nobody is known to see anything, so nothing is named.
  */
-async function redactHiddenDrafts(db: Db, audit: TrustReport['audit'], lookups: ReportLookups | undefined): Promise<void> {
+async function redactHiddenDrafts(store: ReportStore, audit: TrustReport['audit'], lookups: ReportLookups | undefined): Promise<void> {
   const ids = [...new Set(audit.rows.filter((row) => row.draftTitle !== null).map((row) => Number(row.subject)))];
   const visible = new Set<number>();
   if (lookups && ids.length > 0) {
-    for (const d of draftRecords(db, ids)) {
+    for (const d of await store.draftRecords(ids)) {
       if (await lookups.draft(d).catch(() => false)) visible.add(d.id);
     }
   }
