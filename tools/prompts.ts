@@ -49,7 +49,7 @@ export const triageSpace: PromptDefinition = {
     [
       `Triage the Confluence space ${spaceKey}.`,
       '',
-      `1. Call flag_stale with spaces: ["${spaceKey}"] (draft stays false).`,
+      `1. Call flag_stale with spaces: ${JSON.stringify([spaceKey])} (draft stays false).`,
       '2. Report the findings most severe first, grouped by kind, each with its pages and the evidence in one line.',
       '3. For each, say what a person must do in Confluence (personAction) and offer to queue the suggested Jira draft.',
       '4. Queue drafts only when asked: flag_stale with draft: true, or draft_jira with the suggested arguments. A reviewer approves each before anything reaches Jira.',
