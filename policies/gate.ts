@@ -192,6 +192,25 @@ export class PolicyGate {
     this.record(tool, 'list', 'allow', spaces.join(','), `${count} pages`);
   }
 
+  /**
+   * Up to `limit` visible pages, most recently updated first, that `keep` accepts, looking at no
+   * more than `scan` of them (the recent set behind resources/list and title completion: bounded
+   * work per request, whatever the site's size). Hidden pages are never looked at by `keep`.
+   */
+  async recentPages(tool: string, args: { limit: number; scan?: number; spaces?: string[]; keep?: (page: PageMeta) => boolean }): Promise<PageMeta[]> {
+    const spaces = this.guarded(tool, 'recent', () => this.readSpaces(args.spaces));
+    const scan = Math.max(args.scan ?? args.limit, args.limit);
+    const found: PageMeta[] = [];
+    let seen = 0;
+    for await (const page of this.source.listPages({ spaces, excludeLabels: this.policy.labels.deny }, this.identity)) {
+      if (++seen > scan || found.length >= args.limit) break;
+      if (!this.isVisible(page) || !spaces.includes(page.spaceKey)) continue;
+      if (args.keep === undefined || args.keep(page)) found.push(page);
+    }
+    this.record(tool, 'recent', 'allow', spaces.join(','), `${found.length} pages`);
+    return found;
+  }
+
   async findPagesByTitle(tool: string, title: string, spaces?: string[]): Promise<PageMeta[]> {
     const scoped = this.guarded(tool, 'find-title', () => this.readSpaces(spaces));
     const pages = await this.source.findPagesByTitle(title, scoped, this.identity);

@@ -8,10 +8,9 @@ export const answerWithSources = defineTool({
   name: 'answer_with_sources',
   title: 'Answer from Confluence with citations',
   description:
-    'Answers from the Confluence pages this user may read: the passages that answer the question, best sentence first, ' +
-    'cited with [n] markers; warns when sources are stale or disagree. When the readable pages do not answer it: status ' +
-    'insufficient_evidence or no_permitted_content, answer null, and followUp arguments for draft_jira. Pass searchTerms: ' +
-    'words the docs likely use for the topic (synonyms, product or team names).',
+    'Answers from the pages you may read: the passages that answer it, best first, cited with [n]; warns when sources are ' +
+    'stale or disagree. Unanswered: status insufficient_evidence or no_permitted_content, answer null, followUp arguments ' +
+    'for draft_jira. Pass searchTerms.',
   access: 'read',
   toolset: 'answers',
   writes: false,

@@ -9,8 +9,8 @@ export const approveDraft = defineTool({
   title: 'Approve a draft and execute it',
   description:
     'Approves the revision you reviewed and executes the draft exactly once (creates the Jira issue, exports the rule ' +
-    '(disabled), or writes the request to the outbox). If the draft changed since, nothing happens and the reply shows the ' +
-    'change. Retries a failed draft. Not for drafts you drafted.',
+    'disabled, or writes to the outbox). If the draft changed since, nothing runs and the reply shows the change. Retries ' +
+    'a failed draft. Not for your own drafts.',
   access: 'review',
   toolset: 'drafts',
   writes: true,

@@ -9,7 +9,7 @@ export const editDraft = defineTool({
   title: 'Edit a pending draft',
   description:
     'Edits a pending draft as a new revision (history kept). Jira: summary, description, labels, project, issue type. ' +
-    'Automation: `rule`, the whole simplified rule JSON, checked like a new rule.',
+    'Automation: `rule`, the whole rule JSON, checked like a new one.',
   access: 'review',
   toolset: 'drafts',
   writes: true,

@@ -7,8 +7,8 @@ export const getAutomationCatalog = defineTool({
   name: 'get_automation_catalog',
   title: 'Confluence automation components and their schemas',
   description:
-    'The automation components draft_automation_rule may use (manualConfig ones are left for a person); pass `types` ' +
-    'for only those, with config JSON Schemas, to write the rule JSON yourself.',
+    'Automation components draft_automation_rule may use (manualConfig ones are left to a person); `types` gives only ' +
+    'those, with their config JSON Schemas, to write the rule JSON.',
   access: 'read',
   toolset: 'automation',
   writes: false,

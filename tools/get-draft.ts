@@ -7,7 +7,7 @@ import { personNames } from './people.js';
 export const getDraft = defineTool({
   name: 'get_draft',
   title: 'Show one draft with its revisions',
-  description: 'Returns a draft with its payload, a readable preview, every revision and the outbox entry if it went there.',
+  description: 'A draft with its payload, a preview, every revision and its outbox entry, if any.',
   access: 'review',
   toolset: 'drafts',
   writes: false,

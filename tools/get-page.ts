@@ -16,8 +16,8 @@ export const getPage = defineTool({
   writes: false,
   input: z.object({
     pageId: PageId,
-    section: z.string().trim().min(1).max(300).optional().describe('Heading of the section to return (with its sub-sections)'),
-    maxChars: z.number().int().min(500).max(100_000).default(12_000).describe('Budget for the Markdown (default 12000)'),
+    section: z.string().trim().min(1).max(300).optional().describe('Section heading to return (with sub-sections)'),
+    maxChars: z.number().int().min(500).max(100_000).default(12_000).describe('Markdown budget'),
   }),
   output: PageRefOutput.extend({
     version: z.number().int(),

@@ -8,8 +8,8 @@ export const listDrafts = defineTool({
   name: 'list_drafts',
   title: 'List drafts in the review queue',
   description:
-    'Drafts (Jira issues, automation rules), newest first, by status, kind, space or drafter. Only drafts whose evidence ' +
-    'you may read are listed; `hidden` counts the others.',
+    'Drafts, newest first, by status, kind, space or drafter. Only drafts whose evidence you may read are listed; `hidden` ' +
+    'counts the others.',
   access: 'review',
   toolset: 'drafts',
   writes: false,

@@ -7,7 +7,7 @@ import { personNames } from './people.js';
 export const rejectDraft = defineTool({
   name: 'reject_draft',
   title: 'Reject a draft with a reason',
-  description: 'Rejects a pending draft. The reason is required and kept with the draft; nothing is executed.',
+  description: 'Rejects a pending draft with a reason (kept with it); nothing is executed.',
   access: 'review',
   toolset: 'drafts',
   writes: true,

@@ -8,13 +8,16 @@ export const PageId = z
   .regex(/^\d{1,20}$/, 'a Confluence page id is a number, e.g. "123456"')
   .describe('Confluence page id (digits)');
 
-export const SpaceKeyArg = z.string().trim().min(1).max(255).describe('Space key, e.g. "IT"');
+const SpaceKey = z.string().trim().min(1).max(255);
 
+export const SpaceKeyArg = SpaceKey.describe('Space key, e.g. "IT"');
+
+// The items carry no description of their own: the list's says it, once, in tools/list.
 export const SpacesArg = z
-  .array(SpaceKeyArg)
+  .array(SpaceKey)
   .max(50)
   .optional()
-  .describe('Only these spaces (default: all allowed)');
+  .describe('Only these space keys (default: all allowed)');
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const EARLIEST_DATE = Date.UTC(1900, 0, 1);

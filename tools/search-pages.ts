@@ -8,8 +8,7 @@ export const searchPages = defineTool({
   name: 'search_pages',
   title: 'Search Confluence pages',
   description:
-    'Searches the pages you may read (plain words, not CQL), ranked like answer_with_sources; each excerpt is the ' +
-    'page\'s best passage. Read one with get_page.',
+    'Searches the pages you may read (plain words, not CQL); each excerpt is the page\'s best passage. Read one with get_page.',
   access: 'read',
   toolset: 'read',
   writes: false,

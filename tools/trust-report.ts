@@ -24,16 +24,16 @@ export const trustReport = defineTool({
   title: 'Trust report',
   description:
     'How far answers and drafts deserve trust: restricted-content misses (counts only), most cited pages, answers on stale ' +
-    'pages, approval outcomes, repeated knowledge gaps, and the audit trail (filterable).',
+    'pages, approvals, repeated gaps, the audit trail (filterable).',
   access: 'review',
   toolset: 'triage',
   writes: false,
   input: z.object({
     days: z.number().int().min(1).max(3650).optional().describe('Only the last N days; all time when omitted'),
-    auditActor: z.string().trim().min(1).max(200).optional().describe('Audit trail: only this account id'),
-    auditAction: z.string().trim().min(1).max(40).optional().describe('Audit trail: only this action, e.g. approve, reject, edit, create'),
-    auditDecision: z.enum(['allow', 'deny']).optional().describe('Audit trail: only allowed or only refused actions'),
-    auditDraftId: z.number().int().positive().optional().describe('Audit trail: only this draft'),
+    auditActor: z.string().trim().min(1).max(200).optional().describe('Audit: only this account id'),
+    auditAction: z.string().trim().min(1).max(40).optional().describe('Audit: only this action, e.g. approve, reject, edit, create'),
+    auditDecision: z.enum(['allow', 'deny']).optional().describe('Audit: only allowed or only refused actions'),
+    auditDraftId: z.number().int().positive().optional().describe('Audit: only this draft'),
     auditLimit: z.number().int().min(1).max(500).default(50).describe('Audit rows to return, newest first'),
   }),
   output: z.object({

@@ -3,6 +3,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { PolicyGate } from '../../policies/gate.js';
 import type { Role } from '../../policies/tool-access.js';
 import { type SamplingRequest, type ToolContext, type ToolDefinition, annotationsFor } from '../../tools/define-tool.js';
+import { registerPageResources } from '../../tools/page-resource.js';
+import { registerPrompts } from '../../tools/prompts.js';
 import { toolsFor } from '../../tools/registry.js';
 import { StewardError } from '../errors.js';
 import { PACKAGE_VERSION } from '../package-root.js';
@@ -25,7 +27,8 @@ const INSTRUCTIONS =
 
 /**
  * Builds the MCP server for one identity and role. Only the role's tools are registered, so
- * the same filtered list answers tools/list and tools/call. Every call goes through one choke
+ * the same filtered list answers tools/list and tools/call; page resources and prompts follow
+ * the tools (a session without get_page has no resources, a prompt needs every tool it names). Every call goes through one choke
  * point (runTool) that applies the tool-level policy and turns failures into isError results.
  */
 export function createStewardServer(options: ServerOptions): McpServer {
@@ -34,7 +37,12 @@ export function createStewardServer(options: ServerOptions): McpServer {
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
   const enabled = options.enabledTools;
-  for (const tool of toolsFor(options.role, options.gate.policy.readOnly).filter((t) => !enabled || enabled.has(t.name))) {
+  const tools = toolsFor(options.role, options.gate.policy.readOnly).filter((t) => !enabled || enabled.has(t.name));
+  const toolNames = new Set(tools.map((tool) => tool.name));
+  // Resources are get_page by another door: offered exactly when the session may call get_page.
+  if (toolNames.has('get_page')) registerPageResources(server, options.gate);
+  registerPrompts(server, options.gate, toolNames);
+  for (const tool of tools) {
     server.registerTool(
       tool.name,
       {

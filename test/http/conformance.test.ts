@@ -10,13 +10,20 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /**
  * The official MCP conformance suite (@modelcontextprotocol/conformance) against the real
- * `serve --http`, for the server scenarios that apply to a tools-only server. The suite needs
+ * `serve --http`, for the server scenarios that test this server's own surface: tools, page
+ * resources (resources/list) and prompts (prompts/list). The suite needs
  * Node >= 22, so test/http/conformance/ pins it together with a Node 22 from the npm registry;
  * `npm install` in a checkout installs it (the `prepare` script runs scripts/install-conformance.mjs),
  * so a missing suite is a failure here, never a silent skip.
  *
- * Not run: scenarios for features this server does not offer (resources, prompts, completion)
- * or that need the suite's own test tools (test_image_content, test_sampling, ...).
+ * Not run: scenarios that call the suite's own fixtures by name, which a real server does not
+ * have and should not fake — test tools (test_image_content, test_sampling, ...), resources
+ * (resources-read-text reads test://static-text, resources-templates-read test://template/123/data,
+ * resources-read-binary, resources-subscribe/-unsubscribe test://watched-resource), prompts
+ * (test_simple_prompt, test_prompt_with_arguments, ...) and completion-complete, which completes
+ * an argument of test_prompt_with_arguments (an unknown prompt is an InvalidParams error, as the
+ * specification says). Reading pages, the templates, prompts/get and completion are tested through
+ * a real SDK client in test/tools/resources-prompts.test.ts.
  */
 const RUNNER_DIR = join(process.cwd(), 'test', 'http', 'conformance');
 const NODE_22 = join(RUNNER_DIR, 'node_modules', 'node', 'bin', 'node');
@@ -24,8 +31,8 @@ const SUITE = join(RUNNER_DIR, 'node_modules', '@modelcontextprotocol', 'conform
 const CLI = join(process.cwd(), 'dist', 'cli.mjs');
 const installed = existsSync(NODE_22) && existsSync(SUITE);
 
-const STATEFUL_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'server-sse-multiple-streams', 'dns-rebinding-protection'];
-const STATELESS_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'logging-set-level', 'dns-rebinding-protection'];
+const STATEFUL_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'resources-list', 'prompts-list', 'logging-set-level', 'server-sse-multiple-streams', 'dns-rebinding-protection'];
+const STATELESS_SCENARIOS = ['server-initialize', 'ping', 'tools-list', 'resources-list', 'prompts-list', 'logging-set-level', 'dns-rebinding-protection'];
 
 interface Check {
   id: string;

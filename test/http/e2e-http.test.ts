@@ -84,6 +84,12 @@ describe('confluence-steward serve --http', () => {
     const [hidden, shown] = await Promise.all([call(employee, 'get_page', { pageId: '2002' }), call(hr, 'get_page', { pageId: '2002' })]);
     expect(hidden.isError).toBe(true);
     expect(shown.isError, text(shown)).toBeFalsy();
+    // The page resources answer per identity too: the restricted page is neither listed nor readable for the employee.
+    const [employeeList, hrList] = await Promise.all([employee.listResources(), hr.listResources()]);
+    expect(employeeList.resources.map((r) => r.uri)).not.toContain('confluence://page/2002');
+    expect(hrList.resources.map((r) => r.uri)).toContain('confluence://page/2002');
+    await expect(employee.readResource({ uri: 'confluence://page/2002' })).rejects.toThrow('Resource confluence://page/2002 not found.');
+    expect((await hr.readResource({ uri: 'confluence://page/2002' })).contents).toHaveLength(1);
     expect(server.stdout()).toBe('');
     const lines = server.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -83,3 +83,28 @@ describe('get_page links', () => {
     expect(stub.cqlSent()).toContain('title = "Incident Response" AND type = page AND space IN ("ENG")');
   });
 });
+
+describe('page resources on Cloud', () => {
+  it('list the readable pages newest first, read one as Markdown, and answer a page outside the policy like a missing one', async () => {
+    const stub = await startConfluenceStub(demoConfluenceSite());
+    cleanups.push(() => stub.close());
+    const root = tempDir('cloud-resources');
+    const policy = join(root, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ read: { spaces: ['ENG', 'HR'] }, draft: { spaces: [] }, labels: { deny: [] }, staleness: { defaultDays: 365 }, readOnly: false }));
+    const env = { CONFLUENCE_URL: stub.url, CONFLUENCE_USERNAME: 'mia@example.com', CONFLUENCE_API_TOKEN: 'token' };
+    const harness = await connectConfig(resolveConfig({ dataDir: join(root, 'data'), policy }, env), 'agent');
+    cleanups.push(() => harness.close());
+    const { resources } = await harness.client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(['2001', '2003', '2002', '2004', '3001', '3002'].map((id) => `confluence://page/${id}`));
+    const page = await harness.client.readResource({ uri: 'confluence://page/2001' });
+    expect((page.contents[0] as { text: string }).text).toContain('incident response');
+    const missing = harness.client.readResource({ uri: 'confluence://page/9999' });
+    await expect(missing).rejects.toThrow('Resource confluence://page/9999 not found.');
+    // Project Nightingale (4001) is in SECRET, which the policy does not allow.
+    await expect(harness.client.readResource({ uri: 'confluence://page/4001' })).rejects.toThrow('Resource confluence://page/4001 not found.');
+    const titles = async (value: string) =>
+      (await harness.client.complete({ ref: { type: 'ref/resource', uri: 'confluence://space/{spaceKey}/page/{title}' }, argument: { name: 'title', value } })).completion.values;
+    expect(await titles('inc')).toEqual(['Incident Response']);
+    expect(await titles('pro')).toEqual([]);
+  });
+});

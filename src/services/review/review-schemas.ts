@@ -10,7 +10,8 @@ import { strictObject } from '../../domain/strict-object.js';
 export const DRAFT_STATUSES = ['pending', 'approved', 'executing', 'executed', 'failed', 'rejected'] as const;
 export const DRAFT_KINDS = ['jira', 'automation'] as const;
 
-export const DraftIdArg = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('Draft id');
+// PostgreSQL keeps draft ids as `integer` (pg-migrations.ts): no id is larger, and the bound is short in tools/list.
+export const DraftIdArg = z.number().int().positive().max(2_147_483_647).describe('Draft id');
 export const RevisionArg = z.number().int().positive().max(1_000_000).describe('The revision you reviewed (get_draft shows it); a newer one refuses');
 
 export const ListDraftsShape = {
@@ -69,7 +70,7 @@ export const RuleArg = strictObject(
   'rule',
 )
   .refine((rule) => JSON.stringify(rule).length <= 200_000, 'the rule JSON is larger than 200,000 characters')
-  .describe('Automation drafts: the edited simplified rule JSON');
+  .describe('Automation: the edited rule JSON');
 
 export const EditDraftShape = {
   draftId: DraftIdArg,
