@@ -16,7 +16,7 @@ import {
 } from './problems.js';
 import { constrainRuleCql } from './cql-scope.js';
 import { resolveRule, type ResolvedRef, type RuleResolver, type UnresolvedRef } from './resolution.js';
-import { componentTypes, parseRuleLeniently, walkComponents, type SimplifiedRule } from './rule-schema.js';
+import { componentTypes, parseRuleLeniently, walkComponents, type RuleComponent, type SimplifiedRule } from './rule-schema.js';
 import { checkStructure } from './structure.js';
 
 /**
@@ -140,6 +140,18 @@ const BULK_VERBS: Record<string, [string, string]> = {
   MovePageAction: ['moves', 'move'],
 };
 
+/** Page-branch criteria that pick some pages rather than all of a space. */
+const NARROWING_CRITERIA = ['lastUpdatedMoreThanDaysAgo', 'createdMoreThanDaysAgo', 'labels', 'titleContains', 'parentPage', 'ancestorPage', 'author'];
+
+function narrowsPages(branch: RuleComponent): boolean {
+  if (branch.type !== 'ForEachPageBranch') return false;
+  const criteria = (branch.config as { criteria?: Record<string, unknown> }).criteria ?? {};
+  return NARROWING_CRITERIA.some((key) => {
+    const value = criteria[key];
+    return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+  });
+}
+
 async function finish(
   base: Base,
   kind: GeneratorKind,
@@ -151,11 +163,13 @@ async function finish(
 ): Promise<DraftRuleResult> {
   const manual = new Map(checked.manual);
   // Safety: a delete inside a branch deletes in bulk, however it was worded; the branch that
-  // chooses the pages is left for the reviewer too.
-  // Archiving or moving pages in bulk is treated the same way: it takes pages out of sight just as surely.
+  // chooses the pages is left for the reviewer too. Archiving or moving in bulk is treated the
+  // same way (issue 12) unless a page branch narrows the set by what the request said (age,
+  // labels, title, parent, author): "archive every page of HR" stays manual, "archive pages
+  // labelled done not changed in 30 days" is an ordinary scheduled clean-up.
   for (const w of walkComponents(rule.components)) {
     const verb = BULK_VERBS[w.node.type];
-    if (verb && w.inBranch) {
+    if (verb && w.inBranch && (w.node.type === 'DeletePageAction' || !narrowsPages(w.inBranch))) {
       const reason = `${MESSAGES.manual} Safety: this ${verb[0]} pages in bulk, so which pages and whether to ${verb[1]} them is left to the reviewer.`;
       manual.set(w.node.type, reason);
       manual.set(w.inBranch.type, reason);
