@@ -101,4 +101,40 @@ describe('slot values the request states', () => {
     const plain = await draft('When someone comments on a page, email the owner');
     expect(String((plain.rule?.components[0].config as { body?: string }).body)).not.toContain('{{comment.body}}');
   });
+
+  it('an imperative whose object holds the trigger: the object may be a long noun phrase', async () => {
+    const r = await draft('move newly created pages whose title contains retro beneath Meeting notes', { spaceKey: 'ENG' });
+    expect(r.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    expect(typesOf(r).sort()).toEqual(['CompareCondition', 'MovePageAction']);
+    expect(JSON.stringify(r.rule)).not.toContain('page.parent.title');
+  });
+
+  it('the event word as the subject, and a status event without "as"', async () => {
+    const copied = await draft('As soon as a duplicate is created, add the label check-copy');
+    expect(copied.rule?.trigger?.type).toBe('PageCopiedTrigger');
+    const status = await draft('When a page is set Approved, email its author');
+    expect(status.rule?.trigger?.type).toBe('PageStatusChangedTrigger');
+    expect(typesOf(status)).toEqual(['SendEmailAction']);
+  });
+
+  it('steps named inside a message are its content, and a message to the log is the log', async () => {
+    const comment = await draft('When a page is published, leave a comment asking the author to add labels and archive drafts');
+    expect(typesOf(comment)).toEqual(['AddCommentAction']);
+    const log = await draft('Every day at noon, record a status message in the audit log');
+    expect(typesOf(log)).toEqual(['LogAction']);
+  });
+
+  it('a group in the subject is no page, and a capitalised name word is no verb', async () => {
+    const group = await draft('When someone in the legal group edits a page, add the label legal-edit');
+    expect(typesOf(group).sort()).toEqual(['AddLabelAction', 'UserCondition']);
+    const named = await draft('When a page is labelled old, move it to the Archive space');
+    expect(kindsOf(named)).not.toContain('unsupported');
+  });
+
+  it('slots the request states: "due within the next N days", "Sunday nights at 11pm"', async () => {
+    const tasks = await draft('every morning at 8 remind assignees of open tasks due within the next 5 days');
+    expect(JSON.stringify(tasks.rule)).toContain('"dueWithinDays":5');
+    expect(parseSchedule('friday evenings at 6pm, post a summary', 'Friday evenings at 6pm, post a summary')?.schedule).toEqual({ frequency: 'WEEKLY', daysOfWeek: ['FRI'], time: '18:00' });
+  });
 });
+

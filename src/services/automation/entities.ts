@@ -162,6 +162,8 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
     const value = quoteOf(prepared, m[2]) ?? m[2];
     const lower = value.toLowerCase();
     if (/^(?:a|an|the|any|each|every|new|this|that|its|their|same|parent|child)\s/.test(lower) && quoteOf(prepared, m[2]) === null) continue;
+    // A determiner right before "page" starts a new noun phrase: "someone in the contractors group publishes a page".
+    if (quoteOf(prepared, m[2]) === null && /\s(?:a|an|the|any|each|every|this|that|its|their)$/.test(lower)) continue;
     push(value, m.index, m.index + m[0].length, m[1]);
   }
   // Quoted titles after a placement preposition.
@@ -171,7 +173,7 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
   // Capitalised titles without the word "page": "move it under Decisions".
   // Sentence-case titles ("Old projects") continue until a word that starts a new phrase.
   const TITLE_STOP =
-    '(?:that|which|who|whose|and|or|to|in|into|on|with|from|for|when|whenever|if|then|is|are|was|were|has|have|had|older|created|updated|edited|labell?ed|tagged|not|every|each|after|before|by|as|page|pages|space|it|its|so|but|once|unless|where|whose|at|than)';
+    '(?:that|which|who|whose|and|or|to|in|into|on|with|from|for|when|whenever|if|then|until|till|unless|because|while|so|is|are|was|were|has|have|had|older|created|updated|edited|labell?ed|tagged|not|every|each|after|before|by|as|page|pages|space|it|its|so|but|once|unless|where|whose|at|than)';
   // "&" joins the words of one title ("Salary review & bands"); "and" does when a capitalised word follows ("Terms and Conditions").
   const cont = `(?:\\s+(?:&\\s+[\\w'-]+|and\\s+[A-Z0-9][\\w&'-]*|[A-Z0-9][\\w&'-]*|(?!${TITLE_STOP}\\b)[a-z][\\w&'-]*)){0,4}`;
   for (const m of masked.matchAll(new RegExp(`\\b(under|beneath|below|as a child of|child of|children of|descendants? of)\\s+(?:the\\s+)?([A-Z0-9][\\w&'-]*${cont})`, 'g'))) {

@@ -199,6 +199,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: passive(PAGE_N, 'copied|duplicated|cloned'), guard: eventGuard },
     { re: active('cop(?:y|ies|ied)|duplicates?|duplicated|clones?|cloned', PAGE_N), guard: eventGuard },
     { re: /\bcopy\s+of\s+(?:a|the|any)\s+page\s+(?:is|gets)\s+(?:made|published|created)\b/g },
+    { re: new RegExp(`\\b(?:the|a|any)\\s+(?:new\\s+)?(?:page\\s+)?(?:copy|duplicate|clone)\\s+${BE}\\s+(?:published|created|made|saved|ready)\\b`, 'g'), guard: eventClauseGuard },
   ],
   PageDeletedTrigger: [
     { re: passive(PAGE_N, 'deleted|trashed|removed|moved to (?:the )?(?:trash|bin)|binned|purged'), guard: eventGuard },
@@ -217,7 +218,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
       re: /\bstatus\b(?:(?![,;.]).){0,30}?\b(?:changes|changed|is changed|is set|gets set|is updated|updates|becomes|goes|moves|switches|is marked|turns|gets changed)\b/g,
       guard: eventClauseGuard,
     },
-    { re: new RegExp(`\\b${BE}\\s+(?:marked|set|moved|changed)\\s+(?:as\\s+|to\\s+)(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: eventClauseGuard },
+    { re: new RegExp(`\\b${BE}\\s+(?:marked|set|moved|changed)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: eventClauseGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b${BE}\\s+(verified)\\b`, 'g'), guard: eventClauseGuard },
   ],
   SpaceCreatedTrigger: [
@@ -547,6 +548,9 @@ const SUBJECT_BEFORE =
 
 /** A base-form verb at `index` is an instruction, not someone else's action ("when someone adds a label"). */
 function imperative(p: PreparedPrompt, index: number): boolean {
+  // A capitalised word inside a sentence is part of a name ("into the Company Archive space"), not a verb.
+  const said = p.masked.slice(0, index).trimEnd();
+  if (said !== '' && /^\p{Lu}\p{Ll}/u.test(p.masked.slice(index, index + 2)) && !/[.!?:;,"'«»()\-–—]$/.test(said)) return false;
   const before = p.lower.slice(Math.max(0, index - 30), index);
   if (/\b(?:the|a|an|this|its|their|each|every|any|no|his|her|our|my)\s+$/.test(before)) return false;
   if (/\byou\s+$/.test(before)) return POLITE_YOU.test(before.replace(/you\s+$/, ''));
@@ -576,7 +580,14 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     guard: (p, m) => imp(p, m) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0])
       && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0]),
   },
-  { type: 'CopyPageAction', re: new RegExp(`\\b(?:copy|duplicate|clone|make\\s+a\\s+copy\\s+of)\\s+(?:${OBJ}|[\\w«»-]+\\s+(?:page|pages))\\b`, 'g'), guard: imp },
+  // The object may be a longer noun phrase (it can hold the trigger: "file newly published pages that have
+  // standup in the title under X"); only the placement prepositions end it, so "in the title" does not.
+  {
+    type: 'MovePageAction',
+    re: /\b(?:move|file|refile|relocate|re-?parent|nest)\s+(?:(?![,;.!?])[\w«»'-]+\s+){1,10}?(?:under|beneath|below|inside|into)\b/g,
+    guard: (p, m) => imp(p, m) && /^\s*$/.test(p.lower.slice(0, m.index!).replace(/^.*[,;.!?]/s, '').replace(/\b(?:please|and|then|also|just)\b/g, '')) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)),
+  },
+  { type: 'CopyPageAction', re: new RegExp(`\\b(?:copy|duplicate|clone|make\\s+a\\s+copy\\s+of)\\s+(?:${OBJ}|(?:the\\s+|a\\s+|our\\s+)?[\\w«»-]+\\s+(?:page|pages))\\b`, 'g'), guard: imp },
   {
     type: 'ArchivePageAction',
     re: new RegExp(`\\barchiv(?:e|ing)\\s+(?:${OBJ}|(?:the\\s+|all\\s+|any\\s+)?(?:[\\w«»-]+\\s+){0,2}?(?:pages?|docs?|documents?|content|ones))\\b`, 'g'),
@@ -796,6 +807,33 @@ function resolveNotify(p: PreparedPrompt, hits: Detection[]): Detection[] {
   return out;
 }
 
+/** What a comment, email or message says: "with a reminder to add an owner and labels", "asking them to archive it". */
+const CONTENT_MARKER = /\b(?:with\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:reminder|note|message|request|text|question|nudge|prompt)|reminding|asking|telling|saying|that\s+says|which\s+says|to\s+remind|to\s+ask|to\s+tell)\b/g;
+const MESSAGE_LIKE = new Set(['AddCommentAction', 'SendEmailAction', 'SendSlackMessageAction', 'SendTeamsMessageAction', 'LogAction']);
+
+/**
+ * Steps named inside the text of a message are its content, not the rule's steps; and a
+ * "message" written to the log is the log step, not an email.
+ */
+function dropContentActions(p: PreparedPrompt, actions: Detection[]): Detection[] {
+  const contentSpans: Array<[number, number]> = [];
+  for (const a of actions) {
+    if (!MESSAGE_LIKE.has(a.type)) continue;
+    const clause = p.clauses[a.clause];
+    CONTENT_MARKER.lastIndex = 0;
+    const tail = p.lower.slice(a.index, clause.end);
+    const m = CONTENT_MARKER.exec(tail);
+    if (m) contentSpans.push([a.index + m.index, clause.end]);
+  }
+  const logs = actions.filter((a) => a.type === 'LogAction');
+  return actions.filter((a) => {
+    if (!MESSAGE_LIKE.has(a.type) && contentSpans.some(([s, e]) => a.index >= s && a.index < e)) return false;
+    // "write a heartbeat message to the audit log": one log step.
+    if (a.type === 'SendEmailAction' && !/\be-?mail/.test(p.lower.slice(a.index, a.end)) && logs.some((l) => l.clause === a.clause)) return false;
+    return true;
+  });
+}
+
 // ----- conditions and branches -----
 
 const AGE_RE = new RegExp(
@@ -945,6 +983,8 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
   actions = actions.filter((a) => !(a.type === 'ChangePageOwnerAction' && actions.some((o) => o.type === 'AddLabelAction' && o.index === a.index)));
   // A label action's "label" word is not a status/owner/etc.
   actions = actions.filter((a) => !(a.type === 'AddLabelAction' && actions.some((o) => o.type === 'RemoveLabelAction' && o.index <= a.index && o.end >= a.end)));
+
+  actions = dropContentActions(prepared, actions);
 
   const catalogTrigger = triggers.find((t) => t.type in TRIGGER_PATTERNS || t.type === 'ScheduledTrigger');
   const hasPageContext = triggers.some((t) => PAGE_CONTEXT_TRIGGERS.has(t.type));
@@ -1233,7 +1273,7 @@ function planBranch(p: PreparedPrompt, context: AnalysisContext, inputs: BranchI
     if (/\b(?:incomplete|open|unfinished|not\s+(?:done|complete|completed)|outstanding|pending|unchecked|uncompleted|overdue|past\s+due|due)\b/.test(lower)) criteria.status = 'INCOMPLETE';
     if (/\b(?:complete|completed|done|finished|checked)\s+(?:tasks?|action\s+items?)\b/.test(lower) && !criteria.status) criteria.status = 'COMPLETE';
     if (/\b(?:overdue|past\s+(?:their\s+)?due|late)\b/.test(lower)) criteria.overdue = true;
-    const due = new RegExp(`\\bdue\\s+(?:in|within|in\\s+the\\s+next)\\s+${COUNT}\\s+(days?|weeks?)\\b`).exec(lower);
+    const due = new RegExp(`\\bdue\\s+(?:in|within|over|during)(?:\\s+the\\s+(?:next|coming))?\\s+${COUNT}\\s+(days?|weeks?)\\b`).exec(lower);
     if (due) criteria.dueWithinDays = unitToDays(parseCount(due[1]) ?? 1, due[2]);
     else if (/\bdue\s+tomorrow\b/.test(lower)) criteria.dueWithinDays = 1;
     else if (/\bdue\s+today\b/.test(lower)) criteria.dueWithinDays = 0;
