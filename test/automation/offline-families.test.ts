@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchedule, parseTime } from '../../src/services/automation/schedule.js';
-import { draft, kindsOf, typesOf } from './support.js';
+import { createStaticResolver } from '../../src/services/automation/static-resolver.js';
+import { draft, kindsOf, SITE, typesOf } from './support.js';
 
 /** Families of requests the offline generator must hold on (issue 14), each with phrasings not in any eval set. */
 describe('offline generator: failure families', () => {
@@ -135,6 +136,22 @@ describe('slot values the request states', () => {
     const tasks = await draft('every morning at 8 remind assignees of open tasks due within the next 5 days');
     expect(JSON.stringify(tasks.rule)).toContain('"dueWithinDays":5');
     expect(parseSchedule('friday evenings at 6pm, post a summary', 'Friday evenings at 6pm, post a summary')?.schedule).toEqual({ frequency: 'WEEKLY', daysOfWeek: ['FRI'], time: '18:00' });
+  });
+
+  it('a capitalised space name without the word "space" is the longest run, "and"/"&" included', async () => {
+    const site = { ...SITE, spaces: [...SITE.spaces, { key: 'RD', name: 'Research and Development' }] };
+    const r = await draft('Every Tuesday, archive pages in Research and Development not edited for 90 days', { resolver: createStaticResolver(site) });
+    expect(r.rule?.components[0].config).toMatchObject({ criteria: { spaces: [{ spaceName: 'Research and Development' }], lastUpdatedMoreThanDaysAgo: 90 } });
+    expect(r.resolved.map((x) => x.id)).toContain('RD');
+    const slack = await draft('When a page is published, post in Slack to #docs');
+    expect(JSON.stringify(slack.rule)).not.toContain('spaceName');
+  });
+
+  it('slot values the request states: the copy named after the page title, a status without "as"', async () => {
+    const copy = await draft('When a page is labelled keep, copy it to the Archive space and call it after the original title with the current date');
+    expect(copy.rule?.components[0].config).toMatchObject({ title: '{{page.title}} {{now.format("yyyy-MM-dd")}}' });
+    const status = await draft('When a page is marked In progress, add the label wip');
+    expect(status.rule?.trigger?.config).toEqual({ toStatus: 'In progress' });
   });
 });
 

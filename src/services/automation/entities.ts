@@ -75,6 +75,17 @@ export function findSpaceMentions(prepared: PreparedPrompt): SpaceMention[] {
     if (['AM', 'PM', 'UTC', 'GMT', 'CET', 'EST', 'PST', 'CST', 'IST', 'BST', 'AEST', 'PDF', 'URL', 'API', 'CQL', 'JQL'].includes(m[2])) continue;
     out.push({ kind: 'ref', ref: { spaceKey: m[2] }, index: m.index, end: m.index + m[0].length, preposition: m[1].toLowerCase() });
   }
+  // A capitalised name without the word "space": "publish a page in Platform Operations called …",
+  // "pages in Research and Development". The longest run (joined by "and"/"&") is the name; it is
+  // resolved against the site later, and an unknown name comes back to the reviewer as not found.
+  const nameRun = /\b(in|into|to|from|within)\s+(?:the\s+)?((?:[A-Z][\w'-]*)(?:\s+(?:(?:and|&)\s+)?[A-Z][\w'-]*){0,4})(?!\s+(?:page|pages|group|team|label|channel|status|template)\b)(?![\w'-])/g;
+  for (const m of masked.matchAll(nameRun)) {
+    if (seen(m.index) || out.some((o) => m.index < o.end && m.index + m[0].length > o.index)) continue;
+    const name = m[2];
+    if (/^[A-Z][A-Z0-9]{1,9}$/.test(name) || NOT_A_SPACE_NAME.test(name)) continue;
+    // A page title, not a space: "into Meeting notes" is handled by page mentions (placement words).
+    out.push({ kind: 'ref', ref: { spaceName: name }, index: m.index, end: m.index + m[0].length, preposition: m[1].toLowerCase() });
+  }
   // "in it", "in the new space", "in that space" → context.
   for (const m of prepared.lower.matchAll(/\b(in|into|to)\s+(?:it|the\s+new\s+space|that\s+space|this\s+space|the\s+space)\b/g)) {
     if (seen(m.index)) continue;
@@ -83,6 +94,10 @@ export function findSpaceMentions(prepared: PreparedPrompt): SpaceMention[] {
   }
   return out.sort((a, b) => a.index - b.index);
 }
+
+/** Capitalised words after "in"/"to" that name a tool, a time or a person's reading, not a space. */
+const NOT_A_SPACE_NAME =
+  /^(?:Slack|Microsoft|MS|Teams|Jira|Confluence|Google|Outlook|Gmail|English|French|German|Spanish|Markdown|PDF|Word|Excel|I|January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Q[1-4])\b/;
 
 export function spaceRefFor(value: string): { spaceKey: string } | { spaceName: string } {
   const v = value.trim();

@@ -183,7 +183,7 @@ function triggerConfig(type: string, ctx: Ctx): Record<string, unknown> {
     case 'PageStatusChangedTrigger': {
       if (!clause) return {};
       const text = p.lower.slice(clause.start, clause.end);
-      const m = new RegExp(`\\b(?:to|as|becomes|is)\\s+(?:«q(\\d+)»|(${STATUS_WORDS}))\\b`).exec(text);
+      const m = new RegExp(`\\b(?:to|as|becomes|is|(?:marked|set))\\s+(?:«q(\\d+)»|(${STATUS_WORDS}))\\b`).exec(text);
       if (!m) return {};
       const value = m[1] !== undefined ? p.quotes[Number(m[1])] : m[2];
       return value ? { toStatus: statusName(value) } : {};
@@ -316,6 +316,12 @@ const DATED = /\b(?:today'?s|the\s+current|the\s+day'?s|the)\s+date\b|\bdated\b/
 const NOW_DATE = '{{now.format("yyyy-MM-dd")}}';
 
 /** The title a created page gets; "with today's date in the title" adds the date the request asks for. */
+/** "name the copy after the page title plus today's date" → the title as smart values, not the default. */
+function copyTitleFromPage(text: string): string | null {
+  if (!/\b(?:name|call|title|rename)\s+(?:the\s+copy|it|the\s+new\s+page)\s+(?:after|as|with|from|using)\s+(?:the\s+)?(?:page|original|source)(?:'s)?\s+(?:page\s+)?title\b/.test(text)) return null;
+  return DATED.test(text) ? `{{page.title}} ${NOW_DATE}` : '{{page.title}}';
+}
+
 function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
   const base = baseTitleFor(d, seg, ctx, noun);
   const wantsDate = DATED.test(ctx.p.lower.slice(seg.start, seg.end));
@@ -363,7 +369,7 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'CopyPageAction': {
       const parentPage = pageFor(seg, ctx, /^(?:under|beneath|below|into|to|inside|in|as a child of|child of)$/);
       const space = spaceFor(seg, ctx, true);
-      const title = /\b(?:as|titled|called|named)\s+«q\d+»/.test(text) ? quoteIn(p, seg.start + text.search(/\b(?:as|titled|called|named)\s+«q/), seg.end) : null;
+      const title = /\b(?:as|titled|called|named)\s+«q\d+»/.test(text) ? quoteIn(p, seg.start + text.search(/\b(?:as|titled|called|named)\s+«q/), seg.end) : copyTitleFromPage(text);
       return {
         destination: { ...(space && !(parentPage && 'spaceKey' in parentPage) ? { space } : {}), ...(parentPage ? { parentPage } : {}) },
         ...(title ? { title } : {}),
