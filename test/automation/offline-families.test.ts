@@ -153,5 +153,25 @@ describe('slot values the request states', () => {
     const status = await draft('When a page is marked In progress, add the label wip');
     expect(status.rule?.trigger?.config).toEqual({ toStatus: 'In progress' });
   });
+
+  it('the verb looks at its object: "put it to <status>" sets a status; "the new parent page" is no new page', async () => {
+    const status = await draft('When a page is edited, put it to In review');
+    expect(typesOf(status)).toEqual(['ChangePageStatusAction']);
+    const parent = await draft('When a page is moved, email the author with the new parent page\'s title');
+    expect(parent.rule?.trigger?.type).toBe('PageMovedTrigger');
+  });
+
+  it('no invented filters: a participle after "title is"; a label relative clause before a coordinated event', async () => {
+    const participle = await draft('When any page is edited whose title is changed, add the label retitled');
+    expect(typesOf(participle)).toEqual(['AddLabelAction']);
+    const coordinated = await draft('When a page has the hot label and is updated, email Jane Doe');
+    expect(coordinated.rule?.trigger?.type).toBe('PageEditedTrigger');
+  });
+
+  it('intent a message cannot carry is a problem the reviewer sees, never dropped', async () => {
+    const r = await draft('Every Wednesday, email the space owner a summary of pages not edited in 60 days');
+    expect(r.usable).toBe(true);
+    expect(r.problems).toContainEqual(expect.objectContaining({ kind: 'not_included', message: expect.stringContaining('a summary of pages not edited in 60 days') }));
+  });
 });
 

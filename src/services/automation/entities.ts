@@ -291,7 +291,7 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   };
   for (const m of masked.matchAll(/\b(?:the\s+)?(«q\d+»|[\w-]+)\s+(?:user\s+)?group\b/gi)) push(m[1], m.index);
   for (const m of masked.matchAll(/\bgroups?\s+(?:called\s+|named\s+)?(«q\d+»|[\w-]*[a-z0-9-][\w-]*)(?!\s+(?:members?|is|are))/gi)) {
-    if (/^(?:called|named|of|that|which|and|or|is|are|members?)$/i.test(m[1])) continue;
+    if (/^(?:called|named|of|that|which|and|or|is|are|members?|with|in|to|for|on|at|about|when|if|by|from|as|so|then|but)$/i.test(m[1])) continue;
     push(m[1], m.index);
   }
   for (const m of masked.matchAll(/\bmembers\s+of\s+(?:the\s+)?(«q\d+»|[\w-]+)(?:\s+(?:group|team))?/gi)) push(m[1], m.index);

@@ -90,7 +90,7 @@ const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every t
 const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 
 /** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated". */
-const REL_LABELS = "(?:\\s+(?:that|which)\\s+(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?))?";
+const REL_LABELS = "(?:\\s+(?:(?:that|which)\\s+)?(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?)(?:\\s+and)?)?";
 
 function passive(subject: string, participles: string): RegExp {
   return new RegExp(`\\b${subject}\\b${REL_LABELS}${GAP}\\b${BE}${MOD}${COORD}\\s+(${participles})\\b`, 'g');
@@ -118,6 +118,7 @@ function eventGuard(p: PreparedPrompt, m: RegExpMatchArray): boolean {
   if (isNegatedBefore(p.lower, at)) return false;
   if (AGE_AFTER.test(p.lower.slice(m.index! + m[0].length))) return false;
   const beforeBe = p.lower.slice(m.index!, at);
+  if (/\b(?:title|name|heading|status)\s+(?:(?:that|which)\s+)?(?:is|was|are|reads|says)\s+(?:\S+\s+){0,1}$/.test(beforeBe)) return false;
   if (/\b(?:that|which|who)\s+(?:\S+\s+){0,2}$/.test(beforeBe) && !inEventClause(p, m.index!)) return false;
   // "can you create a page" is a request, not an event.
   if (POLITE_YOU.test(p.lower.slice(Math.max(0, m.index! - 12), m.index!)) && /^you\b/.test(m[0])) return false;
@@ -128,7 +129,10 @@ const eventClauseGuard = (p: PreparedPrompt, m: RegExpMatchArray) => inEventClau
 
 const CREATE_VERB_BEFORE = /\b(?:create|creates|publish|make|add|write|generate|start|set up|open|draft|post)\s+(?:a\s+|an\s+|the\s+)?$/;
 const newThingGuard = (p: PreparedPrompt, m: RegExpMatchArray) =>
-  inEventClause(p, m.index!) && !CREATE_VERB_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 25), m.index!));
+  inEventClause(p, m.index!) &&
+  !CREATE_VERB_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 25), m.index!)) &&
+  // "the new parent page's title" names a page that exists, not a new one.
+  !(/\bthe\s+$/.test(p.lower.slice(Math.max(0, m.index! - 5), m.index!)) && /^(?:'s|\s+(?:title|id|url|name))\b/.test(p.lower.slice(m.index! + m[0].length)));
 
 const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PagePublishedTrigger: [
@@ -521,8 +525,8 @@ export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; sche
   const final = filtered.filter((h) => !(statusHit && h.type === 'PageEditedTrigger' && h.clause === statusHit.clause && /\bstatus\b/.test(p.clauses[h.clause].text)));
   const schedule = parseSchedule(p.lower, p.original);
   // "Tag new pages in HR …": new pages as the object of an instruction still means "when a page is published".
-  if (!schedule && !final.some((h) => h.type === 'PagePublishedTrigger' || h.type === 'BlogPublishedTrigger')) {
-    const m = new RegExp(`\\b(?:new|newly\\s+(?:created|published))\\s+${ADJ}(${PAGE_N}|${BLOG_N})\\b`).exec(p.lower);
+  if (!schedule && final.length === 0) {
+    const m = new RegExp(`\\b(?<!\\bthe\\s)(?:new|newly\\s+(?:created|published))\\s+${ADJ}(${PAGE_N}|${BLOG_N})\\b(?!'s)`).exec(p.lower);
     if (m && !CREATE_VERB_BEFORE.test(p.lower.slice(Math.max(0, m.index - 25), m.index)) && !/\b(?:list|digest|summary|report|overview)\s+of\s+(?:all\s+)?(?:the\s+)?$/.test(p.lower.slice(Math.max(0, m.index - 25), m.index))) {
       final.push({ type: BLOG_WORD.test(m[1]) ? 'BlogPublishedTrigger' : 'PagePublishedTrigger', index: m.index, end: m.index + m[0].length, clause: clauseAt(p, m.index) });
     }
@@ -570,6 +574,9 @@ const imp = (p: PreparedPrompt, m: RegExpMatchArray) => imperative(p, m.index!);
 /** A base-form instruction, not a participle ("published"): participles are events, handled by triggers. */
 const notInEvent = (p: PreparedPrompt, m: RegExpMatchArray) => imperative(p, m.index!) && !/(?:ed|en)$/.test(m[0].split(/\s+/)[0]);
 
+/** A status right after a placement word: "put it to Ready for review" sets a status, it moves nothing. */
+const STATUS_AFTER = new RegExp(`^\\s+(?:the\\s+)?(?:status\\s+)?(?:${STATUS_WORDS}|«q\\d+»\\s+status)\\b`);
+
 const ACTION_PATTERNS: ComponentPattern[] = [
   // Moving to the archive or trash is archiving / deleting.
   { type: 'ArchivePageAction', re: new RegExp(`\\b(?:move|send|put|file)\\s+(?:${OBJ}\\s+)?(?:\\w+\\s+){0,3}?to\\s+(?:the\\s+)?archive\\b(?!\\s+(?:space|page)\\b)`, 'g'), guard: imp },
@@ -578,7 +585,8 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     type: 'MovePageAction',
     re: new RegExp(`\\b(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\\s+(?:${OBJ}\\s+)?(?:[\\w«»'-]+\\s+){0,4}?(?:under|below|beneath|into|to|inside|in|as\\s+a\\s+child)\\b`, 'g'),
     guard: (p, m) => imp(p, m) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0])
-      && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0]),
+      && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0])
+      && !STATUS_AFTER.test(p.lower.slice(m.index! + m[0].length)),
   },
   // The object may be a longer noun phrase (it can hold the trigger: "file newly published pages that have
   // standup in the title under X"); only the placement prepositions end it, so "in the title" does not.
@@ -643,6 +651,7 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     re: /\b(?:set|change|update|mark|move|switch|flip|put)\b(?:(?![,;.]).){0,25}?\bstatus\b/g,
     guard: (p, m) => imp(p, m) && !/\bstatus\s+(?:changes|changed|is)\b/.test(p.lower.slice(m.index!, m.index! + m[0].length + 10)),
   },
+  { type: 'ChangePageStatusAction', re: new RegExp(`\\b(?:put|move|switch|turn)\\s+(?:it|them|the\\s+page|this\\s+page|the\\s+pages)\\s+(?:to|into|in)\\s+(?:the\\s+)?(?:status\\s+)?(?:${STATUS_WORDS}|«q\\d+»\\s+status)\\b`, 'g'), guard: imp },
   { type: 'ChangePageStatusAction', re: new RegExp(`\\b(?:mark|set|flag)\\s+(?:it|them|the\\s+page|this\\s+page|the\\s+pages|each\\s+page|pages)\\s+(?:as\\s+|to\\s+)(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: imp },
   {
     type: 'RestrictPageAction',
@@ -916,6 +925,8 @@ interface TitleFilter {
   end: number;
 }
 
+const EVENT_PARTICIPLE = /^(?:published|created|edited|updated|changed|modified|moved|copied|archived|deleted|labell?ed|tagged|commented|added|removed|renamed|set|empty|missing|blank)$/i;
+
 function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): TitleFilter[] {
   const out: TitleFilter[] = [];
   const re =
@@ -923,6 +934,8 @@ function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): 
   for (const m of p.lower.matchAll(re)) {
     if (skip(m.index!)) continue;
     const value = valueAfter(p, m.index! + m[0].length);
+    // "a title that is published" describes an event, it names no title text.
+    if (value && /^is\b|^=$|^equals$/.test(m[1]) && EVENT_PARTICIPLE.test(value)) continue;
     if (value) out.push({ operator: operatorFor(m[1]), value, index: m.index!, end: m.index! + m[0].length });
   }
   for (const m of p.lower.matchAll(/\b(?:with|having|containing|has|have)\s+(«q\d+»|[\w-]+)\s+in\s+(?:the|its|their)\s+(?:page\s+)?title\b/g)) {

@@ -142,6 +142,8 @@ export function generateOffline(req: GenerationRequest): GenerationResult {
   top.push(...looseActions.map((x) => ({ index: x.d.index, node: x.node })));
   top.sort((x, y) => x.index - y.index);
 
+  problems.push(...uncollectedLists(a, actions.map((x) => x.d)));
+
   const rule: SimplifiedRule = {
     title: ruleTitle(req, actions.map((x) => x.d.type)),
     trigger,
@@ -441,5 +443,28 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       // Archive, delete, restrict, grant: no config (or manual).
       return {};
   }
+}
+
+const MESSAGE_STEPS = new Set(['SendEmailAction', 'SendSlackMessageAction', 'SendTeamsMessageAction']);
+
+/**
+ * "email the space owner a list of pages not updated in 180 days": a message can't gather pages
+ * by itself, so the list is not in the draft. Said to the reviewer, never dropped silently.
+ */
+function uncollectedLists(a: OfflineAnalysis, actions: Detection[]): Problem[] {
+  const out: Problem[] = [];
+  for (const d of actions) {
+    if (!MESSAGE_STEPS.has(d.type)) continue;
+    const clause = a.prepared.clauses[d.clause];
+    const m = /\b(?:a|the|an)?\s*(?:list|digest|summary|report|overview|roundup|count|number)\s+of\s+(?:all\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:pages|blog\s*posts|posts|documents|docs|tasks)\b(?:\s+(?!(?:to|on|via|through|in\s+(?:slack|teams)|every|each|at)\b)[^\s,;.]+)*/.exec(a.prepared.lower.slice(clause.start, clause.end));
+    if (!m) continue;
+    const said = unmask(a.prepared, a.prepared.masked.slice(clause.start + m.index, clause.start + m.index + m[0].length)).trim();
+    out.push({
+      kind: 'not_included',
+      message: `Not included in the draft: "${said}". A message step can't collect pages by itself, so the drafted message does not list them; a reviewer adds the list (for example with a branch over those pages) or accepts the shorter message.`,
+      component: d.type,
+    });
+  }
+  return out;
 }
 
