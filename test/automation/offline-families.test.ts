@@ -173,5 +173,23 @@ describe('slot values the request states', () => {
     expect(r.usable).toBe(true);
     expect(r.problems).toContainEqual(expect.objectContaining({ kind: 'not_included', message: expect.stringContaining('a summary of pages not edited in 60 days') }));
   });
+
+  it('open subjects and objects: any noun phrase comments, whatever someone publishes is a page', async () => {
+    const manager = await draft('Whenever our team lead comments on a page, email me');
+    expect(manager.rule?.trigger?.type).toBe('PageCommentedTrigger');
+    const runbook = await draft('When somebody publishes a playbook, add the label playbook');
+    expect(runbook.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    const newcomer = await draft('When a new starter edits a page, add a comment');
+    expect(newcomer.rule?.trigger?.type).toBe('PageEditedTrigger');
+  });
+
+  it('duties are actions: "should be notified", "has to be labelled x", "Created pages must …"', async () => {
+    const notify = await draft('Whenever a page is edited, its author should be alerted');
+    expect(typesOf(notify)).toEqual(['SendEmailAction']);
+    const label = await draft('When a page is moved, it needs to be tagged relocated');
+    expect(label.rule?.components[0]).toMatchObject({ type: 'AddLabelAction', config: { labels: ['relocated'] } });
+    const subject = await draft('Created pages must be labelled fresh-page');
+    expect(subject.rule?.trigger?.type).toBe('PagePublishedTrigger');
+  });
 });
 

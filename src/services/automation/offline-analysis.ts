@@ -92,6 +92,13 @@ const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 /** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated". */
 const REL_LABELS = "(?:\\s+(?:(?:that|which)\\s+)?(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?)(?:\\s+and)?)?";
 
+/** Any one-word object that is no other kind of thing: "publishes a runbook", "edits a how-to". */
+/** The modal opening of an action stated as a duty: "should", "must", "have to". */
+const MODAL_WORDS = 'should|must|need\\s+to|needs\\s+to|have\\s+to|has\\s+to|ought\\s+to|shall';
+
+const OPEN_OBJECT =
+  "(?!(?:blog|blogs|post|posts|space|spaces|whiteboards?|databases?|folders?|tasks?|issues?|tickets?|comments?|labels?|tags?|status|title|owner|permissions?|restrictions?|versions?|attachments?|files?|jira|sprints?|it|them|this|that)\\b)[a-z][a-z-]+";
+
 function passive(subject: string, participles: string): RegExp {
   return new RegExp(`\\b${subject}\\b${REL_LABELS}${GAP}\\b${BE}${MOD}${COORD}\\s+(${participles})\\b`, 'g');
 }
@@ -140,11 +147,14 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:goes|go|went|is going|gets pushed)\\s+live\\b`, 'g'), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:shows|show|turns|turn|pops|pop)\\s+up\\b|\\b${PAGE_N}\\b${GAP}\\b(?:appears|appear|lands|land|comes\\s+in|come\\s+in)\\b`, 'g'), guard: eventClauseGuard },
     { re: active('publish(?:es|ed)?|create[sd]?|adds?|added|posts?|posted|writes?|wrote|makes?|made|starts?|started|launch(?:es|ed)?', PAGE_N), guard: eventGuard },
+    { re: active('publish(?:es|ed)?', OPEN_OBJECT), guard: eventGuard },
     { re: /\b(?:on|upon|after|for|at)\s+(?:every\s+|each\s+|any\s+)?(?:new\s+)?(?:page|document)\s+(?:creation|publication|publish(?:ing)?|create)\b/g },
     { re: new RegExp(`\\bnewly[- ](?:published|created|added)\\s+${ADJ}${PAGE_N}\\b`, 'g') },
+    { re: new RegExp(`^\\s*(?:all\\s+|any\\s+)?(?:published|created)\\s+${PAGE_N}(?=\\s+(?:${MODAL_WORDS})\\b)`, 'g') },
     { re: new RegExp(`\\bnew\\s+${ADJ}${PAGE_N}\\b`, 'g'), guard: newThingGuard },
     { re: new RegExp(`\\b${PAGE_N}\\s+(?:published|created)\\b(?!\\s+by\\b)`, 'g'), guard: eventClauseGuard },
   ],
+  // Whatever someone publishes is a page ("publishes a runbook"); blog posts and non-page things have their own words.
   BlogPublishedTrigger: [
     { re: passive(BLOG_N, 'published|created|added|posted|made live|written|launched|first published'), guard: eventGuard },
     { re: new RegExp(`\\b${BLOG_N}\\b${GAP}\\b(?:goes|go|went|is going)\\s+live\\b`, 'g'), guard: eventGuard },
@@ -155,6 +165,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PageEditedTrigger: [
     { re: passive(PAGE_N, 'edited|updated|changed|modified|revised|saved|amended|rewritten|touched|altered'), guard: eventGuard },
     { re: active('edit(?:s|ed)?|update[sd]?|change[sd]?|modif(?:y|ies|ied)|revise[sd]?|amends?|rewrites?|touch(?:es)?|alters?', PAGE_N), guard: eventGuard },
+    { re: active('edit(?:s|ed)?|revise[sd]?', OPEN_OBJECT), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\s+(?:changes|change|is changing)\\b`, 'g'), guard: eventClauseGuard },
     { re: /\b(?:on|upon|after|for)\s+(?:every\s+|each\s+|any\s+)?page\s+(?:edits?|updates?|changes?|modifications?|revisions?)\b/g },
     { re: new RegExp(`\\b(?:edits?|updates?|changes?)\\s+(?:are|is|get|gets)\\s+(?:made|published|saved)\\s+(?:to|on)\\s+(?:a\\s+|the\\s+|any\\s+)?${PAGE_N}\\b`, 'g') },
@@ -167,7 +178,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PageCommentedTrigger: [
     {
       re: new RegExp(
-        `\\b${SUBJ}${ADV}\\s+(?:comments?|commented|replies|replied|leaves?\\s+(?:a\\s+)?(?:new\\s+)?comment|adds?\\s+(?:a\\s+)?(?:new\\s+)?(?:footer\\s+|inline\\s+)?comment|posts?\\s+(?:a\\s+)?(?:new\\s+)?comment|writes?\\s+(?:a\\s+)?comment)\\b`,
+        `(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:comments?|commented|replies|replied|leaves?\\s+(?:a\\s+)?(?:new\\s+)?comment|adds?\\s+(?:a\\s+)?(?:new\\s+)?(?:footer\\s+|inline\\s+)?comment|posts?\\s+(?:a\\s+)?(?:new\\s+)?comment|writes?\\s+(?:a\\s+)?comment)\\b`,
         'g',
       ),
       guard: eventGuard,
@@ -415,7 +426,7 @@ const UNSUPPORTED_TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   ],
   UserAddedTrigger: [
     { re: /\b(?:user|someone|person|member|employee|hire|people)\b(?:(?![,;.]).){0,20}?\b(?:joins|joined|is added to|gets added to|are added to|signs up|is invited|starts)\b/g, guard: eventClauseGuard },
-    { re: /\bnew\s+(?:users?|employees?|hires?|joiners?|members?|starters?)\b/g, guard: eventClauseGuard },
+    { re: /\bnew\s+(?:users?|employees?|hires?|joiners?|members?|starters?)\b(?!\s+(?:creates?|publish|edits?|updates?|comments?|adds?|writes?|posts?|moves?|copies|archives?|deletes?|labels?|tags?)\w*\b)/g, guard: eventClauseGuard },
   ],
 };
 
@@ -756,6 +767,12 @@ const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'DeletePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:deleted|removed|trashed|purged)\\b`, 'g'), guard: notNegated },
   { type: 'RestrictPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:restricted|locked(?:\\s+down)?)\\b`, 'g'), guard: notNegated },
   { type: 'ChangePageStatusAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:marked|set|flagged)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: notNegated },
+  { type: 'Notify', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:notified|alerted|informed|told|pinged|reminded|messaged|warned)\\b`, 'g'), guard: notNegated },
+  {
+    type: 'AddLabelAction',
+    re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:labell?ed|tagged)\\b|\\b${MODAL}(?:get|receive|be\\s+given|have)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)\\b`, 'g'),
+    guard: notNegated,
+  },
   // "put a copy under X" is a copy, whatever verb places it.
   { type: 'CopyPageAction', re: /\b(?:put|place|file|drop|save|make|create|keep)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/g, guard: imp },
 ];
