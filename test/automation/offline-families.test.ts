@@ -191,5 +191,12 @@ describe('slot values the request states', () => {
     const subject = await draft('Created pages must be labelled fresh-page');
     expect(subject.rule?.trigger?.type).toBe('PagePublishedTrigger');
   });
+
+  it('stated slots are filled: an unquoted email subject; "not viewed" is reported, not silently read as "not updated"', async () => {
+    const subject = await draft('When a page is archived, email the author with the subject Page retired');
+    expect(subject.rule?.components[0].config).toMatchObject({ subject: 'Page retired' });
+    const views = await draft('Every Sunday at 4, archive pages that have not been looked at in 2 years');
+    expect(views.problems).toContainEqual(expect.objectContaining({ kind: 'not_included', message: expect.stringContaining('not by views') }));
+  });
 });
 

@@ -1,5 +1,5 @@
 import { catalogEntry, PAGE_CONTEXT_TRIGGERS } from './catalog.js';
-import { findGroups, findLabels, findUsers, roleSmartValue, type UserValue } from './entities.js';
+import { findGroups, findLabels, findUsers, roleSmartValue, valueAfter, type UserValue } from './entities.js';
 import type { GenerationRequest, GenerationResult, RuleGenerator } from './generator.js';
 import { analyzePrompt, type Detection, type OfflineAnalysis } from './offline-analysis.js';
 import type { Problem } from './problems.js';
@@ -142,7 +142,7 @@ export function generateOffline(req: GenerationRequest): GenerationResult {
   top.push(...looseActions.map((x) => ({ index: x.d.index, node: x.node })));
   top.sort((x, y) => x.index - y.index);
 
-  problems.push(...uncollectedLists(a, actions.map((x) => x.d)));
+  problems.push(...uncollectedLists(a, actions.map((x) => x.d)), ...unexpressibleAge(a, branchDet));
 
   const rule: SimplifiedRule = {
     title: ruleTitle(req, actions.map((x) => x.d.type)),
@@ -299,6 +299,16 @@ const INCLUDES: Array<[RegExp, string]> = [
 ];
 const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
 
+/** "with the subject Page retired": the words after the subject phrase, up to a connector (payload-masked text included). */
+function unquotedSubject(p: PreparedPrompt, seg: Segment, clause: number): string | null {
+  const clauseEnd = Math.max(seg.end, p.clauses[clause].end);
+  const at = /\b(?:with|using)\s+(?:a\s+|the\s+)?subject(?:\s+line)?(?:\s+(?:of|saying|reading))?\s+(?!(?:line|and|or|that|which|containing|with)\b)/.exec(p.lower.slice(seg.start, clauseEnd));
+  if (!at) return null;
+  const from = seg.start + at.index + at[0].length;
+  const payload = /^\s*(«p\d+»)/.exec(p.masked.slice(from));
+  return payload ? unmask(p, payload[1]).trim().replace(/^line\s+(?:of\s+)?/i, '') : valueAfter(p, from, 6);
+}
+
 function withIncluded(body: string, segment: string): string {
   const wanted: string[] = [];
   for (const m of segment.matchAll(INCLUDE_VERB)) {
@@ -413,7 +423,8 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     }
     case 'SendEmailAction': {
       const to = recipients(seg, ctx);
-      const subjectQuote = /\bsubject\b/.test(text) ? quoteIn(p, seg.start + text.search(/\bsubject\b/), seg.end) : null;
+      const quotedSubject = /\bsubject\b/.test(text) ? quoteIn(p, seg.start + text.search(/\bsubject\b/), seg.end) : null;
+      const subjectQuote = quotedSubject ?? unquotedSubject(p, seg, clauseAt(p, d.index));
       const body = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
       return {
         to,
@@ -466,5 +477,19 @@ function uncollectedLists(a: OfflineAnalysis, actions: Detection[]): Problem[] {
     });
   }
   return out;
+}
+
+/** "not viewed in a year": page branches pick by last update or creation, never by views; the reviewer is told. */
+function unexpressibleAge(a: OfflineAnalysis, branch: Detection | undefined): Problem[] {
+  const m = /\b(?:not|n't|never)\s+(?:been\s+)?(?:viewed|looked\s+at|read|visited|opened|seen)\b[^,;.]*/.exec(a.prepared.lower);
+  if (!m) return [];
+  const said = unmask(a.prepared, a.prepared.masked.slice(m.index, m.index + m[0].length)).trim();
+  return [
+    {
+      kind: 'not_included',
+      message: `Not included in the draft: "${said}". Automation can pick pages by when they were last updated or created, not by views${branch ? '; the draft uses "last updated", so check that is what you want' : ''}.`,
+      ...(branch ? { component: branch.type } : {}),
+    },
+  ];
 }
 
