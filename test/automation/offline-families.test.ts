@@ -198,5 +198,15 @@ describe('slot values the request states', () => {
     const views = await draft('Every Sunday at 4, archive pages that have not been looked at in 2 years');
     expect(views.problems).toContainEqual(expect.objectContaining({ kind: 'not_included', message: expect.stringContaining('not by views') }));
   });
+
+  it('coordination: one subject with two event verbs is two triggers; "send <someone> a <message>" is a message', async () => {
+    const two = await draft('When anyone moves or copies a page, add the label relocated');
+    expect(two.errorKind).toBe('multiple_triggers');
+    expect(two.problems[0].message).toMatch(/"Page moved"/);
+    const digest = await draft('Send the editors a monthly summary of new pages');
+    expect(digest.rule?.trigger?.type).toBe('ScheduledTrigger');
+    expect(typesOf(digest)).toEqual(['SendEmailAction']);
+    expect(kindsOf(digest)).toContain('not_included');
+  });
 });
 

@@ -462,6 +462,30 @@ function pronounEvents(p: PreparedPrompt): Detection[] {
   return out;
 }
 
+const ACTIVE_EVENTS: Array<[RegExp, string, string]> = [
+  [/^(?:publish|create|write|add|post|make)/, 'PagePublishedTrigger', 'BlogPublishedTrigger'],
+  [/^(?:edit|updat|chang|modif|revis|amend|rewrit)/, 'PageEditedTrigger', 'BlogEditedTrigger'],
+  [/^(?:comment|repl)/, 'PageCommentedTrigger', 'BlogCommentedTrigger'],
+  [/^(?:label|tag)/, 'LabelAddedTrigger', 'LabelAddedTrigger'],
+  [/^archiv/, 'PageArchivedTrigger', 'PageArchivedTrigger'],
+  [/^(?:cop|duplicat|clon)/, 'PageCopiedTrigger', 'PageCopiedTrigger'],
+  [/^(?:delet|trash|remov)/, 'PageDeletedTrigger', 'PageDeletedTrigger'],
+  [/^(?:mov|relocat)/, 'PageMovedTrigger', 'PageMovedTrigger'],
+];
+
+/** One subject, two verbs: "someone edits or comments on a page" names two events. */
+function coordinatedActiveEvents(p: PreparedPrompt): Detection[] {
+  const out: Detection[] = [];
+  const re = new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+([a-z]+)(?:\\s+on)?\\s*,?\\s+(?:or|and|and\\/or)\\s+([a-z]+)(?:\\s+on)?\\s+${DET}${ADJ}(${PAGE_N}|${BLOG_N})\\b`, 'gu');
+  for (const m of guardedMatches(p.lower, re, (m) => eventGuard(p, m))) {
+    const blog = BLOG_WORD.test(m[3]);
+    const rows = [m[1], m[2]].map((verb) => ACTIVE_EVENTS.find(([stem]) => stem.test(verb)));
+    if (rows.some((r) => !r)) continue;
+    for (const row of rows) out.push({ type: blog ? row![2] : row![1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+  }
+  return out;
+}
+
 function runPatterns(p: PreparedPrompt, table: Record<string, Pattern[]>): Detection[] {
   const out: Detection[] = [];
   for (const [type, patterns] of Object.entries(table)) {
@@ -505,7 +529,7 @@ const BLOG_WORD = new RegExp(`\\b${BLOG_N}\\b`);
 
 export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; schedule: ScheduleMatch | null } {
   const scheduleFirst = parseSchedule(p.lower, p.original);
-  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...(scheduleFirst ? [] : reducedRelativeEvents(p))];
+  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : reducedRelativeEvents(p))];
   // "…, it gets the label X" after another event, or "should get the label X", is a consequence (an action), not a trigger.
   hits = hits.filter(
     (h) =>
@@ -694,6 +718,12 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     type: 'Notify',
     re: /\b(?:notify|remind|alert|inform|warn|ping|message|tell|let\s+(?:\w+\s+){1,3}know|send\s+(?:a\s+|an\s+)?(?:notification|reminder|message|note|digest|summary|alert|heads-?up))\b/g,
     guard: (p, m) => imp(p, m) && !/\bguard\b|\bsecurity\b/.test(p.lower.slice(Math.max(0, m.index! - 20), m.index!)),
+  },
+  // "send the team a weekly digest", "send Jane a reminder": the recipient sits between verb and message.
+  {
+    type: 'Notify',
+    re: /\bsend\s+(?:(?!(?:a|an|the|it|them)\b)[\w@.'-]+\s+|the\s+[\w-]+\s+|them\s+){1,2}?(?:a|an)\s+(?:[\w-]+\s+)?(?:notification|reminder|message|note|digest|summary|alert|heads-?up|report|list|update|recap|nudge)\b/g,
+    guard: imp,
   },
   { type: 'LogAction', re: /\b(?:log|record|write)\b(?:(?![,;.]).){0,20}?\b(?:audit\s+log|the\s+log|a\s+log|rule\s+log|log\s+message|to\s+the\s+log)\b/g, guard: imp },
   { type: 'LogAction', re: /\blog\s+(?:it|that|this|a\s+message|an?\s+entry|something|the\s+(?:page|title|event|result|change|name)|«|which|each|every|how|what)\b/g, guard: imp },
