@@ -17,6 +17,7 @@ import {
 import { constrainRuleCql } from './cql-scope.js';
 import { resolveRule, type ResolvedRef, type RuleResolver, type UnresolvedRef } from './resolution.js';
 import { componentTypes, parseRuleLeniently, walkComponents, type RuleComponent, type SimplifiedRule } from './rule-schema.js';
+import { repairSpans } from './span-repair.js';
 import { checkStructure } from './structure.js';
 
 /**
@@ -180,6 +181,8 @@ async function finish(
   for (const [type, reason] of constrainRuleCql(rule, scope).manual) if (!manual.has(type)) manual.set(type, reason);
   const normalized = normalizeRule(rule, { allowed, manual });
   const structure = checkStructure(normalized.rule);
+  // The offline reading may cut a name short or let it run on; the site decides (longest span that resolves).
+  if (kind === 'offline') await repairSpans(normalized.rule, base.prompt, base.resolver);
   const resolution = await resolveRule(normalized.rule, { resolver: base.resolver, spaceKey: base.spaceKey });
   const allProblems = dedupeProblems([...problems, ...normalized.problems, ...structure, ...resolution.problems]);
   const usable = walkComponents(normalized.rule.components).some((w) => catalogEntry(w.node.type)?.kind === 'action');
