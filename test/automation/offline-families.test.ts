@@ -208,5 +208,12 @@ describe('slot values the request states', () => {
     expect(typesOf(digest)).toEqual(['SendEmailAction']);
     expect(kindsOf(digest)).toContain('not_included');
   });
+
+  it('no invented title filters: "a button called X" names the button; a compared value stops at a verb of being', async () => {
+    const button = await draft("Add a button named 'Send to legal' that emails the legal group");
+    expect(typesOf(button)).toEqual(['SendEmailAction']);
+    const called = await draft('When a page called Budget is updated, add the label budget-changed');
+    expect(called.rule?.components[0]).toMatchObject({ type: 'CompareCondition', config: { valueToCompareAgainst: 'Budget' } });
+  });
 });
 

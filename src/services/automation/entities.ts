@@ -302,7 +302,7 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   return out.sort((a, b) => a.index - b.index);
 }
 
-const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|otherwise|else|also|move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/i;
+const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also|move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/i;
 
 /**
  * The value right after a position: a quoted value, else words up to a connector or the

@@ -992,6 +992,8 @@ function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): 
   }
   for (const m of p.lower.matchAll(/\b(titled|named|called)\s+/g)) {
     if (skip(m.index!)) continue;
+    // "a button called 'Request review'", "a channel named ops" name that thing, not a page title.
+    if (/\b(?:button|rule|automation|channel|group|team|label|tag|space|template|variable|user|person)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 12), m.index!))) continue;
     const value = valueAfter(p, m.index! + m[0].length);
     if (value) out.push({ operator: 'EQUALS', value, index: m.index!, end: m.index! + m[0].length });
   }
