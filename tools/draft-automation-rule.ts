@@ -66,8 +66,7 @@ export const draftAutomationRuleTool = defineTool({
   },
 });
 
-/** Every no-draft answer ends with the way out (catalog + `rule`), once. */
+/** Every no-draft answer ends with the way out: the catalog, then `rule`, with one example. */
 function noDraftMessage(problems: string[]): string {
-  const text = problems.join(' ') || 'the request did not produce a usable rule.';
-  return `No draft was created: ${text}${text.includes(WRITE_IT_YOURSELF) ? '' : ` ${WRITE_IT_YOURSELF}`}`;
+  return `No draft was created: ${problems.join(' ') || 'the request did not produce a usable rule.'} ${WRITE_IT_YOURSELF}`;
 }

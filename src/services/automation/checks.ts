@@ -48,20 +48,20 @@ const unique = (xs: string[]) => [...new Set(xs)];
 
 const uiNames = (types: string[]) => types.map((t) => `"${catalogEntry(t)?.uiName ?? t}"`).join(', ');
 
-/** Where an agent goes when the offline generator could not draft its request as worded. */
+/** Where an agent goes when its request could not be drafted as worded (the tool answer ends with it, once). */
 export const WRITE_IT_YOURSELF =
   'You can write the rule yourself: call get_automation_catalog (with `types` for the schemas you need), then call ' +
   'draft_automation_rule again with `rule`, e.g. {"title": "Tag published pages", "trigger": {"type": "PagePublishedTrigger", ' +
   '"config": {}}, "components": [{"type": "AddLabelAction", "config": {"labels": ["published"]}}]}.';
 
 function multipleTriggersMessage(types: string[]): string {
-  return `A rule has exactly one trigger, and this request names ${types.length} events: ${uiNames(types)}. Ask for one rule per event (split the request in two), or write the one rule you mean. ${WRITE_IT_YOURSELF}`;
+  return `A rule has exactly one trigger, and this request names ${types.length} events: ${uiNames(types)}. Ask for one rule per event (split the request in two), or write the one rule you mean with the \`rule\` argument.`;
 }
 
 function noTriggerMessage(components: string[]): string {
   const actions = components.filter((c) => catalogEntry(c)?.kind === 'action');
   const found = actions.length ? `I found what to do (${uiNames(actions)}) but not when. ` : '';
-  return `${found}${MESSAGES.no_trigger} ${WRITE_IT_YOURSELF}`;
+  return `${found}${MESSAGES.no_trigger}`;
 }
 
 export function checkSelection(lists: SelectionLists, prompt: string): CheckedSelection {
