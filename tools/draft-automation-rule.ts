@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import { RuleArg } from '../src/services/review/review-schemas.js';
 import { draftAutomationRule } from '../src/services/automation/automation-drafts.js';
+import { WRITE_IT_YOURSELF } from '../src/services/automation/checks.js';
 import { defineTool } from './define-tool.js';
-
-/** Where an agent goes when the offline generator could not draft its request. */
-const WRITE_IT_YOURSELF =
-  'You can write the rule yourself: call get_automation_catalog (with `types` for the schemas you need), then call ' +
-  'draft_automation_rule again with `rule`, e.g. {"title": "Tag published pages", "trigger": {"type": "PagePublishedTrigger", ' +
-  '"config": {}}, "components": [{"type": "AddLabelAction", "config": {"labels": ["published"]}}]}.';
 
 export const draftAutomationRuleTool = defineTool({
   name: 'draft_automation_rule',
@@ -53,7 +48,7 @@ export const draftAutomationRuleTool = defineTool({
       ? `Draft ${draft.id} waits for a reviewer. Nothing was created in Confluence; when approved the rule is exported disabled.${
           result.manualConfig.length || result.unresolved.length ? ' Some fields are left for the reviewer to complete.' : ''
         }`
-      : `No draft was created: ${result.problems.map((p) => p.message).join(' ') || 'the request did not produce a usable rule.'} ${WRITE_IT_YOURSELF}`;
+      : noDraftMessage(result.problems.map((p) => p.message));
     return {
       structured: {
         draftId: draft?.id ?? null,
@@ -70,3 +65,8 @@ export const draftAutomationRuleTool = defineTool({
     };
   },
 });
+
+/** Every no-draft answer ends with the way out: the catalog, then `rule`, with one example. */
+function noDraftMessage(problems: string[]): string {
+  return `No draft was created: ${problems.join(' ') || 'the request did not produce a usable rule.'} ${WRITE_IT_YOURSELF}`;
+}

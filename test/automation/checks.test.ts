@@ -6,17 +6,22 @@ describe('checks on the selection lists', () => {
   it('no_trigger: says when it should run', () => {
     const c = checkSelection({ triggers: [], components: ['ArchivePageAction'] }, 'archive it');
     expect(c.trigger).toBeNull();
-    expect(c.problems).toEqual([{ kind: 'no_trigger', message: MESSAGES.no_trigger }]);
-    expect(MESSAGES.no_trigger).toMatch(/^Say when it should run: an event .* or a schedule/);
+    expect(c.blocked).toBe(true);
+    expect(c.problems).toHaveLength(1);
+    expect(c.problems[0].kind).toBe('no_trigger');
+    // Names what was found and says what is missing (the tool answer adds the catalog + `rule` way out).
+    expect(c.problems[0].message).toBe(`I found what to do ("Archive page") but not when. ${MESSAGES.no_trigger}`);
   });
 
-  it('multiple_triggers: names them and keeps no trigger', () => {
+  it('multiple_triggers: names them, blocks the request (S1: exactly one trigger)', () => {
     const c = checkSelection({ triggers: ['PagePublishedTrigger', 'PageEditedTrigger'], components: ['AddLabelAction'] }, '');
     expect(c.trigger).toBeNull();
+    expect(c.blocked).toBe(true);
     expect(c.problems).toHaveLength(1);
     expect(c.problems[0].kind).toBe('multiple_triggers');
     expect(c.problems[0].message).toContain('one rule per event');
-    expect(c.problems[0].message).toContain('"Page published", "Page edited"');
+    expect(c.problems[0].message).toContain('2 events: "Page published", "Page edited"');
+    expect(c.problems[0].message).toMatch(/split the request in two\), or write the one rule you mean with the `rule` argument\.$/);
   });
 
   it('unsupported: a specific message naming the thing, and the request is blocked', () => {
@@ -60,12 +65,13 @@ describe('checks on the selection lists', () => {
 });
 
 describe('each problem kind through the pipeline', () => {
-  it('no_trigger: still drafted so the reviewer can finish it', async () => {
+  it('no_trigger: no draft (a triggerless draft cannot be approved into a working rule)', async () => {
     const r = await draft('Archive the page and add the label archived');
-    expect(r.usable).toBe(true);
-    expect(r.rule?.trigger).toBeNull();
+    expect(r.usable).toBe(false);
+    expect(r.rule).toBeNull();
+    expect(r.exportJson).toBeNull();
     expect(r.errorKind).toBe('no_trigger');
-    expect(r.preview).toContain('1. ⚠ No trigger yet');
+    expect(r.preview).toMatch(/Nothing drafted\.\n- I found what to do \("Archive page", "Add label"\) but not when/);
   });
 
   it('no_trigger and nothing to do: no draft', async () => {
@@ -73,15 +79,15 @@ describe('each problem kind through the pipeline', () => {
     expect(r.usable).toBe(false);
     expect(r.rule).toBeNull();
     expect(r.exportJson).toBeNull();
-    expect(kindsOf(r)).toEqual(['no_trigger', 'invalid_structure']);
+    expect(kindsOf(r)).toEqual(['no_trigger']);
   });
 
-  it('multiple_triggers: drafted without a trigger', async () => {
+  it('multiple_triggers: no draft, the message names both events', async () => {
     const r = await draft('When a page is created or updated, add the label reviewed');
-    expect(r.usable).toBe(true);
+    expect(r.usable).toBe(false);
     expect(r.errorKind).toBe('multiple_triggers');
-    expect(r.rule?.trigger).toBeNull();
-    expect(typesOf(r)).toEqual(['AddLabelAction']);
+    expect(r.rule).toBeNull();
+    expect(r.problems[0].message).toMatch(/2 events: (?=.*"Page published")(?=.*"Page edited")/);
   });
 
   it('unsupported: no draft, with a message naming the whiteboard', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchedule, parseTime } from '../../src/services/automation/schedule.js';
-import { draft, kindsOf, typesOf } from './support.js';
+import { createStaticResolver } from '../../src/services/automation/static-resolver.js';
+import { draft, kindsOf, SITE, typesOf } from './support.js';
 
 /** Families of requests the offline generator must hold on (issue 14), each with phrasings not in any eval set. */
 describe('offline generator: failure families', () => {
@@ -101,4 +102,118 @@ describe('slot values the request states', () => {
     const plain = await draft('When someone comments on a page, email the owner');
     expect(String((plain.rule?.components[0].config as { body?: string }).body)).not.toContain('{{comment.body}}');
   });
+
+  it('an imperative whose object holds the trigger: the object may be a long noun phrase', async () => {
+    const r = await draft('move newly created pages whose title contains retro beneath Meeting notes', { spaceKey: 'ENG' });
+    expect(r.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    expect(typesOf(r).sort()).toEqual(['CompareCondition', 'MovePageAction']);
+    expect(JSON.stringify(r.rule)).not.toContain('page.parent.title');
+  });
+
+  it('the event word as the subject, and a status event without "as"', async () => {
+    const copied = await draft('As soon as a duplicate is created, add the label check-copy');
+    expect(copied.rule?.trigger?.type).toBe('PageCopiedTrigger');
+    const status = await draft('When a page is set Approved, email its author');
+    expect(status.rule?.trigger?.type).toBe('PageStatusChangedTrigger');
+    expect(typesOf(status)).toEqual(['SendEmailAction']);
+  });
+
+  it('steps named inside a message are its content, and a message to the log is the log', async () => {
+    const comment = await draft('When a page is published, leave a comment asking the author to add labels and archive drafts');
+    expect(typesOf(comment)).toEqual(['AddCommentAction']);
+    const log = await draft('Every day at noon, record a status message in the audit log');
+    expect(typesOf(log)).toEqual(['LogAction']);
+  });
+
+  it('a group in the subject is no page, and a capitalised name word is no verb', async () => {
+    const group = await draft('When someone in the legal group edits a page, add the label legal-edit');
+    expect(typesOf(group).sort()).toEqual(['AddLabelAction', 'UserCondition']);
+    const named = await draft('When a page is labelled old, move it to the Archive space');
+    expect(kindsOf(named)).not.toContain('unsupported');
+  });
+
+  it('slots the request states: "due within the next N days", "Sunday nights at 11pm"', async () => {
+    const tasks = await draft('every morning at 8 remind assignees of open tasks due within the next 5 days');
+    expect(JSON.stringify(tasks.rule)).toContain('"dueWithinDays":5');
+    expect(parseSchedule('friday evenings at 6pm, post a summary', 'Friday evenings at 6pm, post a summary')?.schedule).toEqual({ frequency: 'WEEKLY', daysOfWeek: ['FRI'], time: '18:00' });
+  });
+
+  it('a capitalised space name without the word "space" is the longest run, "and"/"&" included', async () => {
+    const site = { ...SITE, spaces: [...SITE.spaces, { key: 'RD', name: 'Research and Development' }] };
+    const r = await draft('Every Tuesday, archive pages in Research and Development not edited for 90 days', { resolver: createStaticResolver(site) });
+    expect(r.rule?.components[0].config).toMatchObject({ criteria: { spaces: [{ spaceName: 'Research and Development' }], lastUpdatedMoreThanDaysAgo: 90 } });
+    expect(r.resolved.map((x) => x.id)).toContain('RD');
+    const slack = await draft('When a page is published, post in Slack to #docs');
+    expect(JSON.stringify(slack.rule)).not.toContain('spaceName');
+  });
+
+  it('slot values the request states: the copy named after the page title, a status without "as"', async () => {
+    const copy = await draft('When a page is labelled keep, copy it to the Archive space and call it after the original title with the current date');
+    expect(copy.rule?.components[0].config).toMatchObject({ title: '{{page.title}} {{now.format("yyyy-MM-dd")}}' });
+    const status = await draft('When a page is marked In progress, add the label wip');
+    expect(status.rule?.trigger?.config).toEqual({ toStatus: 'In progress' });
+  });
+
+  it('the verb looks at its object: "put it to <status>" sets a status; "the new parent page" is no new page', async () => {
+    const status = await draft('When a page is edited, put it to In review');
+    expect(typesOf(status)).toEqual(['ChangePageStatusAction']);
+    const parent = await draft('When a page is moved, email the author with the new parent page\'s title');
+    expect(parent.rule?.trigger?.type).toBe('PageMovedTrigger');
+  });
+
+  it('no invented filters: a participle after "title is"; a label relative clause before a coordinated event', async () => {
+    const participle = await draft('When any page is edited whose title is changed, add the label retitled');
+    expect(typesOf(participle)).toEqual(['AddLabelAction']);
+    const coordinated = await draft('When a page has the hot label and is updated, email Jane Doe');
+    expect(coordinated.rule?.trigger?.type).toBe('PageEditedTrigger');
+  });
+
+  it('intent a message cannot carry is a problem the reviewer sees, never dropped', async () => {
+    const r = await draft('Every Wednesday, email the space owner a summary of pages not edited in 60 days');
+    expect(r.usable).toBe(true);
+    expect(r.problems).toContainEqual(expect.objectContaining({ kind: 'not_included', message: expect.stringContaining('a summary of pages not edited in 60 days') }));
+  });
+
+  it('open subjects and objects: any noun phrase comments, whatever someone publishes is a page', async () => {
+    const manager = await draft('Whenever our team lead comments on a page, email me');
+    expect(manager.rule?.trigger?.type).toBe('PageCommentedTrigger');
+    const runbook = await draft('When somebody publishes a playbook, add the label playbook');
+    expect(runbook.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    const newcomer = await draft('When a new starter edits a page, add a comment');
+    expect(newcomer.rule?.trigger?.type).toBe('PageEditedTrigger');
+  });
+
+  it('duties are actions: "should be notified", "has to be labelled x", "Created pages must …"', async () => {
+    const notify = await draft('Whenever a page is edited, its author should be alerted');
+    expect(typesOf(notify)).toEqual(['SendEmailAction']);
+    const label = await draft('When a page is moved, it needs to be tagged relocated');
+    expect(label.rule?.components[0]).toMatchObject({ type: 'AddLabelAction', config: { labels: ['relocated'] } });
+    const subject = await draft('Created pages must be labelled fresh-page');
+    expect(subject.rule?.trigger?.type).toBe('PagePublishedTrigger');
+  });
+
+  it('stated slots are filled: an unquoted email subject; "not viewed" is reported, not silently read as "not updated"', async () => {
+    const subject = await draft('When a page is archived, email the author with the subject Page retired');
+    expect(subject.rule?.components[0].config).toMatchObject({ subject: 'Page retired' });
+    const views = await draft('Every Sunday at 4, archive pages that have not been looked at in 2 years');
+    expect(views.problems).toContainEqual(expect.objectContaining({ kind: 'not_included', message: expect.stringContaining('not by views') }));
+  });
+
+  it('coordination: one subject with two event verbs is two triggers; "send <someone> a <message>" is a message', async () => {
+    const two = await draft('When anyone moves or copies a page, add the label relocated');
+    expect(two.errorKind).toBe('multiple_triggers');
+    expect(two.problems[0].message).toMatch(/"Page moved"/);
+    const digest = await draft('Send the editors a monthly summary of new pages');
+    expect(digest.rule?.trigger?.type).toBe('ScheduledTrigger');
+    expect(typesOf(digest)).toEqual(['SendEmailAction']);
+    expect(kindsOf(digest)).toContain('not_included');
+  });
+
+  it('no invented title filters: "a button called X" names the button; a compared value stops at a verb of being', async () => {
+    const button = await draft("Add a button named 'Send to legal' that emails the legal group");
+    expect(typesOf(button)).toEqual(['SendEmailAction']);
+    const called = await draft('When a page called Budget is updated, add the label budget-changed');
+    expect(called.rule?.components[0]).toMatchObject({ type: 'CompareCondition', config: { valueToCompareAgainst: 'Budget' } });
+  });
 });
+

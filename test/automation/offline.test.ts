@@ -130,19 +130,24 @@ describe('schedules', () => {
     expect(parseTime(text)).toBe(time);
   });
 
+  it('archiving every page of a space in bulk is still left to the reviewer (issue 12)', async () => {
+    const r = await draft('Every Monday at 9, archive all pages in the HR space');
+    expect(r.manualConfig.map((m) => m.type).sort()).toEqual(['ArchivePageAction', 'ForEachPageBranch']);
+    expect(r.manualConfig[0].reason).toMatch(/archives pages in bulk/);
+  });
+
   it('writes the schedule into the ScheduledTrigger config', async () => {
     const r = await draft('Every Monday at 9, archive pages in the HR space that have not been updated in 6 months');
     expect(r.rule?.trigger).toEqual({ type: 'ScheduledTrigger', config: { schedule: { frequency: 'WEEKLY', daysOfWeek: ['MON'], time: '09:00' } } });
-    // Archiving in bulk is treated like deleting in bulk (issue 12): which pages is left to the reviewer.
+    // Archiving pages the request narrows (by age here) is an ordinary clean-up, not left to the reviewer.
     expect(r.rule?.components).toEqual([
       {
         type: 'ForEachPageBranch',
-        config: {},
+        config: { criteria: { spaces: [{ spaceKey: 'HR' }], lastUpdatedMoreThanDaysAgo: 180 } },
         components: [{ type: 'ArchivePageAction', config: {} }],
       },
     ]);
-    expect(r.manualConfig.map((m) => m.type).sort()).toEqual(['ArchivePageAction', 'ForEachPageBranch']);
-    expect(r.manualConfig[0].reason).toMatch(/archives pages in bulk/);
+    expect(r.manualConfig).toEqual([]);
     expect(r.preview).toContain('1. Every Monday at 09:00');
     expect(r.preview).toContain('2.1 Archive the page');
   });

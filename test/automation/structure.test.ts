@@ -60,15 +60,17 @@ describe('structural rules on an agent-supplied rule', () => {
     expect(endsWithCondition.problems.map((p) => p.message)).toContainEqual(expect.stringContaining("last step must be an action"));
   });
 
-  it('S1: several triggers in the agent rule → multiple_triggers, drafted without a trigger', async () => {
+  it('S1: several triggers in the agent rule → multiple_triggers, nothing drafted', async () => {
     const r = await draft('two triggers', { rule: { title: 'n', trigger: [trigger, { type: 'PageEditedTrigger' }], components: [label('a')] } });
     expect(r.errorKind).toBe('multiple_triggers');
-    expect(r.rule?.trigger).toBeNull();
+    expect(r.usable).toBe(false);
+    expect(r.rule).toBeNull();
   });
 
   it('S1: a trigger that is not a trigger, and unknown or excluded steps', async () => {
     const notTrigger = await draft('x', { rule: { title: 'n', trigger: { type: 'ArchivePageAction' }, components: [label('a')] } });
-    expect(notTrigger.rule?.trigger).toBeNull();
+    expect(notTrigger.errorKind).toBe('no_trigger');
+    expect(notTrigger.usable).toBe(false);
     const unknown = await draft('x', { rule: { title: 'n', trigger, components: [{ type: 'TeleportAction', config: {} }, label('a')] } });
     expect(unknown.usable).toBe(false);
     expect(unknown.errorKind).toBe('unsupported');

@@ -83,6 +83,13 @@ describe('draft_automation_rule', () => {
     const { agent } = await pair();
     const noTrigger = await draft(agent, { prompt: 'Add the label reviewed to the page' });
     expect(noTrigger.problems.map((p) => p.kind)).toContain('no_trigger');
+    // S1: no trigger, or several, is no draft; the answer names what was found and the way out, once.
+    expect(noTrigger.draftId).toBeNull();
+    expect(noTrigger.message).toMatch(/^No draft was created: I found what to do \("Add label"\) but not when\. Say when it should run.* You can write the rule yourself: call get_automation_catalog .*`rule`, e\.g\. \{.*\}\.$/);
+    expect(noTrigger.message.match(/get_automation_catalog/g)).toHaveLength(1);
+    const twoEvents = await draft(agent, { prompt: 'When a page is published or moved, add the label seen' });
+    expect(twoEvents.draftId).toBeNull();
+    expect(twoEvents.message).toMatch(/2 events: .*"Page moved".*one rule per event/);
     const whiteboard = await draft(agent, { prompt: 'When a whiteboard is created, add a comment' });
     expect(whiteboard.problems.map((p) => p.kind)).toContain('unsupported');
     expect(whiteboard.draftId).toBeNull();

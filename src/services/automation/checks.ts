@@ -46,6 +46,24 @@ export interface CheckedSelection {
 
 const unique = (xs: string[]) => [...new Set(xs)];
 
+const uiNames = (types: string[]) => types.map((t) => `"${catalogEntry(t)?.uiName ?? t}"`).join(', ');
+
+/** Where an agent goes when its request could not be drafted as worded (the tool answer ends with it, once). */
+export const WRITE_IT_YOURSELF =
+  'You can write the rule yourself: call get_automation_catalog (with `types` for the schemas you need), then call ' +
+  'draft_automation_rule again with `rule`, e.g. {"title": "Tag published pages", "trigger": {"type": "PagePublishedTrigger", ' +
+  '"config": {}}, "components": [{"type": "AddLabelAction", "config": {"labels": ["published"]}}]}.';
+
+function multipleTriggersMessage(types: string[]): string {
+  return `A rule has exactly one trigger, and this request names ${types.length} events: ${uiNames(types)}. Ask for one rule per event (split the request in two), or write the one rule you mean with the \`rule\` argument.`;
+}
+
+function noTriggerMessage(components: string[]): string {
+  const actions = components.filter((c) => catalogEntry(c)?.kind === 'action');
+  const found = actions.length ? `I found what to do (${uiNames(actions)}) but not when. ` : '';
+  return `${found}${MESSAGES.no_trigger}`;
+}
+
 export function checkSelection(lists: SelectionLists, prompt: string): CheckedSelection {
   const problems: Problem[] = [];
   const manual = new Map<string, string>();
@@ -95,17 +113,18 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
     }
   }
 
+  // Seed design rule S1: a rule has exactly one trigger. A request with none or several can't be
+  // drafted as asked (a triggerless draft can't be approved into a working rule), so it is blocked
+  // with what was found and the two ways on: one rule per event, or the agent writes the rule.
   const uniqueTriggers = unique(triggers);
   let trigger: string | null = null;
   if (uniqueTriggers.length === 1) trigger = uniqueTriggers[0];
   else if (uniqueTriggers.length > 1) {
-    const names = uniqueTriggers.map((t) => catalogEntry(t)!.uiName).join('", "');
-    problems.push({
-      kind: 'multiple_triggers',
-      message: `A rule starts from one event; we can draft one rule per event. This request names several: "${names}". The draft has no trigger until a reviewer picks one (or ask again once per event).`,
-    });
+    blocked = true;
+    problems.push({ kind: 'multiple_triggers', message: multipleTriggersMessage(uniqueTriggers) });
   } else if (!unsupportedTrigger) {
-    problems.push({ kind: 'no_trigger', message: MESSAGES.no_trigger });
+    blocked = true;
+    problems.push({ kind: 'no_trigger', message: noTriggerMessage(unique(components)) });
   }
 
   const safety = detectSafetyConcerns(prompt);

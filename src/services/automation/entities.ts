@@ -75,6 +75,17 @@ export function findSpaceMentions(prepared: PreparedPrompt): SpaceMention[] {
     if (['AM', 'PM', 'UTC', 'GMT', 'CET', 'EST', 'PST', 'CST', 'IST', 'BST', 'AEST', 'PDF', 'URL', 'API', 'CQL', 'JQL'].includes(m[2])) continue;
     out.push({ kind: 'ref', ref: { spaceKey: m[2] }, index: m.index, end: m.index + m[0].length, preposition: m[1].toLowerCase() });
   }
+  // A capitalised name without the word "space": "publish a page in Platform Operations called …",
+  // "pages in Research and Development". The longest run (joined by "and"/"&") is the name; it is
+  // resolved against the site later, and an unknown name comes back to the reviewer as not found.
+  const nameRun = /\b(in|into|to|from|within)\s+(?:the\s+)?((?:[A-Z][\w'-]*)(?:\s+(?:(?:and|&)\s+)?[A-Z][\w'-]*){0,4})(?!\s+(?:page|pages|group|team|label|channel|status|template)\b)(?![\w'-])/g;
+  for (const m of masked.matchAll(nameRun)) {
+    if (seen(m.index) || out.some((o) => m.index < o.end && m.index + m[0].length > o.index)) continue;
+    const name = m[2];
+    if (/^[A-Z][A-Z0-9]{1,9}$/.test(name) || NOT_A_SPACE_NAME.test(name)) continue;
+    // A page title, not a space: "into Meeting notes" is handled by page mentions (placement words).
+    out.push({ kind: 'ref', ref: { spaceName: name }, index: m.index, end: m.index + m[0].length, preposition: m[1].toLowerCase() });
+  }
   // "in it", "in the new space", "in that space" → context.
   for (const m of prepared.lower.matchAll(/\b(in|into|to)\s+(?:it|the\s+new\s+space|that\s+space|this\s+space|the\s+space)\b/g)) {
     if (seen(m.index)) continue;
@@ -83,6 +94,10 @@ export function findSpaceMentions(prepared: PreparedPrompt): SpaceMention[] {
   }
   return out.sort((a, b) => a.index - b.index);
 }
+
+/** Capitalised words after "in"/"to" that name a tool, a time or a person's reading, not a space. */
+const NOT_A_SPACE_NAME =
+  /^(?:Slack|Microsoft|MS|Teams|Jira|Confluence|Google|Outlook|Gmail|English|French|German|Spanish|Markdown|PDF|Word|Excel|I|January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Q[1-4])\b/;
 
 export function spaceRefFor(value: string): { spaceKey: string } | { spaceName: string } {
   const v = value.trim();
@@ -162,6 +177,8 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
     const value = quoteOf(prepared, m[2]) ?? m[2];
     const lower = value.toLowerCase();
     if (/^(?:a|an|the|any|each|every|new|this|that|its|their|same|parent|child)\s/.test(lower) && quoteOf(prepared, m[2]) === null) continue;
+    // A determiner right before "page" starts a new noun phrase: "someone in the contractors group publishes a page".
+    if (quoteOf(prepared, m[2]) === null && /\s(?:a|an|the|any|each|every|this|that|its|their)$/.test(lower)) continue;
     push(value, m.index, m.index + m[0].length, m[1]);
   }
   // Quoted titles after a placement preposition.
@@ -171,7 +188,7 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
   // Capitalised titles without the word "page": "move it under Decisions".
   // Sentence-case titles ("Old projects") continue until a word that starts a new phrase.
   const TITLE_STOP =
-    '(?:that|which|who|whose|and|or|to|in|into|on|with|from|for|when|whenever|if|then|is|are|was|were|has|have|had|older|created|updated|edited|labell?ed|tagged|not|every|each|after|before|by|as|page|pages|space|it|its|so|but|once|unless|where|whose|at|than)';
+    '(?:that|which|who|whose|and|or|to|in|into|on|with|from|for|when|whenever|if|then|until|till|unless|because|while|so|is|are|was|were|has|have|had|older|created|updated|edited|labell?ed|tagged|not|every|each|after|before|by|as|page|pages|space|it|its|so|but|once|unless|where|whose|at|than)';
   // "&" joins the words of one title ("Salary review & bands"); "and" does when a capitalised word follows ("Terms and Conditions").
   const cont = `(?:\\s+(?:&\\s+[\\w'-]+|and\\s+[A-Z0-9][\\w&'-]*|[A-Z0-9][\\w&'-]*|(?!${TITLE_STOP}\\b)[a-z][\\w&'-]*)){0,4}`;
   for (const m of masked.matchAll(new RegExp(`\\b(under|beneath|below|as a child of|child of|children of|descendants? of)\\s+(?:the\\s+)?([A-Z0-9][\\w&'-]*${cont})`, 'g'))) {
@@ -274,7 +291,7 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   };
   for (const m of masked.matchAll(/\b(?:the\s+)?(«q\d+»|[\w-]+)\s+(?:user\s+)?group\b/gi)) push(m[1], m.index);
   for (const m of masked.matchAll(/\bgroups?\s+(?:called\s+|named\s+)?(«q\d+»|[\w-]*[a-z0-9-][\w-]*)(?!\s+(?:members?|is|are))/gi)) {
-    if (/^(?:called|named|of|that|which|and|or|is|are|members?)$/i.test(m[1])) continue;
+    if (/^(?:called|named|of|that|which|and|or|is|are|members?|with|in|to|for|on|at|about|when|if|by|from|as|so|then|but)$/i.test(m[1])) continue;
     push(m[1], m.index);
   }
   for (const m of masked.matchAll(/\bmembers\s+of\s+(?:the\s+)?(«q\d+»|[\w-]+)(?:\s+(?:group|team))?/gi)) push(m[1], m.index);
@@ -285,7 +302,7 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   return out.sort((a, b) => a.index - b.index);
 }
 
-const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|otherwise|else|also|move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/i;
+const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also|move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/i;
 
 /**
  * The value right after a position: a quoted value, else words up to a connector or the

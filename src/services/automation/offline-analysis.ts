@@ -90,7 +90,14 @@ const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every t
 const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 
 /** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated". */
-const REL_LABELS = "(?:\\s+(?:that|which)\\s+(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?))?";
+const REL_LABELS = "(?:\\s+(?:(?:that|which)\\s+)?(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?)(?:\\s+and)?)?";
+
+/** Any one-word object that is no other kind of thing: "publishes a runbook", "edits a how-to". */
+/** The modal opening of an action stated as a duty: "should", "must", "have to". */
+const MODAL_WORDS = 'should|must|need\\s+to|needs\\s+to|have\\s+to|has\\s+to|ought\\s+to|shall';
+
+const OPEN_OBJECT =
+  "(?!(?:blog|blogs|post|posts|space|spaces|whiteboards?|databases?|folders?|tasks?|issues?|tickets?|comments?|labels?|tags?|status|title|owner|permissions?|restrictions?|versions?|attachments?|files?|jira|sprints?|it|them|this|that)\\b)[a-z][a-z-]+";
 
 function passive(subject: string, participles: string): RegExp {
   return new RegExp(`\\b${subject}\\b${REL_LABELS}${GAP}\\b${BE}${MOD}${COORD}\\s+(${participles})\\b`, 'g');
@@ -118,6 +125,7 @@ function eventGuard(p: PreparedPrompt, m: RegExpMatchArray): boolean {
   if (isNegatedBefore(p.lower, at)) return false;
   if (AGE_AFTER.test(p.lower.slice(m.index! + m[0].length))) return false;
   const beforeBe = p.lower.slice(m.index!, at);
+  if (/\b(?:title|name|heading|status)\s+(?:(?:that|which)\s+)?(?:is|was|are|reads|says)\s+(?:\S+\s+){0,1}$/.test(beforeBe)) return false;
   if (/\b(?:that|which|who)\s+(?:\S+\s+){0,2}$/.test(beforeBe) && !inEventClause(p, m.index!)) return false;
   // "can you create a page" is a request, not an event.
   if (POLITE_YOU.test(p.lower.slice(Math.max(0, m.index! - 12), m.index!)) && /^you\b/.test(m[0])) return false;
@@ -128,7 +136,10 @@ const eventClauseGuard = (p: PreparedPrompt, m: RegExpMatchArray) => inEventClau
 
 const CREATE_VERB_BEFORE = /\b(?:create|creates|publish|make|add|write|generate|start|set up|open|draft|post)\s+(?:a\s+|an\s+|the\s+)?$/;
 const newThingGuard = (p: PreparedPrompt, m: RegExpMatchArray) =>
-  inEventClause(p, m.index!) && !CREATE_VERB_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 25), m.index!));
+  inEventClause(p, m.index!) &&
+  !CREATE_VERB_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 25), m.index!)) &&
+  // "the new parent page's title" names a page that exists, not a new one.
+  !(/\bthe\s+$/.test(p.lower.slice(Math.max(0, m.index! - 5), m.index!)) && /^(?:'s|\s+(?:title|id|url|name))\b/.test(p.lower.slice(m.index! + m[0].length)));
 
 const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PagePublishedTrigger: [
@@ -136,11 +147,14 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:goes|go|went|is going|gets pushed)\\s+live\\b`, 'g'), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:shows|show|turns|turn|pops|pop)\\s+up\\b|\\b${PAGE_N}\\b${GAP}\\b(?:appears|appear|lands|land|comes\\s+in|come\\s+in)\\b`, 'g'), guard: eventClauseGuard },
     { re: active('publish(?:es|ed)?|create[sd]?|adds?|added|posts?|posted|writes?|wrote|makes?|made|starts?|started|launch(?:es|ed)?', PAGE_N), guard: eventGuard },
+    { re: active('publish(?:es|ed)?', OPEN_OBJECT), guard: eventGuard },
     { re: /\b(?:on|upon|after|for|at)\s+(?:every\s+|each\s+|any\s+)?(?:new\s+)?(?:page|document)\s+(?:creation|publication|publish(?:ing)?|create)\b/g },
     { re: new RegExp(`\\bnewly[- ](?:published|created|added)\\s+${ADJ}${PAGE_N}\\b`, 'g') },
+    { re: new RegExp(`^\\s*(?:all\\s+|any\\s+)?(?:published|created)\\s+${PAGE_N}(?=\\s+(?:${MODAL_WORDS})\\b)`, 'g') },
     { re: new RegExp(`\\bnew\\s+${ADJ}${PAGE_N}\\b`, 'g'), guard: newThingGuard },
     { re: new RegExp(`\\b${PAGE_N}\\s+(?:published|created)\\b(?!\\s+by\\b)`, 'g'), guard: eventClauseGuard },
   ],
+  // Whatever someone publishes is a page ("publishes a runbook"); blog posts and non-page things have their own words.
   BlogPublishedTrigger: [
     { re: passive(BLOG_N, 'published|created|added|posted|made live|written|launched|first published'), guard: eventGuard },
     { re: new RegExp(`\\b${BLOG_N}\\b${GAP}\\b(?:goes|go|went|is going)\\s+live\\b`, 'g'), guard: eventGuard },
@@ -151,6 +165,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PageEditedTrigger: [
     { re: passive(PAGE_N, 'edited|updated|changed|modified|revised|saved|amended|rewritten|touched|altered'), guard: eventGuard },
     { re: active('edit(?:s|ed)?|update[sd]?|change[sd]?|modif(?:y|ies|ied)|revise[sd]?|amends?|rewrites?|touch(?:es)?|alters?', PAGE_N), guard: eventGuard },
+    { re: active('edit(?:s|ed)?|revise[sd]?', OPEN_OBJECT), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\s+(?:changes|change|is changing)\\b`, 'g'), guard: eventClauseGuard },
     { re: /\b(?:on|upon|after|for)\s+(?:every\s+|each\s+|any\s+)?page\s+(?:edits?|updates?|changes?|modifications?|revisions?)\b/g },
     { re: new RegExp(`\\b(?:edits?|updates?|changes?)\\s+(?:are|is|get|gets)\\s+(?:made|published|saved)\\s+(?:to|on)\\s+(?:a\\s+|the\\s+|any\\s+)?${PAGE_N}\\b`, 'g') },
@@ -163,7 +178,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PageCommentedTrigger: [
     {
       re: new RegExp(
-        `\\b${SUBJ}${ADV}\\s+(?:comments?|commented|replies|replied|leaves?\\s+(?:a\\s+)?(?:new\\s+)?comment|adds?\\s+(?:a\\s+)?(?:new\\s+)?(?:footer\\s+|inline\\s+)?comment|posts?\\s+(?:a\\s+)?(?:new\\s+)?comment|writes?\\s+(?:a\\s+)?comment)\\b`,
+        `(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:comments?|commented|replies|replied|leaves?\\s+(?:a\\s+)?(?:new\\s+)?comment|adds?\\s+(?:a\\s+)?(?:new\\s+)?(?:footer\\s+|inline\\s+)?comment|posts?\\s+(?:a\\s+)?(?:new\\s+)?comment|writes?\\s+(?:a\\s+)?comment)\\b`,
         'g',
       ),
       guard: eventGuard,
@@ -199,6 +214,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: passive(PAGE_N, 'copied|duplicated|cloned'), guard: eventGuard },
     { re: active('cop(?:y|ies|ied)|duplicates?|duplicated|clones?|cloned', PAGE_N), guard: eventGuard },
     { re: /\bcopy\s+of\s+(?:a|the|any)\s+page\s+(?:is|gets)\s+(?:made|published|created)\b/g },
+    { re: new RegExp(`\\b(?:the|a|any)\\s+(?:new\\s+)?(?:page\\s+)?(?:copy|duplicate|clone)\\s+${BE}\\s+(?:published|created|made|saved|ready)\\b`, 'g'), guard: eventClauseGuard },
   ],
   PageDeletedTrigger: [
     { re: passive(PAGE_N, 'deleted|trashed|removed|moved to (?:the )?(?:trash|bin)|binned|purged'), guard: eventGuard },
@@ -217,7 +233,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
       re: /\bstatus\b(?:(?![,;.]).){0,30}?\b(?:changes|changed|is changed|is set|gets set|is updated|updates|becomes|goes|moves|switches|is marked|turns|gets changed)\b/g,
       guard: eventClauseGuard,
     },
-    { re: new RegExp(`\\b${BE}\\s+(?:marked|set|moved|changed)\\s+(?:as\\s+|to\\s+)(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: eventClauseGuard },
+    { re: new RegExp(`\\b${BE}\\s+(?:marked|set|moved|changed)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: eventClauseGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b${BE}\\s+(verified)\\b`, 'g'), guard: eventClauseGuard },
   ],
   SpaceCreatedTrigger: [
@@ -410,7 +426,7 @@ const UNSUPPORTED_TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   ],
   UserAddedTrigger: [
     { re: /\b(?:user|someone|person|member|employee|hire|people)\b(?:(?![,;.]).){0,20}?\b(?:joins|joined|is added to|gets added to|are added to|signs up|is invited|starts)\b/g, guard: eventClauseGuard },
-    { re: /\bnew\s+(?:users?|employees?|hires?|joiners?|members?|starters?)\b/g, guard: eventClauseGuard },
+    { re: /\bnew\s+(?:users?|employees?|hires?|joiners?|members?|starters?)\b(?!\s+(?:creates?|publish|edits?|updates?|comments?|adds?|writes?|posts?|moves?|copies|archives?|deletes?|labels?|tags?)\w*\b)/g, guard: eventClauseGuard },
   ],
 };
 
@@ -442,6 +458,30 @@ function pronounEvents(p: PreparedPrompt): Detection[] {
     const row = PRONOUN_EVENTS.find(([part]) => part.test(m[1]));
     if (!row) continue;
     out.push({ type: aboutBlogs ? row[2] : row[1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+  }
+  return out;
+}
+
+const ACTIVE_EVENTS: Array<[RegExp, string, string]> = [
+  [/^(?:publish|create|write|add|post|make)/, 'PagePublishedTrigger', 'BlogPublishedTrigger'],
+  [/^(?:edit|updat|chang|modif|revis|amend|rewrit)/, 'PageEditedTrigger', 'BlogEditedTrigger'],
+  [/^(?:comment|repl)/, 'PageCommentedTrigger', 'BlogCommentedTrigger'],
+  [/^(?:label|tag)/, 'LabelAddedTrigger', 'LabelAddedTrigger'],
+  [/^archiv/, 'PageArchivedTrigger', 'PageArchivedTrigger'],
+  [/^(?:cop|duplicat|clon)/, 'PageCopiedTrigger', 'PageCopiedTrigger'],
+  [/^(?:delet|trash|remov)/, 'PageDeletedTrigger', 'PageDeletedTrigger'],
+  [/^(?:mov|relocat)/, 'PageMovedTrigger', 'PageMovedTrigger'],
+];
+
+/** One subject, two verbs: "someone edits or comments on a page" names two events. */
+function coordinatedActiveEvents(p: PreparedPrompt): Detection[] {
+  const out: Detection[] = [];
+  const re = new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+([a-z]+)(?:\\s+on)?\\s*,?\\s+(?:or|and|and\\/or)\\s+([a-z]+)(?:\\s+on)?\\s+${DET}${ADJ}(${PAGE_N}|${BLOG_N})\\b`, 'gu');
+  for (const m of guardedMatches(p.lower, re, (m) => eventGuard(p, m))) {
+    const blog = BLOG_WORD.test(m[3]);
+    const rows = [m[1], m[2]].map((verb) => ACTIVE_EVENTS.find(([stem]) => stem.test(verb)));
+    if (rows.some((r) => !r)) continue;
+    for (const row of rows) out.push({ type: blog ? row![2] : row![1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
   }
   return out;
 }
@@ -489,7 +529,7 @@ const BLOG_WORD = new RegExp(`\\b${BLOG_N}\\b`);
 
 export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; schedule: ScheduleMatch | null } {
   const scheduleFirst = parseSchedule(p.lower, p.original);
-  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...(scheduleFirst ? [] : reducedRelativeEvents(p))];
+  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : reducedRelativeEvents(p))];
   // "…, it gets the label X" after another event, or "should get the label X", is a consequence (an action), not a trigger.
   hits = hits.filter(
     (h) =>
@@ -520,8 +560,8 @@ export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; sche
   const final = filtered.filter((h) => !(statusHit && h.type === 'PageEditedTrigger' && h.clause === statusHit.clause && /\bstatus\b/.test(p.clauses[h.clause].text)));
   const schedule = parseSchedule(p.lower, p.original);
   // "Tag new pages in HR …": new pages as the object of an instruction still means "when a page is published".
-  if (!schedule && !final.some((h) => h.type === 'PagePublishedTrigger' || h.type === 'BlogPublishedTrigger')) {
-    const m = new RegExp(`\\b(?:new|newly\\s+(?:created|published))\\s+${ADJ}(${PAGE_N}|${BLOG_N})\\b`).exec(p.lower);
+  if (!schedule && final.length === 0) {
+    const m = new RegExp(`\\b(?<!\\bthe\\s)(?:new|newly\\s+(?:created|published))\\s+${ADJ}(${PAGE_N}|${BLOG_N})\\b(?!'s)`).exec(p.lower);
     if (m && !CREATE_VERB_BEFORE.test(p.lower.slice(Math.max(0, m.index - 25), m.index)) && !/\b(?:list|digest|summary|report|overview)\s+of\s+(?:all\s+)?(?:the\s+)?$/.test(p.lower.slice(Math.max(0, m.index - 25), m.index))) {
       final.push({ type: BLOG_WORD.test(m[1]) ? 'BlogPublishedTrigger' : 'PagePublishedTrigger', index: m.index, end: m.index + m[0].length, clause: clauseAt(p, m.index) });
     }
@@ -547,6 +587,9 @@ const SUBJECT_BEFORE =
 
 /** A base-form verb at `index` is an instruction, not someone else's action ("when someone adds a label"). */
 function imperative(p: PreparedPrompt, index: number): boolean {
+  // A capitalised word inside a sentence is part of a name ("into the Company Archive space"), not a verb.
+  const said = p.masked.slice(0, index).trimEnd();
+  if (said !== '' && /^\p{Lu}\p{Ll}/u.test(p.masked.slice(index, index + 2)) && !/[.!?:;,"'«»()\-–—]$/.test(said)) return false;
   const before = p.lower.slice(Math.max(0, index - 30), index);
   if (/\b(?:the|a|an|this|its|their|each|every|any|no|his|her|our|my)\s+$/.test(before)) return false;
   if (/\byou\s+$/.test(before)) return POLITE_YOU.test(before.replace(/you\s+$/, ''));
@@ -566,6 +609,9 @@ const imp = (p: PreparedPrompt, m: RegExpMatchArray) => imperative(p, m.index!);
 /** A base-form instruction, not a participle ("published"): participles are events, handled by triggers. */
 const notInEvent = (p: PreparedPrompt, m: RegExpMatchArray) => imperative(p, m.index!) && !/(?:ed|en)$/.test(m[0].split(/\s+/)[0]);
 
+/** A status right after a placement word: "put it to Ready for review" sets a status, it moves nothing. */
+const STATUS_AFTER = new RegExp(`^\\s+(?:the\\s+)?(?:status\\s+)?(?:${STATUS_WORDS}|«q\\d+»\\s+status)\\b`);
+
 const ACTION_PATTERNS: ComponentPattern[] = [
   // Moving to the archive or trash is archiving / deleting.
   { type: 'ArchivePageAction', re: new RegExp(`\\b(?:move|send|put|file)\\s+(?:${OBJ}\\s+)?(?:\\w+\\s+){0,3}?to\\s+(?:the\\s+)?archive\\b(?!\\s+(?:space|page)\\b)`, 'g'), guard: imp },
@@ -574,9 +620,17 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     type: 'MovePageAction',
     re: new RegExp(`\\b(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\\s+(?:${OBJ}\\s+)?(?:[\\w«»'-]+\\s+){0,4}?(?:under|below|beneath|into|to|inside|in|as\\s+a\\s+child)\\b`, 'g'),
     guard: (p, m) => imp(p, m) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0])
-      && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0]),
+      && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0])
+      && !STATUS_AFTER.test(p.lower.slice(m.index! + m[0].length)),
   },
-  { type: 'CopyPageAction', re: new RegExp(`\\b(?:copy|duplicate|clone|make\\s+a\\s+copy\\s+of)\\s+(?:${OBJ}|[\\w«»-]+\\s+(?:page|pages))\\b`, 'g'), guard: imp },
+  // The object may be a longer noun phrase (it can hold the trigger: "file newly published pages that have
+  // standup in the title under X"); only the placement prepositions end it, so "in the title" does not.
+  {
+    type: 'MovePageAction',
+    re: /\b(?:move|file|refile|relocate|re-?parent|nest)\s+(?:(?![,;.!?])[\w«»'-]+\s+){1,10}?(?:under|beneath|below|inside|into)\b/g,
+    guard: (p, m) => imp(p, m) && /^\s*$/.test(p.lower.slice(0, m.index!).replace(/^.*[,;.!?]/s, '').replace(/\b(?:please|and|then|also|just)\b/g, '')) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)),
+  },
+  { type: 'CopyPageAction', re: new RegExp(`\\b(?:copy|duplicate|clone|make\\s+a\\s+copy\\s+of)\\s+(?:${OBJ}|(?:the\\s+|a\\s+|our\\s+)?[\\w«»-]+\\s+(?:page|pages))\\b`, 'g'), guard: imp },
   {
     type: 'ArchivePageAction',
     re: new RegExp(`\\barchiv(?:e|ing)\\s+(?:${OBJ}|(?:the\\s+|all\\s+|any\\s+)?(?:[\\w«»-]+\\s+){0,2}?(?:pages?|docs?|documents?|content|ones))\\b`, 'g'),
@@ -632,6 +686,7 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     re: /\b(?:set|change|update|mark|move|switch|flip|put)\b(?:(?![,;.]).){0,25}?\bstatus\b/g,
     guard: (p, m) => imp(p, m) && !/\bstatus\s+(?:changes|changed|is)\b/.test(p.lower.slice(m.index!, m.index! + m[0].length + 10)),
   },
+  { type: 'ChangePageStatusAction', re: new RegExp(`\\b(?:put|move|switch|turn)\\s+(?:it|them|the\\s+page|this\\s+page|the\\s+pages)\\s+(?:to|into|in)\\s+(?:the\\s+)?(?:status\\s+)?(?:${STATUS_WORDS}|«q\\d+»\\s+status)\\b`, 'g'), guard: imp },
   { type: 'ChangePageStatusAction', re: new RegExp(`\\b(?:mark|set|flag)\\s+(?:it|them|the\\s+page|this\\s+page|the\\s+pages|each\\s+page|pages)\\s+(?:as\\s+|to\\s+)(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: imp },
   {
     type: 'RestrictPageAction',
@@ -663,6 +718,12 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     type: 'Notify',
     re: /\b(?:notify|remind|alert|inform|warn|ping|message|tell|let\s+(?:\w+\s+){1,3}know|send\s+(?:a\s+|an\s+)?(?:notification|reminder|message|note|digest|summary|alert|heads-?up))\b/g,
     guard: (p, m) => imp(p, m) && !/\bguard\b|\bsecurity\b/.test(p.lower.slice(Math.max(0, m.index! - 20), m.index!)),
+  },
+  // "send the team a weekly digest", "send Jane a reminder": the recipient sits between verb and message.
+  {
+    type: 'Notify',
+    re: /\bsend\s+(?:(?!(?:a|an|the|it|them)\b)[\w@.'-]+\s+|the\s+[\w-]+\s+|them\s+){1,2}?(?:a|an)\s+(?:[\w-]+\s+)?(?:notification|reminder|message|note|digest|summary|alert|heads-?up|report|list|update|recap|nudge)\b/g,
+    guard: imp,
   },
   { type: 'LogAction', re: /\b(?:log|record|write)\b(?:(?![,;.]).){0,20}?\b(?:audit\s+log|the\s+log|a\s+log|rule\s+log|log\s+message|to\s+the\s+log)\b/g, guard: imp },
   { type: 'LogAction', re: /\blog\s+(?:it|that|this|a\s+message|an?\s+entry|something|the\s+(?:page|title|event|result|change|name)|«|which|each|every|how|what)\b/g, guard: imp },
@@ -736,6 +797,12 @@ const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'DeletePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:deleted|removed|trashed|purged)\\b`, 'g'), guard: notNegated },
   { type: 'RestrictPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:restricted|locked(?:\\s+down)?)\\b`, 'g'), guard: notNegated },
   { type: 'ChangePageStatusAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:marked|set|flagged)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: notNegated },
+  { type: 'Notify', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:notified|alerted|informed|told|pinged|reminded|messaged|warned)\\b`, 'g'), guard: notNegated },
+  {
+    type: 'AddLabelAction',
+    re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:labell?ed|tagged)\\b|\\b${MODAL}(?:get|receive|be\\s+given|have)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)\\b`, 'g'),
+    guard: notNegated,
+  },
   // "put a copy under X" is a copy, whatever verb places it.
   { type: 'CopyPageAction', re: /\b(?:put|place|file|drop|save|make|create|keep)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/g, guard: imp },
 ];
@@ -794,6 +861,33 @@ function resolveNotify(p: PreparedPrompt, hits: Detection[]): Detection[] {
     out.push({ ...h, type: 'SendEmailAction' });
   }
   return out;
+}
+
+/** What a comment, email or message says: "with a reminder to add an owner and labels", "asking them to archive it". */
+const CONTENT_MARKER = /\b(?:with\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:reminder|note|message|request|text|question|nudge|prompt)|reminding|asking|telling|saying|that\s+says|which\s+says|to\s+remind|to\s+ask|to\s+tell)\b/g;
+const MESSAGE_LIKE = new Set(['AddCommentAction', 'SendEmailAction', 'SendSlackMessageAction', 'SendTeamsMessageAction', 'LogAction']);
+
+/**
+ * Steps named inside the text of a message are its content, not the rule's steps; and a
+ * "message" written to the log is the log step, not an email.
+ */
+function dropContentActions(p: PreparedPrompt, actions: Detection[]): Detection[] {
+  const contentSpans: Array<[number, number]> = [];
+  for (const a of actions) {
+    if (!MESSAGE_LIKE.has(a.type)) continue;
+    const clause = p.clauses[a.clause];
+    CONTENT_MARKER.lastIndex = 0;
+    const tail = p.lower.slice(a.index, clause.end);
+    const m = CONTENT_MARKER.exec(tail);
+    if (m) contentSpans.push([a.index + m.index, clause.end]);
+  }
+  const logs = actions.filter((a) => a.type === 'LogAction');
+  return actions.filter((a) => {
+    if (!MESSAGE_LIKE.has(a.type) && contentSpans.some(([s, e]) => a.index >= s && a.index < e)) return false;
+    // "write a heartbeat message to the audit log": one log step.
+    if (a.type === 'SendEmailAction' && !/\be-?mail/.test(p.lower.slice(a.index, a.end)) && logs.some((l) => l.clause === a.clause)) return false;
+    return true;
+  });
 }
 
 // ----- conditions and branches -----
@@ -878,6 +972,8 @@ interface TitleFilter {
   end: number;
 }
 
+const EVENT_PARTICIPLE = /^(?:published|created|edited|updated|changed|modified|moved|copied|archived|deleted|labell?ed|tagged|commented|added|removed|renamed|set|empty|missing|blank)$/i;
+
 function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): TitleFilter[] {
   const out: TitleFilter[] = [];
   const re =
@@ -885,6 +981,8 @@ function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): 
   for (const m of p.lower.matchAll(re)) {
     if (skip(m.index!)) continue;
     const value = valueAfter(p, m.index! + m[0].length);
+    // "a title that is published" describes an event, it names no title text.
+    if (value && /^is\b|^=$|^equals$/.test(m[1]) && EVENT_PARTICIPLE.test(value)) continue;
     if (value) out.push({ operator: operatorFor(m[1]), value, index: m.index!, end: m.index! + m[0].length });
   }
   for (const m of p.lower.matchAll(/\b(?:with|having|containing|has|have)\s+(«q\d+»|[\w-]+)\s+in\s+(?:the|its|their)\s+(?:page\s+)?title\b/g)) {
@@ -894,6 +992,8 @@ function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): 
   }
   for (const m of p.lower.matchAll(/\b(titled|named|called)\s+/g)) {
     if (skip(m.index!)) continue;
+    // "a button called 'Request review'", "a channel named ops" name that thing, not a page title.
+    if (/\b(?:button|rule|automation|channel|group|team|label|tag|space|template|variable|user|person)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 12), m.index!))) continue;
     const value = valueAfter(p, m.index! + m[0].length);
     if (value) out.push({ operator: 'EQUALS', value, index: m.index!, end: m.index! + m[0].length });
   }
@@ -945,6 +1045,8 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
   actions = actions.filter((a) => !(a.type === 'ChangePageOwnerAction' && actions.some((o) => o.type === 'AddLabelAction' && o.index === a.index)));
   // A label action's "label" word is not a status/owner/etc.
   actions = actions.filter((a) => !(a.type === 'AddLabelAction' && actions.some((o) => o.type === 'RemoveLabelAction' && o.index <= a.index && o.end >= a.end)));
+
+  actions = dropContentActions(prepared, actions);
 
   const catalogTrigger = triggers.find((t) => t.type in TRIGGER_PATTERNS || t.type === 'ScheduledTrigger');
   const hasPageContext = triggers.some((t) => PAGE_CONTEXT_TRIGGERS.has(t.type));
@@ -1233,7 +1335,7 @@ function planBranch(p: PreparedPrompt, context: AnalysisContext, inputs: BranchI
     if (/\b(?:incomplete|open|unfinished|not\s+(?:done|complete|completed)|outstanding|pending|unchecked|uncompleted|overdue|past\s+due|due)\b/.test(lower)) criteria.status = 'INCOMPLETE';
     if (/\b(?:complete|completed|done|finished|checked)\s+(?:tasks?|action\s+items?)\b/.test(lower) && !criteria.status) criteria.status = 'COMPLETE';
     if (/\b(?:overdue|past\s+(?:their\s+)?due|late)\b/.test(lower)) criteria.overdue = true;
-    const due = new RegExp(`\\bdue\\s+(?:in|within|in\\s+the\\s+next)\\s+${COUNT}\\s+(days?|weeks?)\\b`).exec(lower);
+    const due = new RegExp(`\\bdue\\s+(?:in|within|over|during)(?:\\s+the\\s+(?:next|coming))?\\s+${COUNT}\\s+(days?|weeks?)\\b`).exec(lower);
     if (due) criteria.dueWithinDays = unitToDays(parseCount(due[1]) ?? 1, due[2]);
     else if (/\bdue\s+tomorrow\b/.test(lower)) criteria.dueWithinDays = 1;
     else if (/\bdue\s+today\b/.test(lower)) criteria.dueWithinDays = 0;

@@ -1,5 +1,5 @@
 import { catalogEntry, PAGE_CONTEXT_TRIGGERS } from './catalog.js';
-import { findGroups, findLabels, findUsers, roleSmartValue, type UserValue } from './entities.js';
+import { findGroups, findLabels, findUsers, roleSmartValue, valueAfter, type UserValue } from './entities.js';
 import type { GenerationRequest, GenerationResult, RuleGenerator } from './generator.js';
 import { analyzePrompt, type Detection, type OfflineAnalysis } from './offline-analysis.js';
 import type { Problem } from './problems.js';
@@ -142,6 +142,8 @@ export function generateOffline(req: GenerationRequest): GenerationResult {
   top.push(...looseActions.map((x) => ({ index: x.d.index, node: x.node })));
   top.sort((x, y) => x.index - y.index);
 
+  problems.push(...uncollectedLists(a, actions.map((x) => x.d)), ...unexpressibleAge(a, branchDet));
+
   const rule: SimplifiedRule = {
     title: ruleTitle(req, actions.map((x) => x.d.type)),
     trigger,
@@ -183,7 +185,7 @@ function triggerConfig(type: string, ctx: Ctx): Record<string, unknown> {
     case 'PageStatusChangedTrigger': {
       if (!clause) return {};
       const text = p.lower.slice(clause.start, clause.end);
-      const m = new RegExp(`\\b(?:to|as|becomes|is)\\s+(?:«q(\\d+)»|(${STATUS_WORDS}))\\b`).exec(text);
+      const m = new RegExp(`\\b(?:to|as|becomes|is|(?:marked|set))\\s+(?:«q(\\d+)»|(${STATUS_WORDS}))\\b`).exec(text);
       if (!m) return {};
       const value = m[1] !== undefined ? p.quotes[Number(m[1])] : m[2];
       return value ? { toStatus: statusName(value) } : {};
@@ -297,6 +299,16 @@ const INCLUDES: Array<[RegExp, string]> = [
 ];
 const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
 
+/** "with the subject Page retired": the words after the subject phrase, up to a connector (payload-masked text included). */
+function unquotedSubject(p: PreparedPrompt, seg: Segment, clause: number): string | null {
+  const clauseEnd = Math.max(seg.end, p.clauses[clause].end);
+  const at = /\b(?:with|using)\s+(?:a\s+|the\s+)?subject(?:\s+line)?(?:\s+(?:of|saying|reading))?\s+(?!(?:line|and|or|that|which|containing|with)\b)/.exec(p.lower.slice(seg.start, clauseEnd));
+  if (!at) return null;
+  const from = seg.start + at.index + at[0].length;
+  const payload = /^\s*(«p\d+»)/.exec(p.masked.slice(from));
+  return payload ? unmask(p, payload[1]).trim().replace(/^line\s+(?:of\s+)?/i, '') : valueAfter(p, from, 6);
+}
+
 function withIncluded(body: string, segment: string): string {
   const wanted: string[] = [];
   for (const m of segment.matchAll(INCLUDE_VERB)) {
@@ -316,6 +328,12 @@ const DATED = /\b(?:today'?s|the\s+current|the\s+day'?s|the)\s+date\b|\bdated\b/
 const NOW_DATE = '{{now.format("yyyy-MM-dd")}}';
 
 /** The title a created page gets; "with today's date in the title" adds the date the request asks for. */
+/** "name the copy after the page title plus today's date" → the title as smart values, not the default. */
+function copyTitleFromPage(text: string): string | null {
+  if (!/\b(?:name|call|title|rename)\s+(?:the\s+copy|it|the\s+new\s+page)\s+(?:after|as|with|from|using)\s+(?:the\s+)?(?:page|original|source)(?:'s)?\s+(?:page\s+)?title\b/.test(text)) return null;
+  return DATED.test(text) ? `{{page.title}} ${NOW_DATE}` : '{{page.title}}';
+}
+
 function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
   const base = baseTitleFor(d, seg, ctx, noun);
   const wantsDate = DATED.test(ctx.p.lower.slice(seg.start, seg.end));
@@ -363,7 +381,7 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'CopyPageAction': {
       const parentPage = pageFor(seg, ctx, /^(?:under|beneath|below|into|to|inside|in|as a child of|child of)$/);
       const space = spaceFor(seg, ctx, true);
-      const title = /\b(?:as|titled|called|named)\s+«q\d+»/.test(text) ? quoteIn(p, seg.start + text.search(/\b(?:as|titled|called|named)\s+«q/), seg.end) : null;
+      const title = /\b(?:as|titled|called|named)\s+«q\d+»/.test(text) ? quoteIn(p, seg.start + text.search(/\b(?:as|titled|called|named)\s+«q/), seg.end) : copyTitleFromPage(text);
       return {
         destination: { ...(space && !(parentPage && 'spaceKey' in parentPage) ? { space } : {}), ...(parentPage ? { parentPage } : {}) },
         ...(title ? { title } : {}),
@@ -405,7 +423,8 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     }
     case 'SendEmailAction': {
       const to = recipients(seg, ctx);
-      const subjectQuote = /\bsubject\b/.test(text) ? quoteIn(p, seg.start + text.search(/\bsubject\b/), seg.end) : null;
+      const quotedSubject = /\bsubject\b/.test(text) ? quoteIn(p, seg.start + text.search(/\bsubject\b/), seg.end) : null;
+      const subjectQuote = quotedSubject ?? unquotedSubject(p, seg, clauseAt(p, d.index));
       const body = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
       return {
         to,
@@ -435,5 +454,42 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       // Archive, delete, restrict, grant: no config (or manual).
       return {};
   }
+}
+
+const MESSAGE_STEPS = new Set(['SendEmailAction', 'SendSlackMessageAction', 'SendTeamsMessageAction']);
+
+/**
+ * "email the space owner a list of pages not updated in 180 days": a message can't gather pages
+ * by itself, so the list is not in the draft. Said to the reviewer, never dropped silently.
+ */
+function uncollectedLists(a: OfflineAnalysis, actions: Detection[]): Problem[] {
+  const out: Problem[] = [];
+  for (const d of actions) {
+    if (!MESSAGE_STEPS.has(d.type)) continue;
+    const clause = a.prepared.clauses[d.clause];
+    const m = /\b(?:a|the|an)?\s*(?:list|digest|summary|report|overview|roundup|count|number)\s+of\s+(?:all\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:pages|blog\s*posts|posts|documents|docs|tasks)\b(?:\s+(?!(?:to|on|via|through|in\s+(?:slack|teams)|every|each|at)\b)[^\s,;.]+)*/.exec(a.prepared.lower.slice(clause.start, clause.end));
+    if (!m) continue;
+    const said = unmask(a.prepared, a.prepared.masked.slice(clause.start + m.index, clause.start + m.index + m[0].length)).trim();
+    out.push({
+      kind: 'not_included',
+      message: `Not included in the draft: "${said}". A message step can't collect pages by itself, so the drafted message does not list them; a reviewer adds the list (for example with a branch over those pages) or accepts the shorter message.`,
+      component: d.type,
+    });
+  }
+  return out;
+}
+
+/** "not viewed in a year": page branches pick by last update or creation, never by views; the reviewer is told. */
+function unexpressibleAge(a: OfflineAnalysis, branch: Detection | undefined): Problem[] {
+  const m = /\b(?:not|n't|never)\s+(?:been\s+)?(?:viewed|looked\s+at|read|visited|opened|seen)\b[^,;.]*/.exec(a.prepared.lower);
+  if (!m) return [];
+  const said = unmask(a.prepared, a.prepared.masked.slice(m.index, m.index + m[0].length)).trim();
+  return [
+    {
+      kind: 'not_included',
+      message: `Not included in the draft: "${said}". Automation can pick pages by when they were last updated or created, not by views${branch ? '; the draft uses "last updated", so check that is what you want' : ''}.`,
+      ...(branch ? { component: branch.type } : {}),
+    },
+  ];
 }
 

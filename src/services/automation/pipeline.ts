@@ -16,7 +16,8 @@ import {
 } from './problems.js';
 import { constrainRuleCql } from './cql-scope.js';
 import { resolveRule, type ResolvedRef, type RuleResolver, type UnresolvedRef } from './resolution.js';
-import { componentTypes, parseRuleLeniently, walkComponents, type SimplifiedRule } from './rule-schema.js';
+import { componentTypes, parseRuleLeniently, walkComponents, type RuleComponent, type SimplifiedRule } from './rule-schema.js';
+import { repairSpans } from './span-repair.js';
 import { checkStructure } from './structure.js';
 
 /**
@@ -140,6 +141,18 @@ const BULK_VERBS: Record<string, [string, string]> = {
   MovePageAction: ['moves', 'move'],
 };
 
+/** Page-branch criteria that pick some pages rather than all of a space. */
+const NARROWING_CRITERIA = ['lastUpdatedMoreThanDaysAgo', 'createdMoreThanDaysAgo', 'labels', 'titleContains', 'parentPage', 'ancestorPage', 'author'];
+
+function narrowsPages(branch: RuleComponent): boolean {
+  if (branch.type !== 'ForEachPageBranch') return false;
+  const criteria = (branch.config as { criteria?: Record<string, unknown> }).criteria ?? {};
+  return NARROWING_CRITERIA.some((key) => {
+    const value = criteria[key];
+    return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+  });
+}
+
 async function finish(
   base: Base,
   kind: GeneratorKind,
@@ -151,11 +164,13 @@ async function finish(
 ): Promise<DraftRuleResult> {
   const manual = new Map(checked.manual);
   // Safety: a delete inside a branch deletes in bulk, however it was worded; the branch that
-  // chooses the pages is left for the reviewer too.
-  // Archiving or moving pages in bulk is treated the same way: it takes pages out of sight just as surely.
+  // chooses the pages is left for the reviewer too. Archiving or moving in bulk is treated the
+  // same way (issue 12) unless a page branch narrows the set by what the request said (age,
+  // labels, title, parent, author): "archive every page of HR" stays manual, "archive pages
+  // labelled done not changed in 30 days" is an ordinary scheduled clean-up.
   for (const w of walkComponents(rule.components)) {
     const verb = BULK_VERBS[w.node.type];
-    if (verb && w.inBranch) {
+    if (verb && w.inBranch && (w.node.type === 'DeletePageAction' || !narrowsPages(w.inBranch))) {
       const reason = `${MESSAGES.manual} Safety: this ${verb[0]} pages in bulk, so which pages and whether to ${verb[1]} them is left to the reviewer.`;
       manual.set(w.node.type, reason);
       manual.set(w.inBranch.type, reason);
@@ -166,6 +181,8 @@ async function finish(
   for (const [type, reason] of constrainRuleCql(rule, scope).manual) if (!manual.has(type)) manual.set(type, reason);
   const normalized = normalizeRule(rule, { allowed, manual });
   const structure = checkStructure(normalized.rule);
+  // The offline reading may cut a name short or let it run on; the site decides (longest span that resolves).
+  if (kind === 'offline') await repairSpans(normalized.rule, base.prompt, base.resolver);
   const resolution = await resolveRule(normalized.rule, { resolver: base.resolver, spaceKey: base.spaceKey });
   const allProblems = dedupeProblems([...problems, ...normalized.problems, ...structure, ...resolution.problems]);
   const usable = walkComponents(normalized.rule.components).some((w) => catalogEntry(w.node.type)?.kind === 'action');
