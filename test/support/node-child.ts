@@ -16,13 +16,13 @@ export function runModule(code: string): Promise<string> {
   });
 }
 
-/** Module code that opens a runtime and its services from the built CLI modules, as `flags` say. */
-export function runtimePrelude(flags: Record<string, unknown>): string {
+/** Module code that opens a runtime and its services from the built CLI modules, as `flags` (and `env`, e.g. JIRA_URL) say. */
+export function runtimePrelude(flags: Record<string, unknown>, env: Record<string, string> = {}): string {
   return `
     const { resolveConfig } = await import(${JSON.stringify(join(DIST, 'config.js'))});
     const { createRuntime } = await import(${JSON.stringify(join(DIST, 'runtime.js'))});
     const { servicesFor } = await import(${JSON.stringify(join(DIST, 'services', 'services.js'))});
-    const runtime = await createRuntime(resolveConfig(${JSON.stringify(flags)}, {}));
+    const runtime = await createRuntime(resolveConfig(${JSON.stringify(flags)}, ${JSON.stringify(env)}));
     const services = servicesFor(runtime);
   `;
 }
