@@ -20,10 +20,20 @@ export interface ServerOptions {
   log?: (message: string) => void;
 }
 
-const INSTRUCTIONS =
-  'Governed access to Confluence. You can only see pages this user may read in the spaces the policy allows; ' +
-  'a page you cannot see is reported as not found. Search with search_pages, read with get_page. Anything that ' +
-  'would change Jira or Confluence is only ever drafted: a human reviewer approves it before it runs.';
+/**
+ * What a client shows the model first: the rules of this server, and only tools, resources and
+ * prompts this session really has (ENABLED_TOOLS / TOOLSETS may have narrowed them).
+ */
+function instructionsFor(toolNames: ReadonlySet<string>): string {
+  const parts = [
+    'Governed access to Confluence. You can only see pages this user may read in the spaces the policy allows; a page you cannot see is reported as not found.',
+  ];
+  if (toolNames.has('answer_with_sources')) parts.push('For a question, call answer_with_sources: it answers with cited passages or says plainly that the pages do not answer it.');
+  const read = ['search_pages', 'get_page'].filter((name) => toolNames.has(name));
+  if (read.length > 0) parts.push(`To look around yourself, use ${read.join(' and ')}${toolNames.has('get_page') ? ', or read a page as the resource confluence://page/{id}' : ''}.`);
+  parts.push('Anything that would change Jira or Confluence is only ever drafted: a human reviewer approves it before it runs.');
+  return parts.join(' ');
+}
 
 /**
  * Builds the MCP server for one identity and role. Only the role's tools are registered, so
@@ -32,13 +42,13 @@ const INSTRUCTIONS =
  * point (runTool) that applies the tool-level policy and turns failures into isError results.
  */
 export function createStewardServer(options: ServerOptions): McpServer {
-  const server = new McpServer(
-    { name: 'confluence-steward', version: PACKAGE_VERSION },
-    { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
-  );
   const enabled = options.enabledTools;
   const tools = toolsFor(options.role, options.gate.policy.readOnly).filter((t) => !enabled || enabled.has(t.name));
   const toolNames = new Set(tools.map((tool) => tool.name));
+  const server = new McpServer(
+    { name: 'confluence-steward', version: PACKAGE_VERSION },
+    { capabilities: { logging: {} }, instructions: instructionsFor(toolNames) },
+  );
   // Resources are get_page by another door: offered exactly when the session may call get_page.
   if (toolNames.has('get_page')) registerPageResources(server, options.gate);
   registerPrompts(server, options.gate, toolNames);

@@ -112,3 +112,25 @@ describe('local page URLs', () => {
     expect(outbox).toContain('https://northwind.atlassian.net/wiki/spaces/IT/pages/1001');
   });
 });
+
+describe('server instructions', () => {
+  const toolNamesIn = (text: string) => new Set(text.match(/\b[a-z]+_[a-z_]+\b/g) ?? []);
+
+  it.each([
+    ['an agent', {}],
+    ['a reviewer', { role: 'reviewer' as const }],
+    ['a reviewer narrowed to the review queue', { role: 'reviewer' as const, env: { TOOLSETS: 'drafts' } }],
+    ['a session narrowed to reading', { env: { TOOLSETS: 'read' } }],
+    ['a session narrowed to answers', { env: { TOOLSETS: 'answers' } }],
+  ])('for %s name only tools the session has', async (_, options) => {
+    const harness = await startHarness(options);
+    open.push(harness);
+    const instructions = harness.client.getInstructions() ?? '';
+    const tools = new Set((await harness.client.listTools()).tools.map((t) => t.name));
+    expect(instructions).toMatch(/human reviewer approves/);
+    for (const name of toolNamesIn(instructions)) expect(tools, name).toContain(name);
+    const resources = tools.has('get_page');
+    expect(instructions.includes('confluence://page/{id}')).toBe(resources);
+    expect(instructions.includes('answer_with_sources')).toBe(tools.has('answer_with_sources'));
+  });
+});
