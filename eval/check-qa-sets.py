@@ -32,9 +32,9 @@ HANDBOOK_DEFAULT_USER = 'Avery Lindqvist'  # per the handbook README (site.json 
 KINDS = ('answerable', 'unanswerable', 'restricted')
 # (id prefix, corpus key, file name)
 FILES = [('hb', 'hb', 'handbook.dev.jsonl'), ('hb', 'hb', 'handbook.test.jsonl'),
-         ('hb2', 'hb', 'handbook.dev2.jsonl'),
+         ('hb2', 'hb', 'handbook.dev2.jsonl'), ('hb3', 'hb', 'handbook.dev3.jsonl'),
          ('dm', 'dm', 'demo.dev.jsonl'), ('dm', 'dm', 'demo.test.jsonl'),
-         ('dm2', 'dm', 'demo.dev2.jsonl')]
+         ('dm2', 'dm', 'demo.dev2.jsonl'), ('dm3', 'dm', 'demo.dev3.jsonl')]
 
 
 def norm(s):

@@ -22,8 +22,8 @@ export interface ConfidenceSignals {
   topCoverage: number;
 }
 
-const WEIGHTS = { evidence: 1.098, sentenceEvidence: 1.132, missingRarity: -0.518, topScore: 1.282, topSemantic: 0.43, topCoverage: 1.613 };
-const INTERCEPT = -3.015;
+const WEIGHTS = { evidence: 1.117, sentenceEvidence: 1.018, missingRarity: -0.489, topScore: 1.146, topSemantic: 0.416, topCoverage: 1.495 };
+const INTERCEPT = -2.669;
 
 export function answerConfidence(s: ConfidenceSignals): number {
   const z =
