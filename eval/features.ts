@@ -16,5 +16,5 @@ const gate = runtime.gateFor(runtime.identity, 'agent');
 for (const qa of readQuestions(files)) {
   const t: AnswerTrace = { evidence: 0, ranked: [] };
   await buildAnswer(gate, services, { question: qa.question, maxSources: 5 }, t);
-  console.log(JSON.stringify({ id: qa.id, kind: qa.kind, goldFirst: qa.gold.includes(t.ranked[0]?.pageId ?? ''), ...t.features, absentTerm: t.absentTerm }));
+  console.log(JSON.stringify({ id: qa.id, kind: qa.kind, goldFirst: qa.gold.includes(t.ranked[0]?.pageId ?? ''), ...t.features, absentTerm: t.absentTerm, missing: t.missing }));
 }

@@ -2,8 +2,8 @@
 """Fits the confidence blend of src/services/answers/confidence.ts (development aid; needs numpy).
 
    (npx tsx eval/features.ts ../shared/corpora/handbook eval/handbook.policy.json "Avery Lindqvist" \
-        eval/handbook.dev.jsonl eval/handbook.qa.jsonl eval/handbook.dev2.jsonl
-    npx tsx eval/features.ts demo-site - - eval/demo.dev.jsonl eval/demo-site.qa.jsonl eval/demo.dev2.jsonl) > /tmp/features.jsonl
+        eval/handbook.dev.jsonl eval/handbook.qa.jsonl eval/handbook.dev2.jsonl eval/handbook.dev3.jsonl
+    npx tsx eval/features.ts demo-site - - eval/demo.dev.jsonl eval/demo-site.qa.jsonl eval/demo.dev2.jsonl eval/demo.dev3.jsonl) > /tmp/features.jsonl
    python3 eval/fit-confidence.py /tmp/features.jsonl
 
 L2-regularised logistic regression, answerable = 1, on the questions the missing-topic-word rule

@@ -4,8 +4,9 @@ import type { RankedPassage } from './rank-passages.js';
  * How sure the retrieval is that the quoted passages answer the question, 0..1: a logistic
  * blend of absolute evidence signals, fitted (L2-regularised logistic regression, 5-fold
  * cross-validated, also leaving out one question set at a time) on the development questions
- * only — eval/{handbook,demo}.dev.jsonl, the second blind dev sets eval/*.dev2.jsonl and the
- * older eval/*.qa.jsonl sets, 422 questions — with "answerable" as the positive class. Every signal is absolute (English word rarity, shares of the
+ * only — eval/{handbook,demo}.dev.jsonl, the later blind dev sets eval/*.dev2.jsonl and
+ * eval/*.dev3.jsonl, and the older eval/*.qa.jsonl sets, 542 questions — with "answerable" as
+ * the positive class. Every signal is absolute (English word rarity, shares of the
  * question), so the same value means the same thing on any site. The test halves were never
  * used to fit or choose anything.
  */
