@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchedule, parseTime } from '../../src/services/automation/schedule.js';
 import { createStaticResolver } from '../../src/services/automation/static-resolver.js';
+import { normalizePrompt } from '../../src/services/automation/text.js';
 import { draft, kindsOf, SITE, typesOf } from './support.js';
 
 /** Families of requests the offline generator must hold on (issue 14), each with phrasings not in any eval set. */
@@ -217,3 +218,14 @@ describe('slot values the request states', () => {
   });
 });
 
+
+describe('offline generator: keyboard slips in the words it keys on', () => {
+  it('a dropped or swapped letter in an event or step word is repaired, real words and slot values are not', async () => {
+    expect(normalizePrompt('Whenever a page is eidted, email the ownr')).toBe('Whenever a page is edited, email the owner');
+    expect(normalizePrompt('move it and mail me, on-call has been paged')).toBe('move it and mail me, on-call has been paged');
+    const slipped = await draft('once someone coments on a page, set its satus to Verified and add the label revew-me');
+    expect(slipped.rule?.trigger?.type).toBe('PageCommentedTrigger');
+    expect(typesOf(slipped)).toEqual(['ChangePageStatusAction', 'AddLabelAction']);
+    expect(JSON.stringify(slipped.rule)).toContain('revew-me');
+  });
+});
