@@ -229,3 +229,22 @@ describe('offline generator: keyboard slips in the words it keys on', () => {
     expect(JSON.stringify(slipped.rule)).toContain('revew-me');
   });
 });
+
+describe('offline generator: the event as a relative clause on the subject or object', () => {
+  it('"pages that get x … must …" and "… any page that gets y" are events, and a topical label is the one removed', async () => {
+    const duty = await draft('Docs that get tagged hr-only must be filed under Policies');
+    expect(duty.rule?.trigger).toMatchObject({ type: 'LabelAddedTrigger', config: { labels: ['hr-only'] } });
+    expect(typesOf(duty)).toEqual(['MovePageAction']);
+    const topic = await draft('The wip tag: take it off every page that gets moved.');
+    expect(topic.rule?.trigger?.type).toBe('PageMovedTrigger');
+    expect(topic.rule?.components).toEqual([{ type: 'RemoveLabelAction', config: { labels: ['wip'] } }]);
+  });
+
+  it('someone changing the status is the status event, and "the x label has to come off" removes x', async () => {
+    const result = await draft('As soon as an editor switches the status to Ready, the wip label has to come off');
+    expect(result.rule?.trigger?.type).toBe('PageStatusChangedTrigger');
+    expect(result.rule?.components).toEqual([{ type: 'RemoveLabelAction', config: { labels: ['wip'] } }]);
+    const tagWith = await draft('When someone comments, tag the page with waiting-on-us');
+    expect(tagWith.rule?.components).toEqual([{ type: 'AddLabelAction', config: { labels: ['waiting-on-us'] } }]);
+  });
+});

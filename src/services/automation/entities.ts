@@ -332,12 +332,12 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
   const add = (token: string) => {
     const value = quoteOf(prepared, token) ?? token;
     const label = toLabel(value);
-    if (!label || /^(?:it|them|the|a|an|to|on|and|or|this|that|page|pages|post|with|as|of|from|label|labels|tag|tags|called|named|is|are|was|added|removed|applied|its|their|saying|then|when|if|for|in|each|every|otherwise|else)$/.test(label)) return;
+    if (!label || /^(?:it|them|the|a|an|to|on|and|or|this|that|page|pages|post|with|as|of|from|label|labels|tag|tags|called|named|is|are|was|added|removed|applied|its|their|saying|then|when|if|for|in|each|every|otherwise|else|has|have|had|should|must|needs|need|ought|will|shall|goes|go|gets|get|comes|come)$/.test(label)) return;
     if (!labels.includes(label)) labels.push(label);
   };
   const token = '(«q\\d+»|#?[\\w][\\w.:-]*)';
   const listAfter = new RegExp(
-    `\\b(?:labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
+    `\\b(?:(?:label|tag|mark)\\s+(?:the|this|that|each|every)\\s+(?:page|post|blog\\s*post|pages|posts)\\s+with|labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
     'gi',
   );
   for (const m of fragment.matchAll(listAfter)) {

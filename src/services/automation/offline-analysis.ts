@@ -115,7 +115,24 @@ interface Pattern {
 
 function inEventClause(p: PreparedPrompt, index: number): boolean {
   const clause = p.clauses[clauseAt(p, index)];
-  return EVENT_MARKER.test(p.lower.slice(clause.start, index + 1));
+  return EVENT_MARKER.test(p.lower.slice(clause.start, index + 1)) || inDutyRelative(p, index);
+}
+
+/** "Pages that get labelled x must be moved …", "anything that gets copied should …": the relative clause on the subject is the event. */
+const DUTY_SUBJECT = new RegExp(`^\\s*(?:(?:any|all|every|each|the|a|an|new|our)\\s+)*(?:[\\w«»-]+\\s+)?(?:${PAGE_N}|${BLOG_N}|anything|everything|ones?)\\s+(?:that|which)\\s+`);
+const UNIVERSAL_RELATIVE = new RegExp(`\\b(?:any|every|each)\\s+(?:[\\w-]+\\s+)?(?:${PAGE_N}|${BLOG_N})\\s+(?:that|which)\\s+`, 'g');
+const DUTY_AFTER = new RegExp(`\\b(?:${MODAL_WORDS})\\b`);
+
+function inDutyRelative(p: PreparedPrompt, index: number): boolean {
+  const clause = p.clauses[clauseAt(p, index)];
+  const subject = DUTY_SUBJECT.exec(clause.text);
+  // "strip it off any page that gets copied": a relative clause on "any page" after the step.
+  for (const m of clause.text.matchAll(UNIVERSAL_RELATIVE)) {
+    const start = clause.start + m.index;
+    if (start <= index && start + m[0].length + 25 >= index) return true;
+  }
+  if (!subject || clause.start + subject[0].length > index + 40) return false;
+  return DUTY_AFTER.test(p.lower.slice(Math.max(index, clause.start + subject[0].length), clause.end));
 }
 
 /** The participle of a passive match must not be negated, relative, or describe an age. */
@@ -235,6 +252,8 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     },
     { re: new RegExp(`\\b${BE}\\s+(?:marked|set|moved|changed)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: eventClauseGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b${BE}\\s+(verified)\\b`, 'g'), guard: eventClauseGuard },
+    // Someone else's act on the status: "once a reviewer flips the status to Verified".
+    { re: new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:changes|changed|sets|set|flips|flipped|switches|switched|moves|moved|updates|updated|puts|bumps|bumped)\\s+(?:the|its|a|their|his|her|the\\s+page's|a\\s+page's)\\s+status\\b`, 'gu'), guard: eventGuard },
   ],
   SpaceCreatedTrigger: [
     { re: passive('spaces?', 'created|added|set up|made|opened|provisioned'), guard: eventGuard },
@@ -384,7 +403,8 @@ const UNSUPPORTED_TRIGGER_PATTERNS: Record<string, Pattern[]> = {
         `\\b(?:jira\\s+)?(?:issues?|tickets?|bugs?|stor(?:y|ies)|epics?|incidents?)\\b(?:(?![,;.]).){0,30}?\\b(?:${BE}\\s+)?(?:transitioned|moved|resolved|closed|done|completed|reopened|moves to|goes to|transitions)\\b`,
         'g',
       ),
-      guard: eventClauseGuard,
+      // "the label incident must be moved": a label's value is no Jira item.
+      guard: (p, m) => eventClauseGuard(p, m) && !/\b(?:label|tag|labell?ed|tagged)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 12), m.index!)),
     },
   ],
   JiraIssueUpdatedTrigger: [
@@ -665,6 +685,8 @@ const ACTION_PATTERNS: ComponentPattern[] = [
     guard: imp,
   },
   { type: 'RemoveLabelAction', re: /\buntag\b/g, guard: imp },
+  // The label named first as the topic: "The stale label: strip it off …".
+  { type: 'RemoveLabelAction', re: /\b(?:strip|take|pull|peel|rip)\s+(?:it|them)\s+(?:back\s+)?off\b/g, guard: (p, m) => imp(p, m) && /\b(?:label|tag)s?\b/.test(p.lower.slice(0, m.index!)) },
   {
     type: 'AddCommentAction',
     re: /\b(?:add|post|leave|write|put|drop|insert|create|make)\s+(?!(?:the|this|that|their|its|his|her)\b)(?:a\s+|an\s+|one\s+|new\s+)?(?:[\w«»-]+\s+)?(?:footer\s+|inline\s+|page\s+)?comment\b/g,
@@ -795,6 +817,8 @@ const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'AddCommentAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)commented\\s+on\\b`, 'g'), guard: notNegated },
   { type: 'ArchivePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:archived|moved\\s+to\\s+(?:the\\s+)?archive)\\b(?!\\s+(?:space|page))`, 'g'), guard: notNegated },
   { type: 'DeletePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:deleted|removed|trashed|purged)\\b`, 'g'), guard: notNegated },
+  // "the draft label has to come off", "that tag should be taken off".
+  { type: 'RemoveLabelAction', re: new RegExp(`\\b(?:label|tag)s?\\s+${MODAL}(?:come|be\\s+taken|be\\s+removed|be\\s+stripped|get\\s+taken|go)\\s*(?:off|away)?\\b`, 'g'), guard: notNegated },
   { type: 'RestrictPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:restricted|locked(?:\\s+down)?)\\b`, 'g'), guard: notNegated },
   { type: 'ChangePageStatusAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:marked|set|flagged)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: notNegated },
   { type: 'Notify', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:notified|alerted|informed|told|pinged|reminded|messaged|warned)\\b`, 'g'), guard: notNegated },
