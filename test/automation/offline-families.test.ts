@@ -248,3 +248,17 @@ describe('offline generator: the event as a relative clause on the subject or ob
     expect(tagWith.rule?.components).toEqual([{ type: 'AddLabelAction', config: { labels: ['waiting-on-us'] } }]);
   });
 });
+
+describe('offline generator: duties stated without an imperative', () => {
+  it('placement in the present, "needs the label", "status should be", and "the top level of a space"', async () => {
+    const goes = await draft('any new pages in this space belong under Decisions thanks', { spaceKey: 'ENG' });
+    expect(goes.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    expect(goes.rule?.components[0].config).toEqual({ pageDestination: { parentPage: { pageTitle: 'Decisions' } } });
+    const needs = await draft('When a page is archived it needs the label retired-2026');
+    expect(needs.rule?.components).toEqual([{ type: 'AddLabelAction', config: { labels: ['retired-2026'] } }]);
+    const status = await draft('When a blog post is published, its status must become Under review');
+    expect(status.rule?.components).toEqual([{ type: 'ChangePageStatusAction', config: { status: 'Under review' } }]);
+    const root = await draft('When a page is labelled handover it should be moved to the top level of the Human Resources space');
+    expect(root.rule?.components[0].config).toMatchObject({ pageDestination: { space: { spaceName: 'Human Resources' } } });
+  });
+});

@@ -192,7 +192,8 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
   // "&" joins the words of one title ("Salary review & bands"); "and" does when a capitalised word follows ("Terms and Conditions").
   const cont = `(?:\\s+(?:&\\s+[\\w'-]+|and\\s+[A-Z0-9][\\w&'-]*|[A-Z0-9][\\w&'-]*|(?!${TITLE_STOP}\\b)[a-z][\\w&'-]*)){0,4}`;
   for (const m of masked.matchAll(new RegExp(`\\b(under|beneath|below|as a child of|child of|children of|descendants? of)\\s+(?:the\\s+)?([A-Z0-9][\\w&'-]*${cont})`, 'g'))) {
-    let title = m[2].replace(/\s+(?:of|and|&|for)$/i, '');
+    // A trailing lower-case courtesy word ("… under Meeting notes pls") is no part of the title.
+    let title = m[2].replace(/\s+(?:pls|plz|please|thanks|thx|ty|asap|too|also|now|automatically|as well)$/, '').replace(/\s+(?:of|and|&|for)$/i, '');
     if (looksLikeSpaceKey(title) && /\s+space\b/i.test(masked.slice(m.index + m[0].length, m.index + m[0].length + 7))) continue;
     title = title.replace(/\s+(?:Space|Page)$/, '');
     push(title, m.index, m.index + m[1].length + 1 + (m[0].length - m[1].length - 1), m[1]);

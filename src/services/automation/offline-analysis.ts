@@ -808,7 +808,7 @@ const EXCLUDED_PATTERNS: ComponentPattern[] = [
 const MODAL = '(?:should|must|needs?\\s+to|has\\s+to|have\\s+to|ought\\s+to|is\\s+to|are\\s+to|shall|will\\s+need\\s+to|is\\s+supposed\\s+to|are\\s+supposed\\s+to)\\s+(?:also\\s+|always\\s+|automatically\\s+|then\\s+)?';
 const COPY_SUBJECT_BEFORE = /\b(?:a|the|one|an?\s+extra)\s+cop(?:y|ies)(?:\s+of\s+(?:it|them|the\s+page))?\s+$/;
 const notNegated = (p: PreparedPrompt, m: RegExpMatchArray) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:not|never|n't)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!));
-const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
+const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|to|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
 const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
   { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
@@ -827,6 +827,12 @@ const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
     re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:labell?ed|tagged)\\b|\\b${MODAL}(?:get|receive|be\\s+given|have)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)\\b`, 'g'),
     guard: notNegated,
   },
+  // "new pages go under X": a plain present placement in the main clause states where pages belong.
+  { type: 'MovePageAction', re: /\b(?:go|goes|belong|belongs|live|lives|sit|sits)\s+(?:straight\s+|directly\s+)?(?:under|below|beneath|inside)\b/g, guard: (p, m) => notNegated(p, m) && !inEventClause(p, m.index!) && !new RegExp(`\\b(?:${MODAL_WORDS}|will|can|may)\\s+(?:\\w+\\s+)?$`).test(p.lower.slice(Math.max(0, m.index! - 20), m.index!)) },
+  // "the copy needs the label x", "it wants a tag".
+  { type: 'AddLabelAction', re: /\b(?:needs|need|wants|requires|deserves)\s+(?:the|a|an)\s+(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g, guard: notNegated },
+  // "its status should be Rough draft", "the status must become Done".
+  { type: 'ChangePageStatusAction', re: new RegExp(`\\bstatus\\s+${MODAL}(?:be|become|read|say|change\\s+to|be\\s+set\\s+to|be\\s+changed\\s+to)\\s+(?=\\S)`, 'g'), guard: notNegated },
   // "put a copy under X" is a copy, whatever verb places it.
   { type: 'CopyPageAction', re: /\b(?:put|place|file|drop|save|make|create|keep)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/g, guard: imp },
 ];

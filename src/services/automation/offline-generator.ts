@@ -1,5 +1,5 @@
 import { catalogEntry, PAGE_CONTEXT_TRIGGERS } from './catalog.js';
-import { findGroups, findLabels, findUsers, roleSmartValue, valueAfter, type UserValue } from './entities.js';
+import { findGroups, findLabels, findUsers, roleSmartValue, valueAfter, type SpaceMention, type UserValue } from './entities.js';
 import type { GenerationRequest, GenerationResult, RuleGenerator } from './generator.js';
 import { analyzePrompt, type Detection, type OfflineAnalysis } from './offline-analysis.js';
 import type { Problem } from './problems.js';
@@ -213,7 +213,9 @@ function triggerConfig(type: string, ctx: Ctx): Record<string, unknown> {
 // ----- action configs -----
 
 function spaceFor(seg: Segment, ctx: Ctx, targetOnly = false): Record<string, unknown> | undefined {
-  const mention = ctx.a.spaces.find((s) => s.index >= seg.start && s.index < seg.end && (!targetOnly || /^(?:to|into|in|on|inside|within)$/.test(s.preposition)));
+  // "to the top level of the X space" targets X as much as "to the X space" does.
+  const rootOf = (s: SpaceMention) => s.preposition === 'of' && /\b(?:top[\s-]+level|root|top)\s+$/.test(ctx.a.prepared.lower.slice(Math.max(0, s.index - 12), s.index));
+  const mention = ctx.a.spaces.find((s) => s.index >= seg.start && s.index < seg.end && (!targetOnly || /^(?:to|into|in|on|inside|within)$/.test(s.preposition) || rootOf(s)));
   if (mention?.kind === 'ref') return mention.ref;
   if (mention?.kind === 'context') return contextSpace(ctx);
   return undefined;
@@ -418,7 +420,9 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       const after = p.lower.slice(d.index, seg.end);
       const quoted = /\b(?:to|as)\s+«q(\d+)»/.exec(after);
       const known = new RegExp(`\\b(?:to|as)\\s+(${STATUS_WORDS})\\b`).exec(after);
-      const value = quoted ? p.quotes[Number(quoted[1])] : (known?.[1] ?? quoteIn(p, d.index, seg.end));
+      // An unlisted status is written capitalised to the end of its clause: "should be Rough draft".
+      const named = /\b(?:to|as|be|become)\s+(\p{Lu}[\p{L}\d-]*(?:\s+[\p{L}\d-]+){0,2}?)\s*(?=$|[,;.!?]|\s+(?:and|then|when|if|once|after)\b)/u.exec(p.masked.slice(d.index, seg.end));
+      const value = quoted ? p.quotes[Number(quoted[1])] : (known?.[1] ?? quoteIn(p, d.index, seg.end) ?? named?.[1]);
       return value ? { status: statusName(value) } : {};
     }
     case 'SendEmailAction': {
