@@ -262,3 +262,23 @@ describe('offline generator: duties stated without an imperative', () => {
     expect(root.rule?.components[0].config).toMatchObject({ pageDestination: { space: { spaceName: 'Human Resources' } } });
   });
 });
+
+describe('offline generator: people as the subject, whatever their name starts with', () => {
+  it('a surname that starts like a stop word ("Ortega", "Hasan", "Isaksen") is still a name', async () => {
+    for (const name of ['Lia Ortega', 'Omar Hasan', 'Rosa Isaksen', 'Ben Hadley']) {
+      const result = await draft(`When ${name} edits a page, add the label seen`);
+      expect(result.rule?.trigger?.type).toBe('PageEditedTrigger');
+      expect(result.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: name }] });
+    }
+  });
+
+  it('"whatever X writes" and "every page X edits" name the event and its subject; a page set under a schedule does not', async () => {
+    const whatever = await draft('Whatever Ivo Orlov writes should be tagged ivo');
+    expect(whatever.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    expect(typesOf(whatever)).toEqual(['UserCondition', 'AddLabelAction']);
+    const every = await draft('Every page Jane Doe edits must be moved under Policies');
+    expect(every.rule?.trigger?.type).toBe('PageEditedTrigger');
+    const scheduled = await draft('Every Monday, archive pages in the ENG space updated more than 90 days ago');
+    expect(scheduled.rule?.trigger?.type).toBe('ScheduledTrigger');
+  });
+});

@@ -506,6 +506,23 @@ function coordinatedActiveEvents(p: PreparedPrompt): Detection[] {
   return out;
 }
 
+/** The event as a relative clause on the object: "anything Ana López publishes", "every page the sales team edits". */
+const OBJECT_RELATIVE_HEAD = `\\b(?:anything|everything|whatever|any\\s+(?:page|doc|document|blog\\s*post)|every\\s+(?:page|blog\\s*post)|each\\s+(?:page|blog\\s*post)|all\\s+(?:pages|blog\\s*posts)|(?:the\\s+)?(?:pages|blog\\s*posts))\\s+(?:that\\s+)?(?!(?:in|on|of|from|under|with|within|not|never|older|newer|last|more|less)\\b)`;
+const OBJECT_RELATIVE_VERB = '(publish(?:es|ed)?|creates?|created|writes?|wrote|posts?|posted|edits?|edited|updates?|updated|changes?|changed|comments?\\s+on|commented\\s+on|copies|copied|moves|moved)';
+const OBJECT_RELATIVE_RE = new RegExp(`${OBJECT_RELATIVE_HEAD}(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${OBJECT_RELATIVE_VERB}\\b`, 'gu');
+
+function objectRelativeEvents(p: PreparedPrompt): Detection[] {
+  const out: Detection[] = [];
+  // Under a schedule the phrase describes the pages to visit, not an event.
+  const isEvent = (m: RegExpExecArray) => !isNegatedBefore(p.lower, m.index!) && !AGE_AFTER.test(p.lower.slice(m.index! + m[0].length));
+  for (const m of guardedMatches(p.lower, OBJECT_RELATIVE_RE, isEvent)) {
+    const row = ACTIVE_EVENTS.find(([stem]) => stem.test(m[2]));
+    if (!row) continue;
+    out.push({ type: BLOG_WORD.test(m[0]) ? row[2] : row[1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+  }
+  return out;
+}
+
 function runPatterns(p: PreparedPrompt, table: Record<string, Pattern[]>): Detection[] {
   const out: Detection[] = [];
   for (const [type, patterns] of Object.entries(table)) {
@@ -520,7 +537,9 @@ function runPatterns(p: PreparedPrompt, table: Record<string, Pattern[]>): Detec
 
 /** All matches that pass the guard; after a rejected match the search resumes one character later, so a shorter valid match inside it is still found. */
 function guardedMatches(text: string, source: RegExp, guard?: (m: RegExpExecArray) => boolean): RegExpExecArray[] {
-  const re = new RegExp(source.source, 'g');
+  // Keep the source's other flags: without "u", "\\p{L}" in a name pattern is no letter class, and a name that
+  // starts like a stop word ("Ortiz", "Haddad") would read as that word.
+  const re = new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
   const out: RegExpExecArray[] = [];
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
@@ -549,7 +568,7 @@ const BLOG_WORD = new RegExp(`\\b${BLOG_N}\\b`);
 
 export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; schedule: ScheduleMatch | null } {
   const scheduleFirst = parseSchedule(p.lower, p.original);
-  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : reducedRelativeEvents(p))];
+  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : [...reducedRelativeEvents(p), ...objectRelativeEvents(p)])];
   // "…, it gets the label X" after another event, or "should get the label X", is a consequence (an action), not a trigger.
   hits = hits.filter(
     (h) =>
@@ -1329,7 +1348,7 @@ const ACTOR_RE = new RegExp(`\\b(?:when|whenever|once|if|after|as soon as|each t
 
 /** "When Ana López publishes …", "when someone in the contractors group edits …": the named subject is a user condition. */
 function subjectCondition(p: PreparedPrompt): Detection | null {
-  const m = ACTOR_RE.exec(p.lower);
+  const m = ACTOR_RE.exec(p.lower) ?? new RegExp(OBJECT_RELATIVE_RE.source, 'u').exec(p.lower);
   if (!m) return null;
   const start = m.index + m[0].indexOf(m[1]);
   const end = start + m[1].length;
