@@ -282,3 +282,20 @@ describe('offline generator: people as the subject, whatever their name starts w
     expect(scheduled.rule?.trigger?.type).toBe('ScheduledTrigger');
   });
 });
+
+describe('offline generator: more spoken schedules and unquoted slot text', () => {
+  it('"half seven", a date each year, and "every three hours"', () => {
+    expect(parseTime('every friday at half seven')).toBe('07:30');
+    expect(parseTime('wait half an hour')).toBeUndefined();
+    expect(parseSchedule('each 15th of march at 10:00, email me')?.schedule).toEqual({ frequency: 'CRON', cron: '0 0 10 15 3 ? *' });
+    expect(parseSchedule('every july 4th, post to slack')?.schedule).toMatchObject({ frequency: 'CRON', cron: '0 0 9 4 7 ? *' });
+    expect(parseSchedule('every three hours, log it')?.schedule).toEqual({ frequency: 'HOURLY', every: 3 });
+  });
+
+  it('an unquoted log entry and a title that holds "in" are kept whole', async () => {
+    const log = await draft('Every day at 6am, write still alive to the audit log');
+    expect(log.rule?.components[0].config).toEqual({ message: 'still alive' });
+    const titled = await draft('Every Monday, publish a page called Notes in brief in the ENG space', { spaceKey: 'ENG' });
+    expect((titled.rule?.components[0].config as { title?: string }).title).toContain('Notes in brief');
+  });
+});

@@ -348,7 +348,8 @@ function baseTitleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog
   const quoted = named ? quoteIn(p, seg.start + named.index, seg.end) : quoteIn(p, seg.start, seg.end);
   if (quoted) return quoted;
   if (named) {
-    const rest = p.masked.slice(seg.start + named.index + named[0].length, seg.end).split(/[,;.]|\s+(?:in|under|from|using|with|and|then)\s+/)[0].trim();
+    // "called Year in review" keeps its "in"; "called Notes in the HR space" ends before the place.
+    const rest = p.masked.slice(seg.start + named.index + named[0].length, seg.end).split(/[,;.]|\s+(?:under|from|using|with|and|then)\s+|\s+(?:in|into)\s+(?=(?:the|this|that|our|their|a|an|its)\s|[A-Z][A-Z0-9]+\b)/)[0].trim();
     if (rest) return rest;
   }
   // "create a weekly status page" → "Weekly status", dated when the rule repeats.
@@ -446,8 +447,11 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? `${ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx)}`;
       return { webhookUrl: '', title: defaultSubject(ctx), message };
     }
-    case 'LogAction':
-      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+    case 'LogAction': {
+      // "write heartbeat to the audit log": the words between the verb and the log are the entry.
+      const entry = /\b(?:write|log|record|add|put)\s+(?!(?:a|an|it|this|that|something|the\s+(?:page|title|event|result|change|name))\b)((?:(?!\b(?:to|in|into|on)\b)[^,;.!?«»])+?)\s+(?:to|in|into|on)\s+(?:the\s+|a\s+)?(?:audit\s+|rule\s+)?log\b/.exec(p.masked.slice(seg.start, seg.end));
+      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+    }
     case 'CreateVariableAction': {
       const name = /\bvariable\s+(?:called|named)\s+(«q\d+»|[A-Za-z]\w*)/.exec(p.masked.slice(seg.start, seg.end));
       const smart = /\{\{[^{}]+\}\}/.exec(p.masked.slice(seg.start, seg.end))?.[0];
