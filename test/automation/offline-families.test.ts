@@ -299,3 +299,15 @@ describe('offline generator: more spoken schedules and unquoted slot text', () =
     expect((titled.rule?.components[0].config as { title?: string }).title).toContain('Notes in brief');
   });
 });
+
+describe('offline generator: webhooks in and out', () => {
+  it('calling a named API is excluded; an incoming webhook URL on a Slack step is no trigger; a system calling the rule is', async () => {
+    const api = await draft('Each morning at 7, call our billing API to resync the ledgers');
+    expect(kindsOf(api)).toContain('excluded_component');
+    const slack = await draft('When a page is edited, post to Slack via our incoming webhook URL');
+    expect(slack.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(typesOf(slack)).toEqual(['SendSlackMessageAction']);
+    const incoming = await draft('Whenever the alerting service calls this rule, add a page under Decisions', { spaceKey: 'ENG' });
+    expect(incoming.rule?.trigger?.type).toBe('IncomingWebhookTrigger');
+  });
+});

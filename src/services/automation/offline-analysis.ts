@@ -276,14 +276,15 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: /\bwhen\s+(?:i|we|someone|a user|users)\s+(?:press|presses|hit|hits|run|runs|trigger|triggers)\s+(?:it|the rule)\b/g },
   ],
   IncomingWebhookTrigger: [
-    { re: /\bincoming\s+web\s*-?hooks?\b/g },
+    // "through our incoming webhook URL" on a Slack or Teams step is where the message goes, not the trigger.
+    { re: /\bincoming\s+web\s*-?hooks?\b(?!\s+(?:url|address|link)s?\b)/g, guard: (p, m) => !/\b(?:slack|teams)\b/.test(p.clauses[clauseAt(p, m.index!)].text) || inEventClause(p, m.index!) && !/\b(?:through|via|using|with|to)\s+(?:our\s+|the\s+|an?\s+|its\s+)?$/.test(p.lower.slice(Math.max(0, m.index! - 20), m.index!)) },
     { re: /\bweb\s*-?hook\b(?:(?![,;.]).){0,25}?\b(?:is\s+|gets\s+)?(?:called|received|hit|triggered|fires|fired|invoked|arrives|comes in|pinged)\b/g },
     { re: /\b(?:receive|receives|get|gets)\s+(?:a\s+|an\s+)?(?:web\s*-?hook|http\s+request|api\s+call|post\s+request|request\s+from)\b/g, guard: eventClauseGuard },
     {
       re: /\b(?:triggered|called|invoked|started|kicked off|fired)\s+(?:by|via|from|through)\s+(?:a\s+|an\s+|our\s+|the\s+)?(?:web\s*-?hook|api|http|external\s+(?:system|tool|service)|ci\b|jenkins|github|pipeline|script|deploy)/g,
     },
     {
-      re: /\bwhen(?:ever)?\s+(?:our|an|the|a)\s+(?:external\s+|deployment\s+|build\s+|ci\s+)?(?:system|service|tool|ci|pipeline|jenkins|script|app|server|deploy(?:ment)?|build|release pipeline)\b(?:(?![,;.]).){0,30}?\b(?:calls|pings|notifies|sends|posts|hits|triggers|finishes|completes|succeeds|fails)\b/g,
+      re: /\bwhen(?:ever)?\s+(?:our|an|the|a)\s+(?:(?!(?:page|pages|blog|space|user|person|reviewer|owner)\b)[\w-]+\s+)?(?:system|service|tool|ci|pipeline|jenkins|script|app|server|deploy(?:ment)?|build|release pipeline)\b(?:(?![,;.]).){0,30}?\b(?:calls|pings|notifies|sends|posts|hits|triggers|finishes|completes|succeeds|fails)\b/g,
     },
   ],
   GuardAlertTrigger: [
@@ -808,7 +809,7 @@ const OFFSITE_SERVICES =
 
 const EXCLUDED_PATTERNS: ComponentPattern[] = [
   { type: 'SendWebRequestAction', re: /\b(?:web\s*request|http\s+(?:request|call|post)|rest\s+(?:call|request)|api\s+(?:call|request)|(?:post|get|put)\s+request|outgoing\s+web\s*-?hook)\b/g, guard: (p, m) => !inEventClause(p, m.index!) || !/\b(?:receive|receives|get|gets)\b/.test(p.lower.slice(Math.max(0, m.index! - 15), m.index!)) },
-  { type: 'SendWebRequestAction', re: /\b(?:call|invoke|hit|ping|notify|trigger|post\s+to|send\s+(?:it|them|the\s+page|a\s+request|data|the\s+data|the\s+details|the\s+content|a\s+payload)\s+to)\s+(?:an?\s+|our\s+|the\s+|their\s+|my\s+)?(?:external\s+|third[- ]party\s+|outside\s+|remote\s+|internal\s+|custom\s+|company\s+)?(?:api|endpoint|url|rest\s+api|http\s+endpoint|server|web\s*-?hook|web\s+service|service\s+endpoint)\b/g, guard: imp },
+  { type: 'SendWebRequestAction', re: /\b(?:call|invoke|hit|ping|notify|trigger|post\s+to|send\s+(?:it|them|the\s+page|a\s+request|data|the\s+data|the\s+details|the\s+content|a\s+payload)\s+to)\s+(?:an?\s+|our\s+|the\s+|their\s+|my\s+)?(?:external\s+|third[- ]party\s+|outside\s+|remote\s+|internal\s+|custom\s+|company\s+)?(?:(?!(?:page|pages|it|them|the|a|an)\b)[\w-]+\s+)?(?:api|endpoint|url|rest\s+api|http\s+endpoint|server|web\s*-?hook|web\s+service|service\s+endpoint)\b/g, guard: imp },
   {
     type: 'SendWebRequestAction',
     re: /\b(?:send|post|push|fire|call|trigger|hit)\b(?:(?![,;.]).){0,30}?\bweb\s*-?hook\b/g,
