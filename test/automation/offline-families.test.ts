@@ -311,3 +311,26 @@ describe('offline generator: webhooks in and out', () => {
     expect(incoming.rule?.trigger?.type).toBe('IncomingWebhookTrigger');
   });
 });
+
+describe('offline generator: look-alikes of a second trigger, a filter or another step', () => {
+  it('a spared click is no button, a terse "x label added" is the label event, and "delete them as soon as the label goes on" deletes', async () => {
+    const click = await draft('When a page is edited, email the owner the diff so nobody needs to click around to find it');
+    expect(click.rule?.trigger?.type).toBe('PageEditedTrigger');
+    const clickThrough = await draft('When someone comments, email the owner so they can read it without having to click through');
+    expect(clickThrough.rule?.trigger?.type).toBe('PageCommentedTrigger');
+    const terse = await draft('hotfix label added to a page -> add a comment that QA was told');
+    expect(terse.rule?.trigger).toMatchObject({ type: 'LabelAddedTrigger', config: { labels: ['hotfix'] } });
+    const remove = await draft('Pages tagged scrap: delete them once the tag is on');
+    expect(remove.rule?.trigger?.config).toEqual({ labels: ['scrap'] });
+    expect(typesOf(remove)).toEqual(['DeletePageAction']);
+  });
+
+  it('a label trigger takes the label named elsewhere without filtering on it; a Guard alert has no space to compare', async () => {
+    const copy = await draft('Move any page labelled keep under Policies once the label is added');
+    expect(copy.rule?.trigger?.config).toEqual({ labels: ['keep'] });
+    expect(typesOf(copy)).toEqual(['MovePageAction']);
+    const guard = await draft('Alerts from Atlassian Guard should be posted to Microsoft Teams');
+    expect(guard.rule?.trigger?.type).toBe('GuardAlertTrigger');
+    expect(typesOf(guard)).toEqual(['SendTeamsMessageAction']);
+  });
+});

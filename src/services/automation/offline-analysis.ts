@@ -222,6 +222,10 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: new RegExp(`\\b${SUBJ}${ADV}\\s+(?:labels|labelled|labeled|tags|tagged)\\s+(?:a|the|any|it|one)\\b`, 'g'), guard: eventGuard },
     { re: /\b(?:gets|get|receives|received|is given|got)\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g, guard: eventClauseGuard },
     { re: /\bon\s+(?:label|tag)\s+(?:added|add|change)\b/g },
+    // "as soon as the label goes on", "once the tag is on".
+    { re: /\b(?:label|tag)s?\s+(?:goes|go|is|are|gets\s+put|get\s+put|lands|land)\s+on\b(?!\s+(?:the|a|an|it|this|that|its)\b)/g, guard: eventClauseGuard },
+    // Terse: "sev1 label added to a page -> …", "'urgent' tag applied: …".
+    { re: /^\s*(?:the\s+|a\s+)?(?:«q\d+»|[\w-]+)\s+(?:label|tag)\s+(?:added|applied|put\s+on|attached)\b/g, guard: (p, m) => !isNegatedBefore(p.lower, m.index!) },
   ],
   PageArchivedTrigger: [
     { re: passive(`(?:${PAGE_N}|it)`, 'archived'), guard: (p, m) => eventGuard(p, m) && inEventClause(p, m.index!) },
@@ -269,7 +273,8 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   ],
   ManualTrigger: [
     { re: /\b(?:smart\s+)?button\b/g },
-    { re: /\bclick(?:s|ed|ing)?\b/g },
+    // "so they don't have to click through": a click that is spared or follows a link is no button.
+    { re: /\bclick(?:s|ed|ing)?\b(?!\s+(?:through|on\s+(?:the\s+|a\s+)?link|the\s+link|a\s+link))/g, guard: (p, m) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:nobody|no one|no-one|noone)\b[^,;.]*$/.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
     { re: /\bmanual(?:ly)?\b(?!\s+config)/g },
     { re: /\bon[- ]demand\b/g },
     { re: /\bby\s+hand\b/g },
@@ -290,6 +295,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   GuardAlertTrigger: [
     { re: /\b(?:atlassian\s+)?guard\b(?:(?![,;.]).){0,25}?\balerts?\b/g },
     { re: /\bsecurity\s+alerts?\b/g },
+    { re: /\balerts?\s+(?:from|by|raised\s+by|in)\s+(?:atlassian\s+)?guard\b/g },
     { re: /\bguard\s+(?:detects|raises|flags)\b/g },
   ],
 };
@@ -701,7 +707,8 @@ const ACTION_PATTERNS: ComponentPattern[] = [
   },
   {
     type: 'RemoveLabelAction',
-    re: /\b(?:remove|delete|drop|strip|clear|take\s+off|detach)\b(?:(?![,;.]).){0,30}?\b(?:label|labels|tag|tags)\b/g,
+    // The gap holds no new clause: "delete them as soon as the label goes on" deletes pages.
+    re: /\b(?:remove|delete|drop|strip|clear|take\s+off|detach)\b(?:(?![,;.]|\b(?:as soon as|when|whenever|once|after|if|because)\b).){0,30}?\b(?:label|labels|tag|tags)\b/g,
     guard: imp,
   },
   { type: 'RemoveLabelAction', re: /\buntag\b/g, guard: imp },
@@ -1160,7 +1167,8 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
       }
     }
     // Space filter on an event rule: in global scope, or a space other than the rule's own.
-    if (catalogTrigger && catalogTrigger.type !== 'ScheduledTrigger' && catalogTrigger.type !== 'SpaceCreatedTrigger') {
+    // A Guard alert or an incoming webhook has no page or space to compare ("alerts from Atlassian Guard").
+    if (catalogTrigger && PAGE_CONTEXT_TRIGGERS.has(catalogTrigger.type) && catalogTrigger.type !== 'SpaceCreatedTrigger') {
       for (const s of spaces) {
         if (s.kind !== 'ref') continue;
         const clauseIdx = clauseAt(prepared, s.index);
@@ -1209,8 +1217,11 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
       const cql: string[] = [];
       let at = -1;
       const labels = findFilterLabels(prepared, [...labelTriggerSpan, ...labelActionSpans]);
+      // "Copy any page labelled x … as soon as the label is added": a label trigger that names no label of its
+      // own takes the one named elsewhere, so that label is the event, not a filter on it.
+      const bareLabelTrigger = triggers.some((t) => t.type === 'LabelAddedTrigger' && findLabels(prepared, t.index, prepared.clauses[t.clause].end).length === 0);
       if (labels) {
-        for (const l of labels.labels) cql.push(`label = "${l}"`);
+        for (const l of bareLabelTrigger ? [] : labels.labels) cql.push(`label = "${l}"`);
         for (const l of labels.negated) cql.push(`label != "${l}"`);
         at = labels.index;
       }
