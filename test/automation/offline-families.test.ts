@@ -334,3 +334,24 @@ describe('offline generator: look-alikes of a second trigger, a filter or anothe
     expect(typesOf(guard)).toEqual(['SendTeamsMessageAction']);
   });
 });
+
+describe('offline generator: message and button slots stated in words', () => {
+  it('cc, a receiver named before "should get an email", the actual comment, a stated Teams title and the new parent', async () => {
+    const cc = await draft('When a page is archived, email jane.doe@example.com with the title in the subject and cc Alex Kim');
+    expect(cc.rule?.components[0].config).toMatchObject({ to: [{ email: 'jane.doe@example.com' }], cc: [{ displayName: 'Alex Kim' }] });
+    expect(String((cc.rule?.components[0].config as { body: string }).body)).not.toMatch(/\bcc\b/);
+    const before = await draft('When a page is copied, Jane Doe should get an email');
+    expect(before.rule?.components[0].config).toMatchObject({ to: [{ displayName: 'Jane Doe' }] });
+    const comment = await draft('When someone comments, email the owner and quote the exact comment in the email');
+    expect(String((comment.rule?.components[0].config as { body: string }).body)).toContain('{{comment.body}}');
+    const teams = await draft('When a page is moved, send a note to Microsoft Teams with the title Relocated, and include the parent page title');
+    expect(teams.rule?.components[0].config).toMatchObject({ title: 'Relocated' });
+    expect(String((teams.rule?.components[0].config as { message: string }).message)).toContain('{{page.parent.title}}');
+  });
+
+  it('a capitalised name before "button" is its label, and a dated page from a template is named after it', async () => {
+    const result = await draft('Add a Log incident button. Clicking it should publish a page from the Incident template with the current date in the title', { spaceKey: 'ENG' });
+    expect(result.rule?.trigger?.config).toEqual({ buttonLabel: 'Log incident' });
+    expect(String((result.rule?.components[0].config as { title: string }).title)).toMatch(/^Incident \{\{now/);
+  });
+});

@@ -270,6 +270,12 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
     if (out.some((o) => Math.abs(o.index - idx) < 2)) continue;
     out.push({ value: { displayName: name }, index: idx });
   }
+  // The receiver named before a receiving verb: "Laura Schmidt should get an email", "Ana López must be told".
+  for (const m of masked.matchAll(/(?:^\s*|[,;:]\s*|\bthen\s+)(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2})\s+(?:should|must|will|needs?\s+to|has\s+to|is\s+to)\s+(?:also\s+)?(?:get|receive|be\s+(?:e-?mailed|notified|told|pinged|messaged|sent|alerted|informed))\b/gu)) {
+    const idx = start + m.index + m[0].indexOf(m[1]);
+    if (NOT_A_NAME.has(m[1].split(/\s+/)[0]) || out.some((o) => Math.abs(o.index - idx) < 2)) continue;
+    out.push({ value: { displayName: m[1] }, index: idx });
+  }
   for (const m of masked.matchAll(/@([a-z][\w.-]+)/g)) {
     if (masked[m.index - 1] && /[\w.]/.test(masked[m.index - 1])) continue;
     out.push({ value: { displayName: m[1] }, index: start + m.index });

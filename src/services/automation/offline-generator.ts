@@ -202,7 +202,9 @@ function triggerConfig(type: string, ctx: Ctx): Record<string, unknown> {
       if (!m) return {};
       const label =
         quoteIn(p, Math.max(0, m.index - 12), m.index + 30) ??
-        /\bbutton\s+(?:called|named|labell?ed|saying)\s+([\w ]+?)(?=[,.;]|\s+(?:that|which|to|on)\b|$)/.exec(p.masked.slice(m.index))?.[1];
+        /\bbutton\s+(?:called|named|labell?ed|saying)\s+([\w ]+?)(?=[,.;]|\s+(?:that|which|to|on)\b|$)/.exec(p.masked.slice(m.index))?.[1] ??
+        // "Put a Start retro button on pages": the capitalised words right before "button" are its label.
+        /\b(?:a|an|the)\s+(\p{Lu}[\p{L}\d'-]*(?:\s+[\p{L}\d'-]+){0,3}?)\s+button\b/u.exec(p.masked.slice(Math.max(0, m.index - 40), m.index + 6))?.[1];
       return label ? { buttonLabel: label.trim() } : {};
     }
     default:
@@ -295,7 +297,8 @@ function defaultSubject(ctx: Ctx): string {
 
 /** "include the comment", "with the page title": what the request asks a message to carry, as smart values. */
 const INCLUDES: Array<[RegExp, string]> = [
-  [/^(?:whole\s+|full\s+|original\s+|new\s+)?comment(?:'s)?(?:\s+(?:text|body))?\b(?!\s+author)/, '{{comment.body}}'],
+  [/^(?:whole\s+|full\s+|original\s+|new\s+|actual\s+|entire\s+|exact\s+|latest\s+)?comment(?:'s)?(?:\s+(?:text|body))?\b(?!\s+author)/, '{{comment.body}}'],
+  [/^(?:new\s+)?parent(?:\s+page)?(?:'s)?\s+(?:title|name)\b/, '{{page.parent.title}}'],
   [/^(?:page(?:'s)?\s+)?title\b/, '{{page.title}}'],
   [/^(?:page(?:'s)?\s+)?(?:link|url)\b/, '{{page.url}}'],
 ];
@@ -339,7 +342,10 @@ function copyTitleFromPage(text: string): string | null {
 function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
   const base = baseTitleFor(d, seg, ctx, noun);
   const wantsDate = DATED.test(ctx.p.lower.slice(seg.start, seg.end));
-  return base && wantsDate && !base.includes('{{now') ? `${base} ${NOW_DATE}` : base;
+  if (!wantsDate || base.includes('{{now')) return base;
+  // Dated but unnamed ("a new page from the Retrospective template, with today's date in the title"): name it after the template.
+  const template = /\b(?:from|using|with|based\s+on)\s+(?:the\s+|a\s+|our\s+)?([\w -]+?)\s+template\b/.exec(ctx.p.masked.slice(seg.start, seg.end))?.[1];
+  return `${base || template || (noun === 'page' ? 'Page' : 'Blog post')} ${NOW_DATE}`;
 }
 
 function baseTitleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
@@ -427,12 +433,17 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       return value ? { status: statusName(value) } : {};
     }
     case 'SendEmailAction': {
-      const to = recipients(seg, ctx);
+      // "… and cc Dalia Haddad": the people after "cc" are copied, not addressed.
+      const ccAt = /\b(?:cc|cc'ing|copy\s+in|copying\s+in)\s+/.exec(text);
+      const ccStart = ccAt ? seg.start + ccAt.index : seg.end;
+      const to = recipients({ start: seg.start, end: ccStart }, ctx);
+      const cc = ccAt ? recipients({ start: ccStart, end: seg.end }, ctx) : [];
       const quotedSubject = /\bsubject\b/.test(text) ? quoteIn(p, seg.start + text.search(/\bsubject\b/), seg.end) : null;
       const subjectQuote = quotedSubject ?? unquotedSubject(p, seg, clauseAt(p, d.index));
       const body = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
       return {
         to,
+        ...(cc.length ? { cc } : {}),
         subject: subjectQuote ?? defaultSubject(ctx),
         body: withIncluded(body && body !== subjectQuote ? body : defaultBody(ctx), p.lower.slice(seg.start, seg.end)),
       };
@@ -445,7 +456,10 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     }
     case 'SendTeamsMessageAction': {
       const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? `${ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx)}`;
-      return { webhookUrl: '', title: defaultSubject(ctx), message };
+      // "post to Teams with the title Page moved, and put the new parent page's title in the message body".
+      const statedTitle = /\bwith\s+(?:the\s+|a\s+)?(?:title|heading)\s+/.exec(p.lower.slice(seg.start, seg.end));
+      const title = statedTitle ? (quoteIn(p, seg.start + statedTitle.index, seg.end) ?? valueAfter(p, seg.start + statedTitle.index + statedTitle[0].length, 6)) : null;
+      return { webhookUrl: '', title: title ?? defaultSubject(ctx), message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ? message : withIncluded(message, p.lower.slice(seg.start, seg.end)) };
     }
     case 'LogAction': {
       // "write heartbeat to the audit log": the words between the verb and the log are the entry.

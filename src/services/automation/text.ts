@@ -142,7 +142,8 @@ export function preparePrompt(prompt: string): PreparedPrompt {
   const lowerForPayload = lowerSameLength(masked);
   const openers = PAYLOAD_OPENERS.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const payloadRe = new RegExp(
-    `\\b(?:${openers})\\s+((?:(?!\\bthen\\b)[^,;.!?«])+?)(?=\\s*(?:[,;.!?]|\\bthen\\b|\\band then\\b|\\botherwise\\b|\\band\\s+(?:also\\s+)?${NEXT_STEP}|$))`,
+    // A payload never opens with a connector: "with the page title in the subject and cc Dalia" carries no text.
+    `\\b(?:${openers})\\s+(?!(?:and|or|then)\\b)((?:(?!\\bthen\\b)[^,;.!?«])+?)(?=\\s*(?:[,;.!?]|\\bthen\\b|\\band then\\b|\\botherwise\\b|\\band\\s+(?:also\\s+)?${NEXT_STEP}|$))`,
     'g',
   );
   const cuts: Array<{ start: number; end: number }> = [];
