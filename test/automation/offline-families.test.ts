@@ -355,3 +355,19 @@ describe('offline generator: message and button slots stated in words', () => {
     expect(String((result.rule?.components[0].config as { title: string }).title)).toMatch(/^Incident \{\{now/);
   });
 });
+
+describe('offline generator: conditions stated as adjectives and names', () => {
+  it('a hyphenated adjective on the page is a label filter, ordinary compounds are not; a hyphenated receiver is a group', async () => {
+    const label = await draft('When an export-controlled page is edited, legal-review must be notified by email');
+    expect(typesOf(label)).toEqual(['CqlCondition', 'SendEmailAction']);
+    expect(JSON.stringify(label.rule?.components[0].config)).toContain('export-controlled');
+    expect(label.rule?.components[1].config).toMatchObject({ to: [{ groupName: 'legal-review' }] });
+    const plain = await draft('When a top-level page is edited, add the label seen');
+    expect(typesOf(plain)).toEqual(['AddLabelAction']);
+  });
+
+  it('a capitalised step word after "parent is" is the parent\'s title', async () => {
+    const result = await draft('When a page is moved and its new parent is Archive, email the owner');
+    expect(result.rule?.components.find((c) => c.type === 'CompareCondition')?.config).toMatchObject({ valueToCompare: '{{page.parent.title}}', valueToCompareAgainst: 'Archive' });
+  });
+});

@@ -297,6 +297,8 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
     if (!out.some((g) => g.groupName === n)) out.push({ groupName: n, index: start + index });
   };
   for (const m of masked.matchAll(/\b(?:the\s+)?(«q\d+»|[\w-]+)\s+(?:user\s+)?group\b/gi)) push(m[1], m.index);
+  // A hyphenated group named before a receiving verb: "support-leads must be emailed".
+  for (const m of masked.matchAll(/(?:^\s*|[,;:]\s*|\bthen\s+)([a-z0-9]+(?:-[a-z0-9]+)+)\s+(?:should|must|will|needs?\s+to|has\s+to|is\s+to|are\s+to)\s+(?:also\s+)?(?:get|receive|be\s+(?:e-?mailed|notified|told|pinged|messaged|sent|alerted|informed))\b/g)) push(m[1], m.index + m[0].indexOf(m[1]));
   for (const m of masked.matchAll(/\bgroups?\s+(?:called\s+|named\s+)?(«q\d+»|[\w-]*[a-z0-9-][\w-]*)(?!\s+(?:members?|is|are))/gi)) {
     if (/^(?:called|named|of|that|which|and|or|is|are|members?|with|in|to|for|on|at|about|when|if|by|from|as|so|then|but)$/i.test(m[1])) continue;
     push(m[1], m.index);
@@ -309,7 +311,9 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   return out.sort((a, b) => a.index - b.index);
 }
 
-const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also|move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/i;
+const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also)$/i;
+/** A step verb ends a value, unless it is capitalised: "its parent is Archive" names the page. */
+const VALUE_STOP_VERB = /^(?:move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/;
 
 /**
  * The value right after a position: a quoted value, else words up to a connector or the
@@ -322,7 +326,7 @@ export function valueAfter(prepared: PreparedPrompt, index: number, maxWords = 4
   const words: string[] = [];
   for (const raw of rest.trim().split(/\s+/)) {
     const word = raw.replace(/[,;.!?:)]+$/, '');
-    if (!word || VALUE_STOP.test(word) || /«/.test(word)) break;
+    if (!word || VALUE_STOP.test(word) || VALUE_STOP_VERB.test(word) || /«/.test(word)) break;
     words.push(word);
     if (raw !== word || words.length >= maxWords) break;
   }

@@ -1004,8 +1004,19 @@ function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, numbe
     }
     if (index === -1) index = m.index!;
   }
+  // A hyphenated label as the page's adjective: "if a customer-facing page is changed".
+  for (const m of p.lower.matchAll(HYPHEN_LABEL_BEFORE_PAGE)) {
+    const at = m.index! + m[0].indexOf(m[1]);
+    if (excludeRanges.some(([s, e]) => at >= s && at < e) || COMMON_COMPOUND.test(m[1]) || labels.includes(m[1])) continue;
+    labels.push(m[1]);
+    if (index === -1) index = m.index!;
+  }
   return labels.length || negated.length ? { labels, negated, index } : null;
 }
+
+const HYPHEN_LABEL_BEFORE_PAGE = new RegExp(`\\b(?:a|an|any|every|each)\\s+([a-z0-9]+(?:-[a-z0-9]+)+)\\s+(?:${PAGE_N}|${BLOG_N})\\b`, 'g');
+/** Hyphenated words that describe any page rather than name a label. */
+const COMMON_COMPOUND = /^(?:brand-new|top-level|high-level|low-level|well-known|so-called|up-to-date|out-of-date|long-running|read-only|one-off|sub-page|half-finished|half-done|work-in-progress|in-progress|non-[a-z]+|re-[a-z]+|self-[a-z]+|long-form|short-form|one-page|two-page|multi-[a-z]+|full-page|single-page)$/;
 
 const TITLE_OPS: Array<[RegExp, string]> = [
   [/doesn't\s+contain|does\s+not\s+contain|don't\s+contain|do\s+not\s+contain|not\s+containing|without/, 'NOT_CONTAINS'],
