@@ -371,3 +371,18 @@ describe('offline generator: conditions stated as adjectives and names', () => {
     expect(result.rule?.components.find((c) => c.type === 'CompareCondition')?.config).toMatchObject({ valueToCompare: '{{page.parent.title}}', valueToCompareAgainst: 'Archive' });
   });
 });
+
+describe('offline generator: topical labels and names with inner capitals', () => {
+  it('"the x tag: remove it from any page …" removes the label and never deletes the page', async () => {
+    const result = await draft('The on-hold tag: remove it from any page that gets edited');
+    expect(result.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(result.rule?.components).toEqual([{ type: 'RemoveLabelAction', config: { labels: ['on-hold'] } }]);
+    expect(result.manualConfig).toEqual([]);
+  });
+
+  it("O'Neil, McAllister and Jean-Luc are names, as subject and as recipient", async () => {
+    const result = await draft("When Sean McAllister edits a page, email Róisín O'Neil and Jean-Luc Roy");
+    expect(result.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Sean McAllister' }] });
+    expect(result.rule?.components.find((c) => c.type === 'SendEmailAction')?.config).toMatchObject({ to: [{ displayName: "Róisín O'Neil" }, { displayName: 'Jean-Luc Roy' }] });
+  });
+});

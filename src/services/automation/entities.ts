@@ -258,7 +258,7 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
   for (const m of masked.matchAll(EMAIL_RE)) out.push({ value: { email: m[0] }, index: start + m.index });
   // Names in any script's letters ("Ana López"), not only ASCII.
   const nameRe =
-    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}[\p{Ll}'-]+(?:\s+(?:\p{Lu}[\p{Ll}'-]+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
+    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+(?:\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
   for (const m of masked.matchAll(nameRe)) {
     const name = m[1];
     const first = name.split(/\s+/)[0];
@@ -271,7 +271,7 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
     out.push({ value: { displayName: name }, index: idx });
   }
   // The receiver named before a receiving verb: "Laura Schmidt should get an email", "Ana López must be told".
-  for (const m of masked.matchAll(/(?:^\s*|[,;:]\s*|\bthen\s+)(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2})\s+(?:should|must|will|needs?\s+to|has\s+to|is\s+to)\s+(?:also\s+)?(?:get|receive|be\s+(?:e-?mailed|notified|told|pinged|messaged|sent|alerted|informed))\b/gu)) {
+  for (const m of masked.matchAll(/(?:^\s*|[,;:]\s*|\bthen\s+)(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+){1,2})\s+(?:should|must|will|needs?\s+to|has\s+to|is\s+to)\s+(?:also\s+)?(?:get|receive|be\s+(?:e-?mailed|notified|told|pinged|messaged|sent|alerted|informed))\b/gu)) {
     const idx = start + m.index + m[0].indexOf(m[1]);
     if (NOT_A_NAME.has(m[1].split(/\s+/)[0]) || out.some((o) => Math.abs(o.index - idx) < 2)) continue;
     out.push({ value: { displayName: m[1] }, index: idx });

@@ -658,6 +658,14 @@ const notInEvent = (p: PreparedPrompt, m: RegExpMatchArray) => imperative(p, m.i
 /** A status right after a placement word: "put it to Ready for review" sets a status, it moves nothing. */
 const STATUS_AFTER = new RegExp(`^\\s+(?:the\\s+)?(?:status\\s+)?(?:${STATUS_WORDS}|«q\\d+»\\s+status)\\b`);
 
+/** "strip it off", "remove it from any page": the pronoun stands for a label named first as the topic. */
+const TOPIC_LABEL_REMOVAL = /\b(?:strip|take|pull|peel|rip|remove|drop|clear)\s+(?:it|them)\s+(?:back\s+)?(?:off|from)\b/g;
+/** "The approved label: …", "That wip tag — …": a label is the topic of the sentence before the step. */
+function topicLabelBefore(p: PreparedPrompt, index: number): boolean {
+  const sentence = p.lower.slice(0, index).replace(/^.*[.!?]\s/s, '');
+  return /^\s*(?:the|that|this|our|a|an)?\s*(?:«q\d+»|[\w-]+)\s+(?:label|tag)s?\s*[:,-]/.test(sentence);
+}
+
 const ACTION_PATTERNS: ComponentPattern[] = [
   // Moving to the archive or trash is archiving / deleting.
   { type: 'ArchivePageAction', re: new RegExp(`\\b(?:move|send|put|file)\\s+(?:${OBJ}\\s+)?(?:\\w+\\s+){0,3}?to\\s+(?:the\\s+)?archive\\b(?!\\s+(?:space|page)\\b)`, 'g'), guard: imp },
@@ -686,7 +694,7 @@ const ACTION_PATTERNS: ComponentPattern[] = [
   {
     type: 'DeletePageAction',
     re: new RegExp(`\\b(?:delete|trash|remove|purge|erase|wipe|bin|discard|get rid of|clean out|clear out)\\s+(?:${OBJ}|(?:the\\s+|all\\s+|any\\s+|every\\s+)?(?:[\\w«»-]+\\s+){0,2}?(?:pages?|docs?|documents?|content|ones|drafts?))\\b(?!\\s+(?:labels?|tags?|restrictions?|permissions?|comments?|from\\s+(?:the\\s+)?(?:group|label))\\b)`, 'g'),
-    guard: (p, m) => imp(p, m) && !/\b(?:labels?|tags?|restrictions?|permissions?|comments?|variables?|users?|owners?|access)\b/.test(m[0]),
+    guard: (p, m) => imp(p, m) && !/\b(?:labels?|tags?|restrictions?|permissions?|comments?|variables?|users?|owners?|access)\b/.test(m[0]) && !(new RegExp(`^${TOPIC_LABEL_REMOVAL.source}`).test(p.lower.slice(m.index!)) && topicLabelBefore(p, m.index!)),
   },
   {
     type: 'AddLabelAction',
@@ -713,7 +721,7 @@ const ACTION_PATTERNS: ComponentPattern[] = [
   },
   { type: 'RemoveLabelAction', re: /\buntag\b/g, guard: imp },
   // The label named first as the topic: "The stale label: strip it off …".
-  { type: 'RemoveLabelAction', re: /\b(?:strip|take|pull|peel|rip)\s+(?:it|them)\s+(?:back\s+)?off\b/g, guard: (p, m) => imp(p, m) && /\b(?:label|tag)s?\b/.test(p.lower.slice(0, m.index!)) },
+  { type: 'RemoveLabelAction', re: TOPIC_LABEL_REMOVAL, guard: (p, m) => imp(p, m) && topicLabelBefore(p, m.index!) },
   {
     type: 'AddCommentAction',
     re: /\b(?:add|post|leave|write|put|drop|insert|create|make)\s+(?!(?:the|this|that|their|its|his|her)\b)(?:a\s+|an\s+|one\s+|new\s+)?(?:[\w«»-]+\s+)?(?:footer\s+|inline\s+|page\s+)?comment\b/g,
@@ -1379,7 +1387,7 @@ function subjectCondition(p: PreparedPrompt): Detection | null {
   const subject = p.masked.slice(start, end).trim();
   const email = subject.match(EMAIL_RE)?.[0];
   if (email) return { ...at, config: { users: [{ email }] } };
-  if (/^\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}$/u.test(subject)) return { ...at, config: { users: [{ displayName: subject }] } };
+  if (/^\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+){1,2}$/u.test(subject)) return { ...at, config: { users: [{ displayName: subject }] } };
   const groups = findGroups(p, start, end);
   if (groups.length) return { ...at, config: { groups: [{ groupName: groups[0].groupName }] } };
   return null;
