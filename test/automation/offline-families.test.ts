@@ -386,3 +386,12 @@ describe('offline generator: topical labels and names with inner capitals', () =
     expect(result.rule?.components.find((c) => c.type === 'SendEmailAction')?.config).toMatchObject({ to: [{ displayName: "Róisín O'Neil" }, { displayName: 'Jean-Luc Roy' }] });
   });
 });
+
+describe('offline generator: two events in one relative clause', () => {
+  it('"anything that gets published or edited" and "everything X writes or moves" ask for two triggers', async () => {
+    const passive = await draft('Anything that gets moved or copied should be labelled check-links');
+    expect(kindsOf(passive)).toContain('multiple_triggers');
+    const active = await draft('Every page Jane Doe creates or comments on must be tagged jd');
+    expect(kindsOf(active)).toContain('multiple_triggers');
+  });
+});

@@ -341,7 +341,8 @@ function nominalEvents(p: PreparedPrompt): Detection[] {
   }
   // Lists of events: "is created, updated or deleted".
   const list = new RegExp(
-    `\\b(${PAGE_N}|${BLOG_N}|it|they)\\b${GAP}\\b${BE}\\s+((?:[a-z]+(?:\\s+on)?\\s*,\\s*)+(?:[a-z]+(?:\\s+on)?\\s*,?\\s*)?(?:or|and|and\\/or)\\s+[a-z]+(?:\\s+on)?)\\b`,
+    // Two are a list too ("anything that gets published or commented on"); a word that is no event is skipped.
+    `\\b(${PAGE_N}|${BLOG_N}|it|they|anything|everything)\\b${GAP}\\b${BE}\\s+((?:[a-z]+(?:\\s+on)?\\s*,\\s*)*[a-z]+(?:\\s+on)?\\s*,?\\s*(?:or|and|and\\/or)\\s+[a-z]+(?:\\s+on)?)\\b`,
     'g',
   );
   for (const m of guardedMatches(p.lower, list, (m) => eventGuard(p, m))) {
@@ -516,16 +517,18 @@ function coordinatedActiveEvents(p: PreparedPrompt): Detection[] {
 /** The event as a relative clause on the object: "anything Ana López publishes", "every page the sales team edits". */
 const OBJECT_RELATIVE_HEAD = `\\b(?:anything|everything|whatever|any\\s+(?:page|doc|document|blog\\s*post)|every\\s+(?:page|blog\\s*post)|each\\s+(?:page|blog\\s*post)|all\\s+(?:pages|blog\\s*posts)|(?:the\\s+)?(?:pages|blog\\s*posts))\\s+(?:that\\s+)?(?!(?:in|on|of|from|under|with|within|not|never|older|newer|last|more|less)\\b)`;
 const OBJECT_RELATIVE_VERB = '(publish(?:es|ed)?|creates?|created|writes?|wrote|posts?|posted|edits?|edited|updates?|updated|changes?|changed|comments?\\s+on|commented\\s+on|copies|copied|moves|moved)';
-const OBJECT_RELATIVE_RE = new RegExp(`${OBJECT_RELATIVE_HEAD}(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${OBJECT_RELATIVE_VERB}\\b`, 'gu');
+const OBJECT_RELATIVE_RE = new RegExp(`${OBJECT_RELATIVE_HEAD}(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${OBJECT_RELATIVE_VERB}(?:\\s*,?\\s+(?:or|and|and\\/or)\\s+${OBJECT_RELATIVE_VERB})?\\b`, 'gu');
 
 function objectRelativeEvents(p: PreparedPrompt): Detection[] {
   const out: Detection[] = [];
   // Under a schedule the phrase describes the pages to visit, not an event.
   const isEvent = (m: RegExpExecArray) => !isNegatedBefore(p.lower, m.index!) && !AGE_AFTER.test(p.lower.slice(m.index! + m[0].length));
   for (const m of guardedMatches(p.lower, OBJECT_RELATIVE_RE, isEvent)) {
-    const row = ACTIVE_EVENTS.find(([stem]) => stem.test(m[2]));
-    if (!row) continue;
-    out.push({ type: BLOG_WORD.test(m[0]) ? row[2] : row[1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+    // "everything Jane publishes or edits" names two events.
+    for (const verb of [m[2], m[3]].filter(Boolean)) {
+      const row = ACTIVE_EVENTS.find(([stem]) => stem.test(verb));
+      if (row) out.push({ type: BLOG_WORD.test(m[0]) ? row[2] : row[1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+    }
   }
   return out;
 }
