@@ -314,10 +314,11 @@ describe('offline generator: webhooks in and out', () => {
 
 describe('offline generator: look-alikes of a second trigger, a filter or another step', () => {
   it('a spared click is no button, a terse "x label added" is the label event, and "delete them as soon as the label goes on" deletes', async () => {
-    const click = await draft('When a page is edited, email the owner the diff so nobody needs to click around to find it');
-    expect(click.rule?.trigger?.type).toBe('PageEditedTrigger');
-    const clickThrough = await draft('When someone comments, email the owner so they can read it without having to click through');
-    expect(clickThrough.rule?.trigger?.type).toBe('PageCommentedTrigger');
+    const spared: Array<[string, string]> = [
+      ['When a page is edited, email the owner the diff so nobody needs to click around to find it', 'PageEditedTrigger'],
+      ['When someone comments, email the owner so they can read it without having to click through', 'PageCommentedTrigger'],
+    ];
+    for (const [prompt, trigger] of spared) expect((await draft(prompt)).rule?.trigger?.type).toBe(trigger);
     const terse = await draft('hotfix label added to a page -> add a comment that QA was told');
     expect(terse.rule?.trigger).toMatchObject({ type: 'LabelAddedTrigger', config: { labels: ['hotfix'] } });
     const remove = await draft('Pages tagged scrap: delete them once the tag is on');
