@@ -396,3 +396,20 @@ describe('offline generator: two events in one relative clause', () => {
     expect(kindsOf(active)).toContain('multiple_triggers');
   });
 });
+
+describe('offline generator: more steps stated loosely', () => {
+  it('PDF conversion is named as left out, a second duty after "and be" is a step, a bare "log x" is logged', async () => {
+    const pdf = await draft('When a page is labelled handout, convert it to PDF and add the label printed');
+    expect(typesOf(pdf)).toEqual(['AddLabelAction']);
+    expect(pdf.problems.map((p) => p.message).join(' ')).toMatch(/pdf/i);
+    const second = await draft('When a page is archived, it should get the label gone and be filed under Decisions');
+    expect(typesOf(second)).toEqual(['AddLabelAction', 'MovePageAction']);
+    expect(second.rule?.components[0].config).toEqual({ labels: ['gone'] });
+    const log = await draft('Every Sunday at 9pm, log weekly sweep');
+    expect(log.rule?.components[0].config).toEqual({ message: 'weekly sweep' });
+  });
+
+  it('CET is a time zone', () => {
+    expect(parseSchedule('every day at 7:45 cet', 'Every day at 7:45 CET')?.schedule).toMatchObject({ time: '07:45', timeZone: 'CET' });
+  });
+});

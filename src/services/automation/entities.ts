@@ -344,7 +344,7 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
     // "Pages labelled obsolete: delete them": the colon closes the phrase, it is no part of the label.
     const value = quoteOf(prepared, token) ?? token.replace(/[:.]+$/, '');
     const label = toLabel(value);
-    if (!label || /^(?:it|them|the|a|an|to|on|and|or|this|that|page|pages|post|with|as|of|from|label|labels|tag|tags|called|named|is|are|was|added|removed|applied|its|their|saying|then|when|if|for|in|each|every|otherwise|else|has|have|had|should|must|needs|need|ought|will|shall|goes|go|gets|get|comes|come)$/.test(label)) return;
+    if (!label || /^(?:it|them|the|a|an|to|on|and|or|this|that|page|pages|post|with|as|of|from|label|labels|tag|tags|called|named|is|are|was|added|removed|applied|its|their|saying|then|when|if|for|in|each|every|otherwise|else|has|have|had|should|must|needs|need|ought|will|shall|goes|go|gets|get|comes|come|be|been|being)$/.test(label)) return;
     if (!labels.includes(label)) labels.push(label);
   };
   const token = '(«q\\d+»|#?[\\w][\\w.:-]*)';

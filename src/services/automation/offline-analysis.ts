@@ -808,6 +808,8 @@ const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   { type: 'AdvancedBranch', re: /\bbranch\s+with\s+conditions\b|\badvanced\s+branch/g },
   { type: 'CreateSpaceAction', re: /\b(?:create|make|set\s+up|add|archive|delete|remove|open|spin\s+up)\s+(?:a\s+|an\s+|the\s+|new\s+|whole\s+|entire\s+)*(?:[a-z]+\s+)?spaces?\b(?!\s+(?:permission|key|home|overview|admin|public|private|visible|accessible|available|open|read-?only)\b)(?!\s+up\b)/g, guard: (p, m) => imp(p, m) && !/\b(?:in|to|from)\s+(?:the\s+)?(?:[a-z]+\s+)?spaces?\b/.test(m[0]) && !/\bpermission/.test(m[0]) && !/\b(?:the|a|an|in|to|into|from|our|my|its|this|that)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!)) },
   { type: 'ExportPageAction', re: /\bexport\b(?:(?![,;.]).){0,30}?\b(?:pdf|word|docx|html|markdown|csv)\b|\b(?:pdf|word)\s+export\b|\bexport\s+(?:it|the\s+page|them|pages)\b(?!\s+to\s+(?!pdf|word))/g },
+  // "turn it into a PDF", "save the page as a Word file", "convert them to PDF".
+  { type: 'ExportPageAction', re: /\b(?:turn|convert|save|render|make|download|generate)\b(?:(?![,;.]).){0,25}?\b(?:into|to|as)\s+(?:an?\s+)?(?:pdfs?|word(?:\s+(?:file|doc(?:ument)?))?|docx|html|markdown|csv)\b|\b(?:generate|make|create)\s+(?:an?\s+)?pdf\b/g },
   { type: 'SendSmsAction', re: /\b(?:sms|text\s+messages?)\b|\btext\s+(?:me|him|her|them|us|the\s+(?:owner|author|assignee|on-call))\b/g },
   { type: 'PrintPageAction', re: /\bprint(?:s|ed|ing)?\s+(?:it|them|the\s+page|pages?|a\s+copy|copies|out)\b|\bprinters?\b/g },
   {
@@ -871,6 +873,9 @@ const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'AddLabelAction', re: /\b(?:needs|need|wants|requires|deserves)\s+(?:the|a|an)\s+(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g, guard: notNegated },
   // "its status should be Rough draft", "the status must become Done".
   { type: 'ChangePageStatusAction', re: new RegExp(`\\bstatus\\s+${MODAL}(?:be|become|read|say|change\\s+to|be\\s+set\\s+to|be\\s+changed\\s+to)\\s+(?=\\S)`, 'g'), guard: notNegated },
+  // A second duty after "and": "the copy must get the label x and be moved under Y".
+  { type: 'MovePageAction', re: /\band\s+(?:then\s+)?(?:be|get)\s+(?:moved|filed|placed|put|nested|relocated)\s+(?:under|below|beneath|into|inside)\b/g, guard: (p, m) => notNegated(p, m) && new RegExp(`\\b(?:${MODAL_WORDS})\\b`).test(p.lower.slice(p.clauses[clauseAt(p, m.index!)].start, m.index!)) },
+  { type: 'LogAction', re: /(?:^|[,;:]\s*|\b(?:then|and)\s+)log\s+(?!(?:in|on|out|off|into|onto)\b)[a-z«]/g, guard: imp },
   // "put a copy under X" is a copy, whatever verb places it.
   { type: 'CopyPageAction', re: /\b(?:put|place|file|drop|save|make|create|keep)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/g, guard: imp },
 ];

@@ -464,7 +464,9 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'LogAction': {
       // "write heartbeat to the audit log": the words between the verb and the log are the entry.
       const entry = /\b(?:write|log|record|add|put)\s+(?!(?:a|an|it|this|that|something|the\s+(?:page|title|event|result|change|name))\b)((?:(?!\b(?:to|in|into|on)\b)[^,;.!?«»])+?)\s+(?:to|in|into|on)\s+(?:the\s+|a\s+)?(?:audit\s+|rule\s+)?log\b/.exec(p.masked.slice(seg.start, seg.end));
-      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+      // "…, log review": a bare entry to the end of the step.
+      const bare = /(?:^|[,;:]\s*|\b(?:then|and)\s+)log\s+(?!(?:a|an|it|this|that|the|something|each|every|which|how|what)\b)([^,;.!?«»]+?)\s*$/.exec(p.masked.slice(seg.start, seg.end).trim());
+      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? bare?.[1] ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
     }
     case 'CreateVariableAction': {
       const name = /\bvariable\s+(?:called|named)\s+(«q\d+»|[A-Za-z]\w*)/.exec(p.masked.slice(seg.start, seg.end));

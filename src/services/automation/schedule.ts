@@ -110,7 +110,8 @@ function cityZone(lower: string): string | undefined {
 const ZONES: Array<[RegExp, string]> = [
   [/\butc\b/, 'UTC'],
   [/\bgmt\b/, 'GMT'],
-  [/\bcest?\b/, 'CET'],
+  // CET and CEST (the old pattern "cest?" matched "ces"/"cest" and missed "CET" itself).
+  [/\bcet\b|\bcest\b/, 'CET'],
   [/\b(?:est|edt|eastern(?: time)?)\b/, 'America/New_York'],
   [/\b(?:pst|pdt|pacific(?: time)?)\b/, 'America/Los_Angeles'],
   [/\b(?:cst|cdt|central time)\b/, 'America/Chicago'],
