@@ -413,3 +413,16 @@ describe('offline generator: more steps stated loosely', () => {
     expect(parseSchedule('every day at 7:45 cet', 'Every day at 7:45 CET')?.schedule).toMatchObject({ time: '07:45', timeZone: 'CET' });
   });
 });
+
+describe('offline generator: a named person doing a label or comment act', () => {
+  it('"X adds a comment", "X labels a page" and "X adds the label y" carry X as the user condition, and "labels" is no label', async () => {
+    const comment = await draft('Whenever Zara Al-Hassan adds a comment, notify the page author');
+    expect(comment.rule?.trigger?.type).toBe('PageCommentedTrigger');
+    expect(comment.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Zara Al-Hassan' }] });
+    const labels = await draft('When Ines Ortiz labels a page, email me');
+    expect(labels.rule?.trigger).toEqual({ type: 'LabelAddedTrigger', config: {} });
+    const adds = await draft('When Omar Hasan adds the label urgent, email me');
+    expect(adds.rule?.trigger?.config).toEqual({ labels: ['urgent'] });
+    expect(adds.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Omar Hasan' }] });
+  });
+});

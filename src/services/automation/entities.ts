@@ -361,7 +361,8 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
     }
   }
   if (labels.length === 0) {
-    for (const m of fragment.matchAll(/(«q\d+»|#?[\w][\w.:-]*)\s+(?:and\s+(«q\d+»|#?[\w][\w.:-]*)\s+)?(?:labels?|tags?)\b/gi)) {
+    // "Jane Doe labels a page": "labels" is the verb there, and "Doe" no label.
+    for (const m of fragment.matchAll(/(«q\d+»|#?[\w][\w.:-]*)\s+(?:and\s+(«q\d+»|#?[\w][\w.:-]*)\s+)?(?:labels?|tags?)\b(?!\s+(?:a|an|the|any|one|pages?)\b)/gi)) {
       add(m[1]);
       if (m[2]) add(m[2]);
     }

@@ -214,12 +214,12 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: new RegExp(`\\b(?:label|tag)s?\\b(?:(?![,;.]).){0,30}?\\b${BE}\\s+(?:added|applied|put|attached|set)\\b`, 'g'), guard: eventClauseGuard },
     {
       re: new RegExp(
-        `\\b${SUBJ}${ADV}\\s+(?:adds?|added|applies|applied|puts?|attaches)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)s?\\b`,
-        'g',
+        `(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:adds?|added|applies|applied|puts?|attaches)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)s?\\b`,
+        'gu',
       ),
       guard: eventGuard,
     },
-    { re: new RegExp(`\\b${SUBJ}${ADV}\\s+(?:labels|labelled|labeled|tags|tagged)\\s+(?:a|the|any|it|one)\\b`, 'g'), guard: eventGuard },
+    { re: new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:labels|labelled|labeled|tags|tagged)\\s+(?:a|the|any|it|one)\\b`, 'gu'), guard: eventGuard },
     { re: /\b(?:gets|get|receives|received|is given|got)\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g, guard: eventClauseGuard },
     { re: /\bon\s+(?:label|tag)\s+(?:added|add|change)\b/g },
     // "as soon as the label goes on", "once the tag is on".
@@ -1382,7 +1382,8 @@ function findUserCondition(p: PreparedPrompt, inBranch: boolean): Detection | nu
   return subjectCondition(p);
 }
 
-const ACTOR_VERB = '(?:publish|creat|edit|updat|chang|modif|comment|mov|cop[yi]|archiv|delet|restor|writ|post)\\w*';
+// "adds a comment", "leaves a reply", "labels a page": these verbs name the event's subject too.
+const ACTOR_VERB = '(?:publish|creat|edit|updat|chang|modif|comment|mov|cop[yi]|archiv|delet|restor|writ|post|add|leav|label|tag|flip|switch|mention|repl)\\w*';
 const ACTOR_RE = new RegExp(`\\b(?:when|whenever|once|if|after|as soon as|each time|every time)\\s+(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${ACTOR_VERB}\\b`, 'u');
 
 /** "When Ana López publishes …", "when someone in the contractors group edits …": the named subject is a user condition. */
