@@ -38,7 +38,8 @@ export function normalizePrompt(prompt: string): string {
     .replace(/\s*(?:->|=>|→)\s*/g, ', then ')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/\b[A-Za-z]{4,}\b/g, repairTypo);
+    // Quoted values are the writer's own text (a label, a title, a message) and are never repaired.
+    .replace(/"[^"]*"|`[^`]*`|(?<=^|[\s(:,=])'[^']*'(?=$|[\s.,;:!?)])|\b[A-Za-z]{4,}\b/g, (token) => (/^["'`]/.test(token) ? token : repairTypo(token)));
 }
 
 /**
