@@ -4,14 +4,16 @@ import { createStaticResolver } from '../../src/services/automation/static-resol
 import { normalizePrompt } from '../../src/services/automation/text.js';
 import { draft, kindsOf, SITE, typesOf } from './support.js';
 
+const userConditionOf = (result: Awaited<ReturnType<typeof draft>>) => result.rule?.components.find((c) => c.type === 'UserCondition')?.config;
+
 /** Families of requests the offline generator must hold on (issue 14), each with phrasings not in any eval set. */
 describe('offline generator: failure families', () => {
   it('a named person, an email or a group member as the subject of the event is a user condition', async () => {
     const byName = await draft('When Zoë Müller edits a page, add the label checked');
     expect(byName.rule?.trigger?.type).toBe('PageEditedTrigger');
-    expect(byName.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Zoë Müller' }] });
+    expect(userConditionOf(byName)).toEqual({ users: [{ displayName: 'Zoë Müller' }] });
     const byEmail = await draft('whenever sam.lee@example.org publishes a page, archive it');
-    expect(byEmail.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ email: 'sam.lee@example.org' }] });
+    expect(userConditionOf(byEmail)).toEqual({ users: [{ email: 'sam.lee@example.org' }] });
     const anyone = await draft('When a teammate publishes a page, add the label fresh');
     expect(typesOf(anyone)).toEqual(['AddLabelAction']);
   });
@@ -269,7 +271,7 @@ describe('offline generator: people as the subject, whatever their name starts w
     for (const name of ['Lia Ortega', 'Omar Hasan', 'Rosa Isaksen', 'Ben Hadley']) {
       const result = await draft(`When ${name} edits a page, add the label seen`);
       expect(result.rule?.trigger?.type).toBe('PageEditedTrigger');
-      expect(result.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: name }] });
+      expect(userConditionOf(result)).toEqual({ users: [{ displayName: name }] });
     }
   });
 
@@ -384,7 +386,7 @@ describe('offline generator: topical labels and names with inner capitals', () =
 
   it("O'Neil, McAllister and Jean-Luc are names, as subject and as recipient", async () => {
     const result = await draft("When Sean McAllister edits a page, email Róisín O'Neil and Jean-Luc Roy");
-    expect(result.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Sean McAllister' }] });
+    expect(userConditionOf(result)).toEqual({ users: [{ displayName: 'Sean McAllister' }] });
     expect(result.rule?.components.find((c) => c.type === 'SendEmailAction')?.config).toMatchObject({ to: [{ displayName: "Róisín O'Neil" }, { displayName: 'Jean-Luc Roy' }] });
   });
 });
@@ -417,13 +419,15 @@ describe('offline generator: more steps stated loosely', () => {
 
 describe('offline generator: a named person doing a label or comment act', () => {
   it('"X adds a comment", "X labels a page" and "X adds the label y" carry X as the user condition, and "labels" is no label', async () => {
-    const comment = await draft('Whenever Zara Al-Hassan adds a comment, notify the page author');
-    expect(comment.rule?.trigger?.type).toBe('PageCommentedTrigger');
-    expect(comment.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Zara Al-Hassan' }] });
-    const labels = await draft('When Ines Ortiz labels a page, email me');
-    expect(labels.rule?.trigger).toEqual({ type: 'LabelAddedTrigger', config: {} });
-    const adds = await draft('When Omar Hasan adds the label urgent, email me');
-    expect(adds.rule?.trigger?.config).toEqual({ labels: ['urgent'] });
-    expect(adds.rule?.components.find((c) => c.type === 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Omar Hasan' }] });
+    const cases: Array<[string, { type: string; config: Record<string, unknown> }, string]> = [
+      ['Whenever Zara Al-Hassan adds a comment, notify the page author', { type: 'PageCommentedTrigger', config: {} }, 'Zara Al-Hassan'],
+      ['When Ines Ortiz labels a page, email me', { type: 'LabelAddedTrigger', config: {} }, 'Ines Ortiz'],
+      ['When Omar Hasan adds the label urgent, email me', { type: 'LabelAddedTrigger', config: { labels: ['urgent'] } }, 'Omar Hasan'],
+    ];
+    for (const [prompt, trigger, person] of cases) {
+      const result = await draft(prompt);
+      expect(result.rule?.trigger).toEqual(trigger);
+      expect(userConditionOf(result)).toEqual({ users: [{ displayName: person }] });
+    }
   });
 });
