@@ -431,3 +431,13 @@ describe('offline generator: a named person doing a label or comment act', () =>
     }
   });
 });
+
+describe('offline generator: label states after the event', () => {
+  it('"if it is tagged x" after another event is a filter, and "it isn\'t labelled x" filters x out', async () => {
+    const state = await draft('When a page is moved, if it is tagged keep add a comment, otherwise archive it');
+    expect(state.rule?.trigger?.type).toBe('PageMovedTrigger');
+    expect(JSON.stringify(state.rule)).toContain('label = \\"keep\\"');
+    const negated = await draft('When a page is edited and it is not tagged locked, add the label touched');
+    expect(JSON.stringify(negated.rule?.components[0].config)).toContain('label != \\"locked\\"');
+  });
+});

@@ -580,6 +580,16 @@ export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; sche
   const scheduleFirst = parseSchedule(p.lower, p.original);
   let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : [...reducedRelativeEvents(p), ...objectRelativeEvents(p)])];
   // "…, it gets the label X" after another event, or "should get the label X", is a consequence (an action), not a trigger.
+  // "When a page is published, if it's labelled legal …": a label state after another event is a condition.
+  hits = hits.filter(
+    (h) =>
+      !(
+        h.type === 'LabelAddedTrigger' &&
+        /^(?:if\s+)?(?:it|they|the\s+page|the\s+post)(?:'s|'re|\s+is|\s+are|\s+has\s+been|\s+isn't|\s+is\s+not)\s+(?:labell?ed|tagged)\b/.test(p.lower.slice(h.index)) &&
+        (/^if\s/.test(p.lower.slice(h.index)) || /\bif\s+$/.test(p.lower.slice(Math.max(0, h.index - 4), h.index))) &&
+        hits.some((o) => o.type !== 'LabelAddedTrigger' && o.index < h.index)
+      ),
+  );
   hits = hits.filter(
     (h) =>
       !(
@@ -997,14 +1007,15 @@ function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, numbe
   const labels: string[] = [];
   const negated: string[] = [];
   let index = -1;
-  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:labell?ed|tagged)\b)/g;
+  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:(?:isn't|aren't|wasn't|is\s+not|are\s+not|hasn't\s+been|has\s+not\s+been|not|never\s+been)\s+)?(?:labell?ed|tagged)\b)/g;
   for (const m of p.lower.matchAll(re)) {
     if (excludeRanges.some(([s, e]) => m.index! >= s && m.index! < e)) continue;
     // "a button labelled 'Request review'" names the button.
     if (/\bbutton\s*$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!))) continue;
     const clause = p.clauses[clauseAt(p, m.index!)];
     const found = findLabels(p, Math.max(clause.start, m.index! - 20), clause.end);
-    const neg = /^(?:without|lacking|missing|not)/.test(m[0]);
+    // "it isn't labelled frozen", "has not been tagged x": a negated state filters the label out.
+    const neg = /^(?:without|lacking|missing|not|never|isn't|aren't|wasn't|is\s+not|are\s+not|hasn't|has\s+not)/.test(m[0]);
     for (const l of found) (neg ? negated : labels).includes(l) || (neg ? negated : labels).push(l);
     if (found.length && index === -1) index = m.index!;
   }
