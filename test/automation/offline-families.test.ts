@@ -300,6 +300,8 @@ describe('offline generator: more spoken schedules and unquoted slot text', () =
     expect(log.rule?.components[0].config).toEqual({ message: 'still alive' });
     const titled = await draft('Every Monday, publish a page called Notes in brief in the ENG space', { spaceKey: 'ENG' });
     expect((titled.rule?.components[0].config as { title?: string }).title).toContain('Notes in brief');
+    const inIt = await draft('When a space is created, publish a page called Welcome in it');
+    expect((inIt.rule?.components[0].config as { title?: string }).title).toBe('Welcome');
   });
 });
 

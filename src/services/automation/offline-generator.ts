@@ -355,7 +355,7 @@ function baseTitleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog
   if (quoted) return quoted;
   if (named) {
     // "called Year in review" keeps its "in"; "called Notes in the HR space" ends before the place.
-    const rest = p.masked.slice(seg.start + named.index + named[0].length, seg.end).split(/[,;.]|\s+(?:under|from|using|with|and|then)\s+|\s+(?:in|into)\s+(?=(?:the|this|that|our|their|a|an|its)\s|[A-Z][A-Z0-9]+\b)/)[0].trim();
+    const rest = p.masked.slice(seg.start + named.index + named[0].length, seg.end).split(/[,;.]|\s+(?:under|from|using|with|and|then)\s+|\s+(?:in|into)\s+(?=(?:the|this|that|our|their|a|an|its)\s|(?:it|them|there|here)\b|[A-Z][A-Z0-9]+\b)/)[0].trim();
     if (rest) return rest;
   }
   // "create a weekly status page" → "Weekly status", dated when the rule repeats.
