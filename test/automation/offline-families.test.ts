@@ -443,3 +443,13 @@ describe('offline generator: label states after the event', () => {
     expect(JSON.stringify(negated.rule?.components[0].config)).toContain('label != \\"locked\\"');
   });
 });
+
+describe('offline generator: an unnamed thing as the subject of the event', () => {
+  it('"something is published" and "anything is edited" are page events', async () => {
+    const cases: Array<[string, string]> = [
+      ['Each time something is published here, add the label fresh', 'PagePublishedTrigger'],
+      ['If anything gets edited, email me', 'PageEditedTrigger'],
+    ];
+    for (const [prompt, trigger] of cases) expect((await draft(prompt)).rule?.trigger?.type).toBe(trigger);
+  });
+});

@@ -161,6 +161,8 @@ const newThingGuard = (p: PreparedPrompt, m: RegExpMatchArray) =>
 const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PagePublishedTrigger: [
     { re: passive(PAGE_N, 'published|created|added|posted|made live|written|set up|launched|made public|first published'), guard: eventGuard },
+    // "every time something is published here": an unnamed thing published is a page.
+    { re: passive('(?:something|anything|content|stuff)', 'published|created|posted|made live'), guard: eventClauseGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:goes|go|went|is going|gets pushed)\\s+live\\b`, 'g'), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:shows|show|turns|turn|pops|pop)\\s+up\\b|\\b${PAGE_N}\\b${GAP}\\b(?:appears|appear|lands|land|comes\\s+in|come\\s+in)\\b`, 'g'), guard: eventClauseGuard },
     { re: active('publish(?:es|ed)?|create[sd]?|adds?|added|posts?|posted|writes?|wrote|makes?|made|starts?|started|launch(?:es|ed)?', PAGE_N), guard: eventGuard },
@@ -181,6 +183,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   ],
   PageEditedTrigger: [
     { re: passive(PAGE_N, 'edited|updated|changed|modified|revised|saved|amended|rewritten|touched|altered'), guard: eventGuard },
+    { re: passive('(?:something|anything|content)', 'edited|updated|modified|revised'), guard: eventClauseGuard },
     { re: active('edit(?:s|ed)?|update[sd]?|change[sd]?|modif(?:y|ies|ied)|revise[sd]?|amends?|rewrites?|touch(?:es)?|alters?', PAGE_N), guard: eventGuard },
     { re: active('edit(?:s|ed)?|revise[sd]?', OPEN_OBJECT), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\s+(?:changes|change|is changing)\\b`, 'g'), guard: eventClauseGuard },
