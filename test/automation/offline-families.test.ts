@@ -453,3 +453,11 @@ describe('offline generator: an unnamed thing as the subject of the event', () =
     for (const [prompt, trigger] of cases) expect((await draft(prompt)).rule?.trigger?.type).toBe(trigger);
   });
 });
+
+describe('offline generator: more recurrences in words', () => {
+  it('"every second Tuesday", "every three days" and "each month on the last Friday"', () => {
+    expect(parseSchedule('every second tuesday at 4pm, email me')?.schedule).toEqual({ frequency: 'WEEKLY', every: 2, daysOfWeek: ['TUE'], time: '16:00' });
+    expect(parseSchedule('every three days, email me')?.schedule).toEqual({ frequency: 'DAILY', every: 3 });
+    expect(parseSchedule('each month on the last friday, email me')?.schedule).toMatchObject({ frequency: 'CRON' });
+  });
+});

@@ -181,7 +181,9 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
   if ((m = found(/\b(?:yearly|annually|every\s+year|each\s+year|once\s+a\s+year)\b/)) && !adjectiveOnly(m)) {
     return { schedule: base({ frequency: 'CRON', cron: cron(time, '1', '1', '?') }), index: m.index };
   }
-  if ((m = found(new RegExp(`\\b(?:every|each|on\\s+the)\\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+(${DAY})\\s+of\\s+(?:the|each|every)\\s+month\\b`)))) {
+  if ((m = found(new RegExp(`\\b(?:every|each|on\\s+the)\\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+(${DAY})\\s+of\\s+(?:the|each|every)\\s+month\\b|\\b(?:every|each)\\s+month\\s+on\\s+the\\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+(${DAY})\\b`)))) {
+    // "each month on the last Friday" is "the last Friday of each month".
+    if (!m[1]) [m[1], m[2]] = [m[3], m[4]];
     const nth = { first: '1', '1st': '1', second: '2', '2nd': '2', third: '3', '3rd': '3', fourth: '4', '4th': '4' }[m[1]];
     const day = weekday(m[2])!;
     return { schedule: base({ frequency: 'CRON', cron: cron(time, '?', '*', nth ? `${day}#${nth}` : `${day}L`) }), index: m.index };
@@ -215,9 +217,9 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
   const businessDays = found(/\b(?:(?:every|each|on)\s+(?:week\s*days?|working\s+days?|business\s+days?|work\s*days?)|week\s*days|monday\s+(?:to|through|thru|-)\s+friday|mon\s*-\s*fri)\b/);
   const weekend = found(/\b(?:every|each|on)\s+(?:the\s+)?weekends?\b/);
   // "Sunday nights at 11pm", "Friday mornings": a day with a part of the day recurs like "every Sunday".
-  const namedDay = found(new RegExp(`\\b(?:every|each|on|on\\s+every)\\s+(other\\s+)?(${DAY})s?\\b|\\b(${DAY})s\\b|\\b(${DAY})\\s+(?:mornings?|afternoons?|evenings?|nights?)\\b`));
+  const namedDay = found(new RegExp(`\\b(?:every|each|on|on\\s+every)\\s+((?:other|second|alternate)\\s+)?(${DAY})s?\\b|\\b(${DAY})s\\b|\\b(${DAY})\\s+(?:mornings?|afternoons?|evenings?|nights?)\\b`));
   const weekly = found(/\b(?:weekly|every\s+week|each\s+week|once\s+a\s+week|every\s+(\d+|two|three|four|other)\s+weeks|fortnightly|bi-?weekly)\b/);
-  const daily = found(/\b(?:daily|every\s*day|each\s+day|once\s+a\s+day|every\s+(?:morning|evening|night|afternoon)|each\s+(?:morning|evening|night)|nightly|every\s+(\d+)\s+days)\b/);
+  const daily = found(/\b(?:daily|every\s*day|each\s+day|once\s+a\s+day|every\s+(?:morning|evening|night|afternoon)|each\s+(?:morning|evening|night)|nightly|every\s+(\d+|two|three|four|five|six|ten|fourteen)\s+days)\b/);
 
   if (businessDays || weekend || namedDay || (weekly && !adjectiveOnly(weekly))) {
     const anchor = [businessDays, weekend, namedDay, weekly].filter((x): x is RegExpExecArray => x !== null).sort((a, b) => a.index - b.index)[0];
@@ -244,7 +246,7 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
     };
   }
   if (daily && !adjectiveOnly(daily)) {
-    const every = daily[1] ? Number(daily[1]) : 1;
+    const every = daily[1] ? (parseCount(daily[1]) ?? 1) : 1;
     return { schedule: base({ frequency: 'DAILY', ...(every > 1 ? { every } : {}) }), index: daily.index };
   }
   // A bare time ("at 9am") with "run"/"schedule" wording still means daily.
