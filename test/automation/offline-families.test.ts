@@ -4,6 +4,11 @@ import { createStaticResolver } from '../../src/services/automation/static-resol
 import { normalizePrompt } from '../../src/services/automation/text.js';
 import { draft, kindsOf, SITE, typesOf } from './support.js';
 
+/** Each prompt drafts with the given trigger type. */
+async function expectTriggers(cases: Array<[prompt: string, trigger: string]>): Promise<void> {
+  for (const [prompt, trigger] of cases) expect((await draft(prompt)).rule?.trigger?.type, prompt).toBe(trigger);
+}
+
 const userConditionOf = (result: Awaited<ReturnType<typeof draft>>) => result.rule?.components.find((c) => c.type === 'UserCondition')?.config;
 
 /** Families of requests the offline generator must hold on (issue 14), each with phrasings not in any eval set. */
@@ -319,11 +324,10 @@ describe('offline generator: webhooks in and out', () => {
 
 describe('offline generator: look-alikes of a second trigger, a filter or another step', () => {
   it('a spared click is no button, a terse "x label added" is the label event, and "delete them as soon as the label goes on" deletes', async () => {
-    const spared: Array<[string, string]> = [
+    await expectTriggers([
       ['When a page is edited, email the owner the diff so nobody needs to click around to find it', 'PageEditedTrigger'],
       ['When someone comments, email the owner so they can read it without having to click through', 'PageCommentedTrigger'],
-    ];
-    for (const [prompt, trigger] of spared) expect((await draft(prompt)).rule?.trigger?.type).toBe(trigger);
+    ]);
     const terse = await draft('hotfix label added to a page -> add a comment that QA was told');
     expect(terse.rule?.trigger).toMatchObject({ type: 'LabelAddedTrigger', config: { labels: ['hotfix'] } });
     const remove = await draft('Pages tagged scrap: delete them once the tag is on');
@@ -446,11 +450,10 @@ describe('offline generator: label states after the event', () => {
 
 describe('offline generator: an unnamed thing as the subject of the event', () => {
   it('"something is published" and "anything is edited" are page events', async () => {
-    const cases: Array<[string, string]> = [
+    await expectTriggers([
       ['Each time something is published here, add the label fresh', 'PagePublishedTrigger'],
       ['If anything gets edited, email me', 'PageEditedTrigger'],
-    ];
-    for (const [prompt, trigger] of cases) expect((await draft(prompt)).rule?.trigger?.type).toBe(trigger);
+    ]);
   });
 });
 
