@@ -192,7 +192,8 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
   // "&" joins the words of one title ("Salary review & bands"); "and" does when a capitalised word follows ("Terms and Conditions").
   const cont = `(?:\\s+(?:&\\s+[\\w'-]+|and\\s+[A-Z0-9][\\w&'-]*|[A-Z0-9][\\w&'-]*|(?!${TITLE_STOP}\\b)[a-z][\\w&'-]*)){0,4}`;
   for (const m of masked.matchAll(new RegExp(`\\b(under|beneath|below|as a child of|child of|children of|descendants? of)\\s+(?:the\\s+)?([A-Z0-9][\\w&'-]*${cont})`, 'g'))) {
-    let title = m[2].replace(/\s+(?:of|and|&|for)$/i, '');
+    // A trailing lower-case courtesy word ("… under Meeting notes pls") is no part of the title.
+    let title = m[2].replace(/\s+(?:pls|plz|please|thanks|thx|ty|asap|too|also|now|automatically|as well)$/, '').replace(/\s+(?:of|and|&|for)$/i, '');
     if (looksLikeSpaceKey(title) && /\s+space\b/i.test(masked.slice(m.index + m[0].length, m.index + m[0].length + 7))) continue;
     title = title.replace(/\s+(?:Space|Page)$/, '');
     push(title, m.index, m.index + m[1].length + 1 + (m[0].length - m[1].length - 1), m[1]);
@@ -257,7 +258,7 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
   for (const m of masked.matchAll(EMAIL_RE)) out.push({ value: { email: m[0] }, index: start + m.index });
   // Names in any script's letters ("Ana López"), not only ASCII.
   const nameRe =
-    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}[\p{Ll}'-]+(?:\s+(?:\p{Lu}[\p{Ll}'-]+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
+    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+(?:\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
   for (const m of masked.matchAll(nameRe)) {
     const name = m[1];
     const first = name.split(/\s+/)[0];
@@ -268,6 +269,12 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
     const idx = start + m.index + m[0].length - name.length;
     if (out.some((o) => Math.abs(o.index - idx) < 2)) continue;
     out.push({ value: { displayName: name }, index: idx });
+  }
+  // The receiver named before a receiving verb: "Laura Schmidt should get an email", "Ana López must be told".
+  for (const m of masked.matchAll(/(?:^\s*|[,;:]\s*|\bthen\s+)(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+){1,2})\s+(?:should|must|will|needs?\s+to|has\s+to|is\s+to)\s+(?:also\s+)?(?:get|receive|be\s+(?:e-?mailed|notified|told|pinged|messaged|sent|alerted|informed))\b/gu)) {
+    const idx = start + m.index + m[0].indexOf(m[1]);
+    if (NOT_A_NAME.has(m[1].split(/\s+/)[0]) || out.some((o) => Math.abs(o.index - idx) < 2)) continue;
+    out.push({ value: { displayName: m[1] }, index: idx });
   }
   for (const m of masked.matchAll(/@([a-z][\w.-]+)/g)) {
     if (masked[m.index - 1] && /[\w.]/.test(masked[m.index - 1])) continue;
@@ -290,6 +297,8 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
     if (!out.some((g) => g.groupName === n)) out.push({ groupName: n, index: start + index });
   };
   for (const m of masked.matchAll(/\b(?:the\s+)?(«q\d+»|[\w-]+)\s+(?:user\s+)?group\b/gi)) push(m[1], m.index);
+  // A hyphenated group named before a receiving verb: "support-leads must be emailed".
+  for (const m of masked.matchAll(/(?:^\s*|[,;:]\s*|\bthen\s+)([a-z0-9]+(?:-[a-z0-9]+)+)\s+(?:should|must|will|needs?\s+to|has\s+to|is\s+to|are\s+to)\s+(?:also\s+)?(?:get|receive|be\s+(?:e-?mailed|notified|told|pinged|messaged|sent|alerted|informed))\b/g)) push(m[1], m.index + m[0].indexOf(m[1]));
   for (const m of masked.matchAll(/\bgroups?\s+(?:called\s+|named\s+)?(«q\d+»|[\w-]*[a-z0-9-][\w-]*)(?!\s+(?:members?|is|are))/gi)) {
     if (/^(?:called|named|of|that|which|and|or|is|are|members?|with|in|to|for|on|at|about|when|if|by|from|as|so|then|but)$/i.test(m[1])) continue;
     push(m[1], m.index);
@@ -302,7 +311,9 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   return out.sort((a, b) => a.index - b.index);
 }
 
-const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also|move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/i;
+const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also)$/i;
+/** A step verb ends a value, unless it is capitalised: "its parent is Archive" names the page. */
+const VALUE_STOP_VERB = /^(?:move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/;
 
 /**
  * The value right after a position: a quoted value, else words up to a connector or the
@@ -315,7 +326,7 @@ export function valueAfter(prepared: PreparedPrompt, index: number, maxWords = 4
   const words: string[] = [];
   for (const raw of rest.trim().split(/\s+/)) {
     const word = raw.replace(/[,;.!?:)]+$/, '');
-    if (!word || VALUE_STOP.test(word) || /«/.test(word)) break;
+    if (!word || VALUE_STOP.test(word) || VALUE_STOP_VERB.test(word) || /«/.test(word)) break;
     words.push(word);
     if (raw !== word || words.length >= maxWords) break;
   }
@@ -330,14 +341,15 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
   const fragment = prepared.masked.slice(start, end);
   const labels: string[] = [];
   const add = (token: string) => {
-    const value = quoteOf(prepared, token) ?? token;
+    // "Pages labelled obsolete: delete them": the colon closes the phrase, it is no part of the label.
+    const value = quoteOf(prepared, token) ?? token.replace(/[:.]+$/, '');
     const label = toLabel(value);
-    if (!label || /^(?:it|them|the|a|an|to|on|and|or|this|that|page|pages|post|with|as|of|from|label|labels|tag|tags|called|named|is|are|was|added|removed|applied|its|their|saying|then|when|if|for|in|each|every|otherwise|else)$/.test(label)) return;
+    if (!label || /^(?:it|them|the|a|an|to|on|and|or|this|that|page|pages|post|with|as|of|from|label|labels|tag|tags|called|named|is|are|was|added|removed|applied|its|their|saying|then|when|if|for|in|each|every|otherwise|else|has|have|had|should|must|needs|need|ought|will|shall|goes|go|gets|get|comes|come|be|been|being)$/.test(label)) return;
     if (!labels.includes(label)) labels.push(label);
   };
   const token = '(«q\\d+»|#?[\\w][\\w.:-]*)';
   const listAfter = new RegExp(
-    `\\b(?:labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
+    `\\b(?:(?:label|tag|mark)\\s+(?:the|this|that|each|every)\\s+(?:page|post|blog\\s*post|pages|posts)\\s+with|labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
     'gi',
   );
   for (const m of fragment.matchAll(listAfter)) {
@@ -349,7 +361,8 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
     }
   }
   if (labels.length === 0) {
-    for (const m of fragment.matchAll(/(«q\d+»|#?[\w][\w.:-]*)\s+(?:and\s+(«q\d+»|#?[\w][\w.:-]*)\s+)?(?:labels?|tags?)\b/gi)) {
+    // "Jane Doe labels a page": "labels" is the verb there, and "Doe" no label.
+    for (const m of fragment.matchAll(/(«q\d+»|#?[\w][\w.:-]*)\s+(?:and\s+(«q\d+»|#?[\w][\w.:-]*)\s+)?(?:labels?|tags?)\b(?!\s+(?:a|an|the|any|one|pages?)\b)/gi)) {
       add(m[1]);
       if (m[2]) add(m[2]);
     }

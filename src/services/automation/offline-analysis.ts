@@ -115,7 +115,24 @@ interface Pattern {
 
 function inEventClause(p: PreparedPrompt, index: number): boolean {
   const clause = p.clauses[clauseAt(p, index)];
-  return EVENT_MARKER.test(p.lower.slice(clause.start, index + 1));
+  return EVENT_MARKER.test(p.lower.slice(clause.start, index + 1)) || inDutyRelative(p, index);
+}
+
+/** "Pages that get labelled x must be moved …", "anything that gets copied should …": the relative clause on the subject is the event. */
+const DUTY_SUBJECT = new RegExp(`^\\s*(?:(?:any|all|every|each|the|a|an|new|our)\\s+)*(?:[\\w«»-]+\\s+)?(?:${PAGE_N}|${BLOG_N}|anything|everything|ones?)\\s+(?:that|which)\\s+`);
+const UNIVERSAL_RELATIVE = new RegExp(`\\b(?:any|every|each)\\s+(?:[\\w-]+\\s+)?(?:${PAGE_N}|${BLOG_N})\\s+(?:that|which)\\s+`, 'g');
+const DUTY_AFTER = new RegExp(`\\b(?:${MODAL_WORDS})\\b`);
+
+function inDutyRelative(p: PreparedPrompt, index: number): boolean {
+  const clause = p.clauses[clauseAt(p, index)];
+  const subject = DUTY_SUBJECT.exec(clause.text);
+  // "strip it off any page that gets copied": a relative clause on "any page" after the step.
+  for (const m of clause.text.matchAll(UNIVERSAL_RELATIVE)) {
+    const start = clause.start + m.index;
+    if (start <= index && start + m[0].length + 25 >= index) return true;
+  }
+  if (!subject || clause.start + subject[0].length > index + 40) return false;
+  return DUTY_AFTER.test(p.lower.slice(Math.max(index, clause.start + subject[0].length), clause.end));
 }
 
 /** The participle of a passive match must not be negated, relative, or describe an age. */
@@ -144,6 +161,8 @@ const newThingGuard = (p: PreparedPrompt, m: RegExpMatchArray) =>
 const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   PagePublishedTrigger: [
     { re: passive(PAGE_N, 'published|created|added|posted|made live|written|set up|launched|made public|first published'), guard: eventGuard },
+    // "every time something is published here": an unnamed thing published is a page.
+    { re: passive('(?:something|anything|content|stuff)', 'published|created|posted|made live'), guard: eventClauseGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:goes|go|went|is going|gets pushed)\\s+live\\b`, 'g'), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b(?:shows|show|turns|turn|pops|pop)\\s+up\\b|\\b${PAGE_N}\\b${GAP}\\b(?:appears|appear|lands|land|comes\\s+in|come\\s+in)\\b`, 'g'), guard: eventClauseGuard },
     { re: active('publish(?:es|ed)?|create[sd]?|adds?|added|posts?|posted|writes?|wrote|makes?|made|starts?|started|launch(?:es|ed)?', PAGE_N), guard: eventGuard },
@@ -164,6 +183,7 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   ],
   PageEditedTrigger: [
     { re: passive(PAGE_N, 'edited|updated|changed|modified|revised|saved|amended|rewritten|touched|altered'), guard: eventGuard },
+    { re: passive('(?:something|anything|content)', 'edited|updated|modified|revised'), guard: eventClauseGuard },
     { re: active('edit(?:s|ed)?|update[sd]?|change[sd]?|modif(?:y|ies|ied)|revise[sd]?|amends?|rewrites?|touch(?:es)?|alters?', PAGE_N), guard: eventGuard },
     { re: active('edit(?:s|ed)?|revise[sd]?', OPEN_OBJECT), guard: eventGuard },
     { re: new RegExp(`\\b${PAGE_N}\\s+(?:changes|change|is changing)\\b`, 'g'), guard: eventClauseGuard },
@@ -197,14 +217,18 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: new RegExp(`\\b(?:label|tag)s?\\b(?:(?![,;.]).){0,30}?\\b${BE}\\s+(?:added|applied|put|attached|set)\\b`, 'g'), guard: eventClauseGuard },
     {
       re: new RegExp(
-        `\\b${SUBJ}${ADV}\\s+(?:adds?|added|applies|applied|puts?|attaches)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)s?\\b`,
-        'g',
+        `(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:adds?|added|applies|applied|puts?|attaches)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)s?\\b`,
+        'gu',
       ),
       guard: eventGuard,
     },
-    { re: new RegExp(`\\b${SUBJ}${ADV}\\s+(?:labels|labelled|labeled|tags|tagged)\\s+(?:a|the|any|it|one)\\b`, 'g'), guard: eventGuard },
+    { re: new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:labels|labelled|labeled|tags|tagged)\\s+(?:a|the|any|it|one)\\b`, 'gu'), guard: eventGuard },
     { re: /\b(?:gets|get|receives|received|is given|got)\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g, guard: eventClauseGuard },
     { re: /\bon\s+(?:label|tag)\s+(?:added|add|change)\b/g },
+    // "as soon as the label goes on", "once the tag is on".
+    { re: /\b(?:label|tag)s?\s+(?:goes|go|is|are|gets\s+put|get\s+put|lands|land)\s+on\b(?!\s+(?:the|a|an|it|this|that|its)\b)/g, guard: eventClauseGuard },
+    // Terse: "sev1 label added to a page -> …", "'urgent' tag applied: …".
+    { re: /^\s*(?:the\s+|a\s+)?(?:«q\d+»|[\w-]+)\s+(?:label|tag)\s+(?:added|applied|put\s+on|attached)\b/g, guard: (p, m) => !isNegatedBefore(p.lower, m.index!) },
   ],
   PageArchivedTrigger: [
     { re: passive(`(?:${PAGE_N}|it)`, 'archived'), guard: (p, m) => eventGuard(p, m) && inEventClause(p, m.index!) },
@@ -235,6 +259,8 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     },
     { re: new RegExp(`\\b${BE}\\s+(?:marked|set|moved|changed)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: eventClauseGuard },
     { re: new RegExp(`\\b${PAGE_N}\\b${GAP}\\b${BE}\\s+(verified)\\b`, 'g'), guard: eventClauseGuard },
+    // Someone else's act on the status: "once a reviewer flips the status to Verified".
+    { re: new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+(?:changes|changed|sets|set|flips|flipped|switches|switched|moves|moved|updates|updated|puts|bumps|bumped)\\s+(?:the|its|a|their|his|her|the\\s+page's|a\\s+page's)\\s+status\\b`, 'gu'), guard: eventGuard },
   ],
   SpaceCreatedTrigger: [
     { re: passive('spaces?', 'created|added|set up|made|opened|provisioned'), guard: eventGuard },
@@ -250,26 +276,29 @@ const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
   ],
   ManualTrigger: [
     { re: /\b(?:smart\s+)?button\b/g },
-    { re: /\bclick(?:s|ed|ing)?\b/g },
+    // "so they don't have to click through": a click that is spared or follows a link is no button.
+    { re: /\bclick(?:s|ed|ing)?\b(?!\s+(?:through|on\s+(?:the\s+|a\s+)?link|the\s+link|a\s+link))/g, guard: (p, m) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:nobody|no one|no-one|noone)\b[^,;.]*$/.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
     { re: /\bmanual(?:ly)?\b(?!\s+config)/g },
     { re: /\bon[- ]demand\b/g },
     { re: /\bby\s+hand\b/g },
     { re: /\bwhen\s+(?:i|we|someone|a user|users)\s+(?:press|presses|hit|hits|run|runs|trigger|triggers)\s+(?:it|the rule)\b/g },
   ],
   IncomingWebhookTrigger: [
-    { re: /\bincoming\s+web\s*-?hooks?\b/g },
+    // "through our incoming webhook URL" on a Slack or Teams step is where the message goes, not the trigger.
+    { re: /\bincoming\s+web\s*-?hooks?\b(?!\s+(?:url|address|link)s?\b)/g, guard: (p, m) => !/\b(?:slack|teams)\b/.test(p.clauses[clauseAt(p, m.index!)].text) || inEventClause(p, m.index!) && !/\b(?:through|via|using|with|to)\s+(?:our\s+|the\s+|an?\s+|its\s+)?$/.test(p.lower.slice(Math.max(0, m.index! - 20), m.index!)) },
     { re: /\bweb\s*-?hook\b(?:(?![,;.]).){0,25}?\b(?:is\s+|gets\s+)?(?:called|received|hit|triggered|fires|fired|invoked|arrives|comes in|pinged)\b/g },
     { re: /\b(?:receive|receives|get|gets)\s+(?:a\s+|an\s+)?(?:web\s*-?hook|http\s+request|api\s+call|post\s+request|request\s+from)\b/g, guard: eventClauseGuard },
     {
       re: /\b(?:triggered|called|invoked|started|kicked off|fired)\s+(?:by|via|from|through)\s+(?:a\s+|an\s+|our\s+|the\s+)?(?:web\s*-?hook|api|http|external\s+(?:system|tool|service)|ci\b|jenkins|github|pipeline|script|deploy)/g,
     },
     {
-      re: /\bwhen(?:ever)?\s+(?:our|an|the|a)\s+(?:external\s+|deployment\s+|build\s+|ci\s+)?(?:system|service|tool|ci|pipeline|jenkins|script|app|server|deploy(?:ment)?|build|release pipeline)\b(?:(?![,;.]).){0,30}?\b(?:calls|pings|notifies|sends|posts|hits|triggers|finishes|completes|succeeds|fails)\b/g,
+      re: /\bwhen(?:ever)?\s+(?:our|an|the|a)\s+(?:(?!(?:page|pages|blog|space|user|person|reviewer|owner)\b)[\w-]+\s+)?(?:system|service|tool|ci|pipeline|jenkins|script|app|server|deploy(?:ment)?|build|release pipeline)\b(?:(?![,;.]).){0,30}?\b(?:calls|pings|notifies|sends|posts|hits|triggers|finishes|completes|succeeds|fails)\b/g,
     },
   ],
   GuardAlertTrigger: [
     { re: /\b(?:atlassian\s+)?guard\b(?:(?![,;.]).){0,25}?\balerts?\b/g },
     { re: /\bsecurity\s+alerts?\b/g },
+    { re: /\balerts?\s+(?:from|by|raised\s+by|in)\s+(?:atlassian\s+)?guard\b/g },
     { re: /\bguard\s+(?:detects|raises|flags)\b/g },
   ],
 };
@@ -315,7 +344,8 @@ function nominalEvents(p: PreparedPrompt): Detection[] {
   }
   // Lists of events: "is created, updated or deleted".
   const list = new RegExp(
-    `\\b(${PAGE_N}|${BLOG_N}|it|they)\\b${GAP}\\b${BE}\\s+((?:[a-z]+(?:\\s+on)?\\s*,\\s*)+(?:[a-z]+(?:\\s+on)?\\s*,?\\s*)?(?:or|and|and\\/or)\\s+[a-z]+(?:\\s+on)?)\\b`,
+    // Two are a list too ("anything that gets published or commented on"); a word that is no event is skipped.
+    `\\b(${PAGE_N}|${BLOG_N}|it|they|anything|everything)\\b${GAP}\\b${BE}\\s+((?:[a-z]+(?:\\s+on)?\\s*,\\s*)*[a-z]+(?:\\s+on)?\\s*,?\\s*(?:or|and|and\\/or)\\s+[a-z]+(?:\\s+on)?)\\b`,
     'g',
   );
   for (const m of guardedMatches(p.lower, list, (m) => eventGuard(p, m))) {
@@ -384,7 +414,8 @@ const UNSUPPORTED_TRIGGER_PATTERNS: Record<string, Pattern[]> = {
         `\\b(?:jira\\s+)?(?:issues?|tickets?|bugs?|stor(?:y|ies)|epics?|incidents?)\\b(?:(?![,;.]).){0,30}?\\b(?:${BE}\\s+)?(?:transitioned|moved|resolved|closed|done|completed|reopened|moves to|goes to|transitions)\\b`,
         'g',
       ),
-      guard: eventClauseGuard,
+      // "the label incident must be moved": a label's value is no Jira item.
+      guard: (p, m) => eventClauseGuard(p, m) && !/\b(?:label|tag|labell?ed|tagged)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 12), m.index!)),
     },
   ],
   JiraIssueUpdatedTrigger: [
@@ -486,6 +517,25 @@ function coordinatedActiveEvents(p: PreparedPrompt): Detection[] {
   return out;
 }
 
+/** The event as a relative clause on the object: "anything Ana López publishes", "every page the sales team edits". */
+const OBJECT_RELATIVE_HEAD = `\\b(?:anything|everything|whatever|any\\s+(?:page|doc|document|blog\\s*post)|every\\s+(?:page|blog\\s*post)|each\\s+(?:page|blog\\s*post)|all\\s+(?:pages|blog\\s*posts)|(?:the\\s+)?(?:pages|blog\\s*posts))\\s+(?:that\\s+)?(?!(?:in|on|of|from|under|with|within|not|never|older|newer|last|more|less)\\b)`;
+const OBJECT_RELATIVE_VERB = '(publish(?:es|ed)?|creates?|created|writes?|wrote|posts?|posted|edits?|edited|updates?|updated|changes?|changed|comments?\\s+on|commented\\s+on|copies|copied|moves|moved)';
+const OBJECT_RELATIVE_RE = new RegExp(`${OBJECT_RELATIVE_HEAD}(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${OBJECT_RELATIVE_VERB}(?:\\s*,?\\s+(?:or|and|and\\/or)\\s+${OBJECT_RELATIVE_VERB})?\\b`, 'gu');
+
+function objectRelativeEvents(p: PreparedPrompt): Detection[] {
+  const out: Detection[] = [];
+  // Under a schedule the phrase describes the pages to visit, not an event.
+  const isEvent = (m: RegExpExecArray) => !isNegatedBefore(p.lower, m.index!) && !AGE_AFTER.test(p.lower.slice(m.index! + m[0].length));
+  for (const m of guardedMatches(p.lower, OBJECT_RELATIVE_RE, isEvent)) {
+    // "everything Jane publishes or edits" names two events.
+    for (const verb of [m[2], m[3]].filter(Boolean)) {
+      const row = ACTIVE_EVENTS.find(([stem]) => stem.test(verb));
+      if (row) out.push({ type: BLOG_WORD.test(m[0]) ? row[2] : row[1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+    }
+  }
+  return out;
+}
+
 function runPatterns(p: PreparedPrompt, table: Record<string, Pattern[]>): Detection[] {
   const out: Detection[] = [];
   for (const [type, patterns] of Object.entries(table)) {
@@ -500,7 +550,9 @@ function runPatterns(p: PreparedPrompt, table: Record<string, Pattern[]>): Detec
 
 /** All matches that pass the guard; after a rejected match the search resumes one character later, so a shorter valid match inside it is still found. */
 function guardedMatches(text: string, source: RegExp, guard?: (m: RegExpExecArray) => boolean): RegExpExecArray[] {
-  const re = new RegExp(source.source, 'g');
+  // Keep the source's other flags: without "u", "\\p{L}" in a name pattern is no letter class, and a name that
+  // starts like a stop word ("Ortiz", "Haddad") would read as that word.
+  const re = new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
   const out: RegExpExecArray[] = [];
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
@@ -529,8 +581,18 @@ const BLOG_WORD = new RegExp(`\\b${BLOG_N}\\b`);
 
 export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; schedule: ScheduleMatch | null } {
   const scheduleFirst = parseSchedule(p.lower, p.original);
-  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : reducedRelativeEvents(p))];
+  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : [...reducedRelativeEvents(p), ...objectRelativeEvents(p)])];
   // "…, it gets the label X" after another event, or "should get the label X", is a consequence (an action), not a trigger.
+  // "When a page is published, if it's labelled legal …": a label state after another event is a condition.
+  hits = hits.filter(
+    (h) =>
+      !(
+        h.type === 'LabelAddedTrigger' &&
+        /^(?:if\s+)?(?:it|they|the\s+page|the\s+post)(?:'s|'re|\s+is|\s+are|\s+has\s+been|\s+isn't|\s+is\s+not)\s+(?:labell?ed|tagged)\b/.test(p.lower.slice(h.index)) &&
+        (/^if\s/.test(p.lower.slice(h.index)) || /\bif\s+$/.test(p.lower.slice(Math.max(0, h.index - 4), h.index))) &&
+        hits.some((o) => o.type !== 'LabelAddedTrigger' && o.index < h.index)
+      ),
+  );
   hits = hits.filter(
     (h) =>
       !(
@@ -612,6 +674,14 @@ const notInEvent = (p: PreparedPrompt, m: RegExpMatchArray) => imperative(p, m.i
 /** A status right after a placement word: "put it to Ready for review" sets a status, it moves nothing. */
 const STATUS_AFTER = new RegExp(`^\\s+(?:the\\s+)?(?:status\\s+)?(?:${STATUS_WORDS}|«q\\d+»\\s+status)\\b`);
 
+/** "strip it off", "remove it from any page": the pronoun stands for a label named first as the topic. */
+const TOPIC_LABEL_REMOVAL = /\b(?:strip|take|pull|peel|rip|remove|drop|clear)\s+(?:it|them)\s+(?:back\s+)?(?:off|from)\b/g;
+/** "The approved label: …", "That wip tag — …": a label is the topic of the sentence before the step. */
+function topicLabelBefore(p: PreparedPrompt, index: number): boolean {
+  const sentence = p.lower.slice(0, index).replace(/^.*[.!?]\s/s, '');
+  return /^\s*(?:the|that|this|our|a|an)?\s*(?:«q\d+»|[\w-]+)\s+(?:label|tag)s?\s*[:,-]/.test(sentence);
+}
+
 const ACTION_PATTERNS: ComponentPattern[] = [
   // Moving to the archive or trash is archiving / deleting.
   { type: 'ArchivePageAction', re: new RegExp(`\\b(?:move|send|put|file)\\s+(?:${OBJ}\\s+)?(?:\\w+\\s+){0,3}?to\\s+(?:the\\s+)?archive\\b(?!\\s+(?:space|page)\\b)`, 'g'), guard: imp },
@@ -640,7 +710,7 @@ const ACTION_PATTERNS: ComponentPattern[] = [
   {
     type: 'DeletePageAction',
     re: new RegExp(`\\b(?:delete|trash|remove|purge|erase|wipe|bin|discard|get rid of|clean out|clear out)\\s+(?:${OBJ}|(?:the\\s+|all\\s+|any\\s+|every\\s+)?(?:[\\w«»-]+\\s+){0,2}?(?:pages?|docs?|documents?|content|ones|drafts?))\\b(?!\\s+(?:labels?|tags?|restrictions?|permissions?|comments?|from\\s+(?:the\\s+)?(?:group|label))\\b)`, 'g'),
-    guard: (p, m) => imp(p, m) && !/\b(?:labels?|tags?|restrictions?|permissions?|comments?|variables?|users?|owners?|access)\b/.test(m[0]),
+    guard: (p, m) => imp(p, m) && !/\b(?:labels?|tags?|restrictions?|permissions?|comments?|variables?|users?|owners?|access)\b/.test(m[0]) && !(new RegExp(`^${TOPIC_LABEL_REMOVAL.source}`).test(p.lower.slice(m.index!)) && topicLabelBefore(p, m.index!)),
   },
   {
     type: 'AddLabelAction',
@@ -661,10 +731,13 @@ const ACTION_PATTERNS: ComponentPattern[] = [
   },
   {
     type: 'RemoveLabelAction',
-    re: /\b(?:remove|delete|drop|strip|clear|take\s+off|detach)\b(?:(?![,;.]).){0,30}?\b(?:label|labels|tag|tags)\b/g,
+    // The gap holds no new clause: "delete them as soon as the label goes on" deletes pages.
+    re: /\b(?:remove|delete|drop|strip|clear|take\s+off|detach)\b(?:(?![,;.]|\b(?:as soon as|when|whenever|once|after|if|because)\b).){0,30}?\b(?:label|labels|tag|tags)\b/g,
     guard: imp,
   },
   { type: 'RemoveLabelAction', re: /\buntag\b/g, guard: imp },
+  // The label named first as the topic: "The stale label: strip it off …".
+  { type: 'RemoveLabelAction', re: TOPIC_LABEL_REMOVAL, guard: (p, m) => imp(p, m) && topicLabelBefore(p, m.index!) },
   {
     type: 'AddCommentAction',
     re: /\b(?:add|post|leave|write|put|drop|insert|create|make)\s+(?!(?:the|this|that|their|its|his|her)\b)(?:a\s+|an\s+|one\s+|new\s+)?(?:[\w«»-]+\s+)?(?:footer\s+|inline\s+|page\s+)?comment\b/g,
@@ -748,6 +821,8 @@ const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   { type: 'AdvancedBranch', re: /\bbranch\s+with\s+conditions\b|\badvanced\s+branch/g },
   { type: 'CreateSpaceAction', re: /\b(?:create|make|set\s+up|add|archive|delete|remove|open|spin\s+up)\s+(?:a\s+|an\s+|the\s+|new\s+|whole\s+|entire\s+)*(?:[a-z]+\s+)?spaces?\b(?!\s+(?:permission|key|home|overview|admin|public|private|visible|accessible|available|open|read-?only)\b)(?!\s+up\b)/g, guard: (p, m) => imp(p, m) && !/\b(?:in|to|from)\s+(?:the\s+)?(?:[a-z]+\s+)?spaces?\b/.test(m[0]) && !/\bpermission/.test(m[0]) && !/\b(?:the|a|an|in|to|into|from|our|my|its|this|that)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!)) },
   { type: 'ExportPageAction', re: /\bexport\b(?:(?![,;.]).){0,30}?\b(?:pdf|word|docx|html|markdown|csv)\b|\b(?:pdf|word)\s+export\b|\bexport\s+(?:it|the\s+page|them|pages)\b(?!\s+to\s+(?!pdf|word))/g },
+  // "turn it into a PDF", "save the page as a Word file", "convert them to PDF".
+  { type: 'ExportPageAction', re: /\b(?:turn|convert|save|render|make|download|generate)\b(?:(?![,;.]).){0,25}?\b(?:into|to|as)\s+(?:an?\s+)?(?:pdfs?|word(?:\s+(?:file|doc(?:ument)?))?|docx|html|markdown|csv)\b|\b(?:generate|make|create)\s+(?:an?\s+)?pdf\b/g },
   { type: 'SendSmsAction', re: /\b(?:sms|text\s+messages?)\b|\btext\s+(?:me|him|her|them|us|the\s+(?:owner|author|assignee|on-call))\b/g },
   { type: 'PrintPageAction', re: /\bprint(?:s|ed|ing)?\s+(?:it|them|the\s+page|pages?|a\s+copy|copies|out)\b|\bprinters?\b/g },
   {
@@ -767,7 +842,7 @@ const OFFSITE_SERVICES =
 
 const EXCLUDED_PATTERNS: ComponentPattern[] = [
   { type: 'SendWebRequestAction', re: /\b(?:web\s*request|http\s+(?:request|call|post)|rest\s+(?:call|request)|api\s+(?:call|request)|(?:post|get|put)\s+request|outgoing\s+web\s*-?hook)\b/g, guard: (p, m) => !inEventClause(p, m.index!) || !/\b(?:receive|receives|get|gets)\b/.test(p.lower.slice(Math.max(0, m.index! - 15), m.index!)) },
-  { type: 'SendWebRequestAction', re: /\b(?:call|invoke|hit|ping|notify|trigger|post\s+to|send\s+(?:it|them|the\s+page|a\s+request|data|the\s+data|the\s+details|the\s+content|a\s+payload)\s+to)\s+(?:an?\s+|our\s+|the\s+|their\s+|my\s+)?(?:external\s+|third[- ]party\s+|outside\s+|remote\s+|internal\s+|custom\s+|company\s+)?(?:api|endpoint|url|rest\s+api|http\s+endpoint|server|web\s*-?hook|web\s+service|service\s+endpoint)\b/g, guard: imp },
+  { type: 'SendWebRequestAction', re: /\b(?:call|invoke|hit|ping|notify|trigger|post\s+to|send\s+(?:it|them|the\s+page|a\s+request|data|the\s+data|the\s+details|the\s+content|a\s+payload)\s+to)\s+(?:an?\s+|our\s+|the\s+|their\s+|my\s+)?(?:external\s+|third[- ]party\s+|outside\s+|remote\s+|internal\s+|custom\s+|company\s+)?(?:(?!(?:page|pages|it|them|the|a|an)\b)[\w-]+\s+)?(?:api|endpoint|url|rest\s+api|http\s+endpoint|server|web\s*-?hook|web\s+service|service\s+endpoint)\b/g, guard: imp },
   {
     type: 'SendWebRequestAction',
     re: /\b(?:send|post|push|fire|call|trigger|hit)\b(?:(?![,;.]).){0,30}?\bweb\s*-?hook\b/g,
@@ -786,7 +861,7 @@ const EXCLUDED_PATTERNS: ComponentPattern[] = [
 const MODAL = '(?:should|must|needs?\\s+to|has\\s+to|have\\s+to|ought\\s+to|is\\s+to|are\\s+to|shall|will\\s+need\\s+to|is\\s+supposed\\s+to|are\\s+supposed\\s+to)\\s+(?:also\\s+|always\\s+|automatically\\s+|then\\s+)?';
 const COPY_SUBJECT_BEFORE = /\b(?:a|the|one|an?\s+extra)\s+cop(?:y|ies)(?:\s+of\s+(?:it|them|the\s+page))?\s+$/;
 const notNegated = (p: PreparedPrompt, m: RegExpMatchArray) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:not|never|n't)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!));
-const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
+const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|to|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
 const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
   { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
@@ -795,6 +870,8 @@ const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'AddCommentAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)commented\\s+on\\b`, 'g'), guard: notNegated },
   { type: 'ArchivePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:archived|moved\\s+to\\s+(?:the\\s+)?archive)\\b(?!\\s+(?:space|page))`, 'g'), guard: notNegated },
   { type: 'DeletePageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:deleted|removed|trashed|purged)\\b`, 'g'), guard: notNegated },
+  // "the draft label has to come off", "that tag should be taken off".
+  { type: 'RemoveLabelAction', re: new RegExp(`\\b(?:label|tag)s?\\s+${MODAL}(?:come|be\\s+taken|be\\s+removed|be\\s+stripped|get\\s+taken|go)\\s*(?:off|away)?\\b`, 'g'), guard: notNegated },
   { type: 'RestrictPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:restricted|locked(?:\\s+down)?)\\b`, 'g'), guard: notNegated },
   { type: 'ChangePageStatusAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:marked|set|flagged)\\s+(?:as\\s+|to\\s+)?(?:${STATUS_WORDS}|«q\\d+»)`, 'g'), guard: notNegated },
   { type: 'Notify', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:notified|alerted|informed|told|pinged|reminded|messaged|warned)\\b`, 'g'), guard: notNegated },
@@ -803,6 +880,15 @@ const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
     re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)(?:labell?ed|tagged)\\b|\\b${MODAL}(?:get|receive|be\\s+given|have)\\s+(?:the\\s+|a\\s+|an\\s+)?(?:«q\\d+»\\s+|[\\w-]+\\s+)?(?:label|tag)\\b`, 'g'),
     guard: notNegated,
   },
+  // "new pages go under X": a plain present placement in the main clause states where pages belong.
+  { type: 'MovePageAction', re: /\b(?:go|goes|belong|belongs|live|lives|sit|sits)\s+(?:straight\s+|directly\s+)?(?:under|below|beneath|inside)\b/g, guard: (p, m) => notNegated(p, m) && !inEventClause(p, m.index!) && !new RegExp(`\\b(?:${MODAL_WORDS}|will|can|may)\\s+(?:\\w+\\s+)?$`).test(p.lower.slice(Math.max(0, m.index! - 20), m.index!)) },
+  // "the copy needs the label x", "it wants a tag".
+  { type: 'AddLabelAction', re: /\b(?:needs|need|wants|requires|deserves)\s+(?:the|a|an)\s+(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g, guard: notNegated },
+  // "its status should be Rough draft", "the status must become Done".
+  { type: 'ChangePageStatusAction', re: new RegExp(`\\bstatus\\s+${MODAL}(?:be|become|read|say|change\\s+to|be\\s+set\\s+to|be\\s+changed\\s+to)\\s+(?=\\S)`, 'g'), guard: notNegated },
+  // A second duty after "and": "the copy must get the label x and be moved under Y".
+  { type: 'MovePageAction', re: /\band\s+(?:then\s+)?(?:be|get)\s+(?:moved|filed|placed|put|nested|relocated)\s+(?:under|below|beneath|into|inside)\b/g, guard: (p, m) => notNegated(p, m) && new RegExp(`\\b(?:${MODAL_WORDS})\\b`).test(p.lower.slice(p.clauses[clauseAt(p, m.index!)].start, m.index!)) },
+  { type: 'LogAction', re: /(?:^|[,;:]\s*|\b(?:then|and)\s+)log\s+(?!(?:in|on|out|off|into|onto)\b)[a-z«]/g, guard: imp },
   // "put a copy under X" is a copy, whatever verb places it.
   { type: 'CopyPageAction', re: /\b(?:put|place|file|drop|save|make|create|keep)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/g, guard: imp },
 ];
@@ -924,14 +1010,15 @@ function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, numbe
   const labels: string[] = [];
   const negated: string[] = [];
   let index = -1;
-  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:labell?ed|tagged)\b)/g;
+  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:(?:isn't|aren't|wasn't|is\s+not|are\s+not|hasn't\s+been|has\s+not\s+been|not|never\s+been)\s+)?(?:labell?ed|tagged)\b)/g;
   for (const m of p.lower.matchAll(re)) {
     if (excludeRanges.some(([s, e]) => m.index! >= s && m.index! < e)) continue;
     // "a button labelled 'Request review'" names the button.
     if (/\bbutton\s*$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!))) continue;
     const clause = p.clauses[clauseAt(p, m.index!)];
     const found = findLabels(p, Math.max(clause.start, m.index! - 20), clause.end);
-    const neg = /^(?:without|lacking|missing|not)/.test(m[0]);
+    // "it isn't labelled frozen", "has not been tagged x": a negated state filters the label out.
+    const neg = /^(?:without|lacking|missing|not|never|isn't|aren't|wasn't|is\s+not|are\s+not|hasn't|has\s+not)/.test(m[0]);
     for (const l of found) (neg ? negated : labels).includes(l) || (neg ? negated : labels).push(l);
     if (found.length && index === -1) index = m.index!;
   }
@@ -947,8 +1034,19 @@ function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, numbe
     }
     if (index === -1) index = m.index!;
   }
+  // A hyphenated label as the page's adjective: "if a customer-facing page is changed".
+  for (const m of p.lower.matchAll(HYPHEN_LABEL_BEFORE_PAGE)) {
+    const at = m.index! + m[0].indexOf(m[1]);
+    if (excludeRanges.some(([s, e]) => at >= s && at < e) || COMMON_COMPOUND.test(m[1]) || labels.includes(m[1])) continue;
+    labels.push(m[1]);
+    if (index === -1) index = m.index!;
+  }
   return labels.length || negated.length ? { labels, negated, index } : null;
 }
+
+const HYPHEN_LABEL_BEFORE_PAGE = new RegExp(`\\b(?:a|an|any|every|each)\\s+([a-z0-9]+(?:-[a-z0-9]+)+)\\s+(?:${PAGE_N}|${BLOG_N})\\b`, 'g');
+/** Hyphenated words that describe any page rather than name a label. */
+const COMMON_COMPOUND = /^(?:brand-new|top-level|high-level|low-level|well-known|so-called|up-to-date|out-of-date|long-running|read-only|one-off|sub-page|half-finished|half-done|work-in-progress|in-progress|non-[a-z]+|re-[a-z]+|self-[a-z]+|long-form|short-form|one-page|two-page|multi-[a-z]+|full-page|single-page)$/;
 
 const TITLE_OPS: Array<[RegExp, string]> = [
   [/doesn't\s+contain|does\s+not\s+contain|don't\s+contain|do\s+not\s+contain|not\s+containing|without/, 'NOT_CONTAINS'],
@@ -1110,7 +1208,8 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
       }
     }
     // Space filter on an event rule: in global scope, or a space other than the rule's own.
-    if (catalogTrigger && catalogTrigger.type !== 'ScheduledTrigger' && catalogTrigger.type !== 'SpaceCreatedTrigger') {
+    // A Guard alert or an incoming webhook has no page or space to compare ("alerts from Atlassian Guard").
+    if (catalogTrigger && PAGE_CONTEXT_TRIGGERS.has(catalogTrigger.type) && catalogTrigger.type !== 'SpaceCreatedTrigger') {
       for (const s of spaces) {
         if (s.kind !== 'ref') continue;
         const clauseIdx = clauseAt(prepared, s.index);
@@ -1159,8 +1258,11 @@ export function analyzePrompt(prompt: string, context: AnalysisContext = {}): Of
       const cql: string[] = [];
       let at = -1;
       const labels = findFilterLabels(prepared, [...labelTriggerSpan, ...labelActionSpans]);
+      // "Copy any page labelled x … as soon as the label is added": a label trigger that names no label of its
+      // own takes the one named elsewhere, so that label is the event, not a filter on it.
+      const bareLabelTrigger = triggers.some((t) => t.type === 'LabelAddedTrigger' && findLabels(prepared, t.index, prepared.clauses[t.clause].end).length === 0);
       if (labels) {
-        for (const l of labels.labels) cql.push(`label = "${l}"`);
+        for (const l of bareLabelTrigger ? [] : labels.labels) cql.push(`label = "${l}"`);
         for (const l of labels.negated) cql.push(`label != "${l}"`);
         at = labels.index;
       }
@@ -1294,12 +1396,13 @@ function findUserCondition(p: PreparedPrompt, inBranch: boolean): Detection | nu
   return subjectCondition(p);
 }
 
-const ACTOR_VERB = '(?:publish|creat|edit|updat|chang|modif|comment|mov|cop[yi]|archiv|delet|restor|writ|post)\\w*';
+// "adds a comment", "leaves a reply", "labels a page": these verbs name the event's subject too.
+const ACTOR_VERB = '(?:publish|creat|edit|updat|chang|modif|comment|mov|cop[yi]|archiv|delet|restor|writ|post|add|leav|label|tag|flip|switch|mention|repl)\\w*';
 const ACTOR_RE = new RegExp(`\\b(?:when|whenever|once|if|after|as soon as|each time|every time)\\s+(${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)\\s+${ACTOR_VERB}\\b`, 'u');
 
 /** "When Ana López publishes …", "when someone in the contractors group edits …": the named subject is a user condition. */
 function subjectCondition(p: PreparedPrompt): Detection | null {
-  const m = ACTOR_RE.exec(p.lower);
+  const m = ACTOR_RE.exec(p.lower) ?? new RegExp(OBJECT_RELATIVE_RE.source, 'u').exec(p.lower);
   if (!m) return null;
   const start = m.index + m[0].indexOf(m[1]);
   const end = start + m[1].length;
@@ -1307,7 +1410,7 @@ function subjectCondition(p: PreparedPrompt): Detection | null {
   const subject = p.masked.slice(start, end).trim();
   const email = subject.match(EMAIL_RE)?.[0];
   if (email) return { ...at, config: { users: [{ email }] } };
-  if (/^\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}$/u.test(subject)) return { ...at, config: { users: [{ displayName: subject }] } };
+  if (/^\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+){1,2}$/u.test(subject)) return { ...at, config: { users: [{ displayName: subject }] } };
   const groups = findGroups(p, start, end);
   if (groups.length) return { ...at, config: { groups: [{ groupName: groups[0].groupName }] } };
   return null;

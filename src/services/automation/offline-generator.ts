@@ -1,5 +1,5 @@
 import { catalogEntry, PAGE_CONTEXT_TRIGGERS } from './catalog.js';
-import { findGroups, findLabels, findUsers, roleSmartValue, valueAfter, type UserValue } from './entities.js';
+import { findGroups, findLabels, findUsers, roleSmartValue, valueAfter, type SpaceMention, type UserValue } from './entities.js';
 import type { GenerationRequest, GenerationResult, RuleGenerator } from './generator.js';
 import { analyzePrompt, type Detection, type OfflineAnalysis } from './offline-analysis.js';
 import type { Problem } from './problems.js';
@@ -202,7 +202,9 @@ function triggerConfig(type: string, ctx: Ctx): Record<string, unknown> {
       if (!m) return {};
       const label =
         quoteIn(p, Math.max(0, m.index - 12), m.index + 30) ??
-        /\bbutton\s+(?:called|named|labell?ed|saying)\s+([\w ]+?)(?=[,.;]|\s+(?:that|which|to|on)\b|$)/.exec(p.masked.slice(m.index))?.[1];
+        /\bbutton\s+(?:called|named|labell?ed|saying)\s+([\w ]+?)(?=[,.;]|\s+(?:that|which|to|on)\b|$)/.exec(p.masked.slice(m.index))?.[1] ??
+        // "Put a Start retro button on pages": the capitalised words right before "button" are its label.
+        /\b(?:a|an|the)\s+(\p{Lu}[\p{L}\d'-]*(?:\s+[\p{L}\d'-]+){0,3}?)\s+button\b/u.exec(p.masked.slice(Math.max(0, m.index - 40), m.index + 6))?.[1];
       return label ? { buttonLabel: label.trim() } : {};
     }
     default:
@@ -213,7 +215,9 @@ function triggerConfig(type: string, ctx: Ctx): Record<string, unknown> {
 // ----- action configs -----
 
 function spaceFor(seg: Segment, ctx: Ctx, targetOnly = false): Record<string, unknown> | undefined {
-  const mention = ctx.a.spaces.find((s) => s.index >= seg.start && s.index < seg.end && (!targetOnly || /^(?:to|into|in|on|inside|within)$/.test(s.preposition)));
+  // "to the top level of the X space" targets X as much as "to the X space" does.
+  const rootOf = (s: SpaceMention) => s.preposition === 'of' && /\b(?:top[\s-]+level|root|top)\s+$/.test(ctx.a.prepared.lower.slice(Math.max(0, s.index - 12), s.index));
+  const mention = ctx.a.spaces.find((s) => s.index >= seg.start && s.index < seg.end && (!targetOnly || /^(?:to|into|in|on|inside|within)$/.test(s.preposition) || rootOf(s)));
   if (mention?.kind === 'ref') return mention.ref;
   if (mention?.kind === 'context') return contextSpace(ctx);
   return undefined;
@@ -293,7 +297,8 @@ function defaultSubject(ctx: Ctx): string {
 
 /** "include the comment", "with the page title": what the request asks a message to carry, as smart values. */
 const INCLUDES: Array<[RegExp, string]> = [
-  [/^(?:whole\s+|full\s+|original\s+|new\s+)?comment(?:'s)?(?:\s+(?:text|body))?\b(?!\s+author)/, '{{comment.body}}'],
+  [/^(?:whole\s+|full\s+|original\s+|new\s+|actual\s+|entire\s+|exact\s+|latest\s+)?comment(?:'s)?(?:\s+(?:text|body))?\b(?!\s+author)/, '{{comment.body}}'],
+  [/^(?:new\s+)?parent(?:\s+page)?(?:'s)?\s+(?:title|name)\b/, '{{page.parent.title}}'],
   [/^(?:page(?:'s)?\s+)?title\b/, '{{page.title}}'],
   [/^(?:page(?:'s)?\s+)?(?:link|url)\b/, '{{page.url}}'],
 ];
@@ -337,7 +342,10 @@ function copyTitleFromPage(text: string): string | null {
 function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
   const base = baseTitleFor(d, seg, ctx, noun);
   const wantsDate = DATED.test(ctx.p.lower.slice(seg.start, seg.end));
-  return base && wantsDate && !base.includes('{{now') ? `${base} ${NOW_DATE}` : base;
+  if (!wantsDate || base.includes('{{now')) return base;
+  // Dated but unnamed ("a new page from the Retrospective template, with today's date in the title"): name it after the template.
+  const template = /\b(?:from|using|with|based\s+on)\s+(?:the\s+|a\s+|our\s+)?([\w -]+?)\s+template\b/.exec(ctx.p.masked.slice(seg.start, seg.end))?.[1];
+  return `${base || template || (noun === 'page' ? 'Page' : 'Blog post')} ${NOW_DATE}`;
 }
 
 function baseTitleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
@@ -346,7 +354,8 @@ function baseTitleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog
   const quoted = named ? quoteIn(p, seg.start + named.index, seg.end) : quoteIn(p, seg.start, seg.end);
   if (quoted) return quoted;
   if (named) {
-    const rest = p.masked.slice(seg.start + named.index + named[0].length, seg.end).split(/[,;.]|\s+(?:in|under|from|using|with|and|then)\s+/)[0].trim();
+    // "called Year in review" keeps its "in"; "called Notes in the HR space" ends before the place.
+    const rest = p.masked.slice(seg.start + named.index + named[0].length, seg.end).split(/[,;.]|\s+(?:under|from|using|with|and|then)\s+|\s+(?:in|into)\s+(?=(?:the|this|that|our|their|a|an|its)\s|(?:it|them|there|here)\b|[A-Z][A-Z0-9]+\b)/)[0].trim();
     if (rest) return rest;
   }
   // "create a weekly status page" → "Weekly status", dated when the rule repeats.
@@ -418,16 +427,23 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       const after = p.lower.slice(d.index, seg.end);
       const quoted = /\b(?:to|as)\s+«q(\d+)»/.exec(after);
       const known = new RegExp(`\\b(?:to|as)\\s+(${STATUS_WORDS})\\b`).exec(after);
-      const value = quoted ? p.quotes[Number(quoted[1])] : (known?.[1] ?? quoteIn(p, d.index, seg.end));
+      // An unlisted status is written capitalised to the end of its clause: "should be Rough draft".
+      const named = /\b(?:to|as|be|become)\s+(\p{Lu}[\p{L}\d-]*(?:\s+[\p{L}\d-]+){0,2}?)\s*(?=$|[,;.!?]|\s+(?:and|then|when|if|once|after)\b)/u.exec(p.masked.slice(d.index, seg.end));
+      const value = quoted ? p.quotes[Number(quoted[1])] : (known?.[1] ?? quoteIn(p, d.index, seg.end) ?? named?.[1]);
       return value ? { status: statusName(value) } : {};
     }
     case 'SendEmailAction': {
-      const to = recipients(seg, ctx);
+      // "… and cc Dalia Haddad": the people after "cc" are copied, not addressed.
+      const ccAt = /\b(?:cc|cc'ing|copy\s+in|copying\s+in)\s+/.exec(text);
+      const ccStart = ccAt ? seg.start + ccAt.index : seg.end;
+      const to = recipients({ start: seg.start, end: ccStart }, ctx);
+      const cc = ccAt ? recipients({ start: ccStart, end: seg.end }, ctx) : [];
       const quotedSubject = /\bsubject\b/.test(text) ? quoteIn(p, seg.start + text.search(/\bsubject\b/), seg.end) : null;
       const subjectQuote = quotedSubject ?? unquotedSubject(p, seg, clauseAt(p, d.index));
       const body = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
       return {
         to,
+        ...(cc.length ? { cc } : {}),
         subject: subjectQuote ?? defaultSubject(ctx),
         body: withIncluded(body && body !== subjectQuote ? body : defaultBody(ctx), p.lower.slice(seg.start, seg.end)),
       };
@@ -440,10 +456,18 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     }
     case 'SendTeamsMessageAction': {
       const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? `${ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx)}`;
-      return { webhookUrl: '', title: defaultSubject(ctx), message };
+      // "post to Teams with the title Page moved, and put the new parent page's title in the message body".
+      const statedTitle = /\bwith\s+(?:the\s+|a\s+)?(?:title|heading)\s+/.exec(p.lower.slice(seg.start, seg.end));
+      const title = statedTitle ? (quoteIn(p, seg.start + statedTitle.index, seg.end) ?? valueAfter(p, seg.start + statedTitle.index + statedTitle[0].length, 6)) : null;
+      return { webhookUrl: '', title: title ?? defaultSubject(ctx), message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ? message : withIncluded(message, p.lower.slice(seg.start, seg.end)) };
     }
-    case 'LogAction':
-      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+    case 'LogAction': {
+      // "write heartbeat to the audit log": the words between the verb and the log are the entry.
+      const entry = /\b(?:write|log|record|add|put)\s+(?!(?:a|an|it|this|that|something|the\s+(?:page|title|event|result|change|name))\b)((?:(?!\b(?:to|in|into|on)\b)[^,;.!?«»])+?)\s+(?:to|in|into|on)\s+(?:the\s+|a\s+)?(?:audit\s+|rule\s+)?log\b/.exec(p.masked.slice(seg.start, seg.end));
+      // "…, log review": a bare entry to the end of the step.
+      const bare = /(?:^|[,;:]\s*|\b(?:then|and)\s+)log\s+(?!(?:a|an|it|this|that|the|something|each|every|which|how|what)\b)([^,;.!?«»]+?)\s*$/.exec(p.masked.slice(seg.start, seg.end).trim());
+      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? bare?.[1] ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+    }
     case 'CreateVariableAction': {
       const name = /\bvariable\s+(?:called|named)\s+(«q\d+»|[A-Za-z]\w*)/.exec(p.masked.slice(seg.start, seg.end));
       const smart = /\{\{[^{}]+\}\}/.exec(p.masked.slice(seg.start, seg.end))?.[0];

@@ -68,11 +68,16 @@ function wordTime(lower: string): string | undefined {
   let minute = 0;
   const past = new RegExp(`\\b(half|quarter|\\d{1,2}|ten|twenty|five)\\s+(past|to)\\s+${HOUR_WORD}\\b`).exec(lower);
   const oclock = new RegExp(`\\bat\\s+${HOUR_WORD}(?:\\s+o'?clock)?\\b(?=\\s*(?:o'?clock|in the|at night|a\\.?m|p\\.?m|$|[,;.]|\\s+(?:on|every|each|and|to|send|email|post|publish|add|archive|remind|create)\\b))`).exec(lower);
+  const halfHour = past ? null : new RegExp(`\\b(?:at\\s+)?half\\s+${HOUR_WORD}\\b(?!\\s*(?:hours?|days?|weeks?|months?|years?|minutes?|of|an?)\\b)`).exec(lower);
   if (past) {
     const amount = { half: 30, quarter: 15, ten: 10, twenty: 20, five: 5 }[past[1]] ?? Number(past[1]);
     hour = hourOf(past[3]);
     minute = past[2] === 'past' ? amount : 60 - amount;
     if (past[2] === 'to') hour = (hour + 11) % 12;
+  } else if (halfHour) {
+    // British "half eight" is half past eight.
+    hour = hourOf(halfHour[1]);
+    minute = 30;
   } else if (oclock && !/^\d/.test(oclock[1])) {
     hour = hourOf(oclock[1]);
   }
@@ -105,7 +110,8 @@ function cityZone(lower: string): string | undefined {
 const ZONES: Array<[RegExp, string]> = [
   [/\butc\b/, 'UTC'],
   [/\bgmt\b/, 'GMT'],
-  [/\bcest?\b/, 'CET'],
+  // CET and CEST (the old pattern "cest?" matched "ces"/"cest" and missed "CET" itself).
+  [/\bcet\b|\bcest\b/, 'CET'],
   [/\b(?:est|edt|eastern(?: time)?)\b/, 'America/New_York'],
   [/\b(?:pst|pdt|pacific(?: time)?)\b/, 'America/Los_Angeles'],
   [/\b(?:cst|cdt|central time)\b/, 'America/Chicago'],
@@ -121,6 +127,8 @@ export function parseTimeZone(original: string, lower: string): string | undefin
 }
 
 /** Quartz cron with a time; CRON schedules need one, so 09:00 stands in when none was given. */
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
 function cron(time: string | undefined, dayOfMonth: string, month: string, dayOfWeek: string): string {
   const [h, m] = (time ?? '09:00').split(':').map(Number);
   return `0 ${m} ${h} ${dayOfMonth} ${month} ${dayOfWeek} *`;
@@ -159,16 +167,29 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
     const last = /\bend\s+of\s+(?:each|every|the)\s+quarter\b/.test(text);
     return { schedule: base({ frequency: 'CRON', cron: last ? cron(time, 'L', '3/3', '?') : cron(time, '1', '1/3', '?') }), index: m.index };
   }
+  // A date that comes back each year: "each 1st of January", "every March 15th", "on 1 July every year".
+  const month = `(${MONTHS.join('|')}|${MONTHS.map((name) => name.slice(0, 3)).join('|')})`;
+  const ordinal = '(\\d{1,2})(?:st|nd|rd|th)?';
+  if ((m = found(new RegExp(`\\b(?:every|each|on\\s+the|on)\\s+(?:${ordinal}\\s+(?:of\\s+)?${month}|${month}\\s+(?:the\\s+)?${ordinal})\\b`)))) {
+    const day = Number(m[1] ?? m[4]);
+    const monthNumber = MONTHS.findIndex((name) => name.startsWith((m![2] ?? m![3]).slice(0, 3))) + 1;
+    const yearly = /^(?:every|each)/.test(m[0]) || /\b(?:every|each)\s+year\b|\byearly\b|\bannually\b/.test(text);
+    if (yearly && day >= 1 && day <= 31 && monthNumber > 0) {
+      return { schedule: base({ frequency: 'CRON', cron: cron(time, String(day), String(monthNumber), '?') }), index: m.index };
+    }
+  }
   if ((m = found(/\b(?:yearly|annually|every\s+year|each\s+year|once\s+a\s+year)\b/)) && !adjectiveOnly(m)) {
     return { schedule: base({ frequency: 'CRON', cron: cron(time, '1', '1', '?') }), index: m.index };
   }
-  if ((m = found(new RegExp(`\\b(?:every|each|on\\s+the)\\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+(${DAY})\\s+of\\s+(?:the|each|every)\\s+month\\b`)))) {
+  if ((m = found(new RegExp(`\\b(?:every|each|on\\s+the)\\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+(${DAY})\\s+of\\s+(?:the|each|every)\\s+month\\b|\\b(?:every|each)\\s+month\\s+on\\s+the\\s+(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+(${DAY})\\b`)))) {
+    // "each month on the last Friday" is "the last Friday of each month".
+    if (!m[1]) [m[1], m[2]] = [m[3], m[4]];
     const nth = { first: '1', '1st': '1', second: '2', '2nd': '2', third: '3', '3rd': '3', fourth: '4', '4th': '4' }[m[1]];
     const day = weekday(m[2])!;
     return { schedule: base({ frequency: 'CRON', cron: cron(time, '?', '*', nth ? `${day}#${nth}` : `${day}L`) }), index: m.index };
   }
-  if ((m = found(/\b(?:hourly|every\s+hour|each\s+hour|once\s+an\s+hour|every\s+(\d+)\s+hours?)\b/)) && !adjectiveOnly(m)) {
-    const every = m[1] ? Number(m[1]) : undefined;
+  if ((m = found(/\b(?:hourly|every\s+hour|each\s+hour|once\s+an\s+hour|every\s+(\d+|two|three|four|six|eight|twelve)\s+hours?)\b/)) && !adjectiveOnly(m)) {
+    const every = m[1] ? (parseCount(m[1]) ?? Number(m[1])) : undefined;
     return { schedule: base({ frequency: 'HOURLY', ...(every && every > 1 ? { every } : {}) }), index: m.index };
   }
 
@@ -196,9 +217,9 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
   const businessDays = found(/\b(?:(?:every|each|on)\s+(?:week\s*days?|working\s+days?|business\s+days?|work\s*days?)|week\s*days|monday\s+(?:to|through|thru|-)\s+friday|mon\s*-\s*fri)\b/);
   const weekend = found(/\b(?:every|each|on)\s+(?:the\s+)?weekends?\b/);
   // "Sunday nights at 11pm", "Friday mornings": a day with a part of the day recurs like "every Sunday".
-  const namedDay = found(new RegExp(`\\b(?:every|each|on|on\\s+every)\\s+(other\\s+)?(${DAY})s?\\b|\\b(${DAY})s\\b|\\b(${DAY})\\s+(?:mornings?|afternoons?|evenings?|nights?)\\b`));
+  const namedDay = found(new RegExp(`\\b(?:every|each|on|on\\s+every)\\s+((?:other|second|alternate)\\s+)?(${DAY})s?\\b|\\b(${DAY})s\\b|\\b(${DAY})\\s+(?:mornings?|afternoons?|evenings?|nights?)\\b`));
   const weekly = found(/\b(?:weekly|every\s+week|each\s+week|once\s+a\s+week|every\s+(\d+|two|three|four|other)\s+weeks|fortnightly|bi-?weekly)\b/);
-  const daily = found(/\b(?:daily|every\s*day|each\s+day|once\s+a\s+day|every\s+(?:morning|evening|night|afternoon)|each\s+(?:morning|evening|night)|nightly|every\s+(\d+)\s+days)\b/);
+  const daily = found(/\b(?:daily|every\s*day|each\s+day|once\s+a\s+day|every\s+(?:morning|evening|night|afternoon)|each\s+(?:morning|evening|night)|nightly|every\s+(\d+|two|three|four|five|six|ten|fourteen)\s+days)\b/);
 
   if (businessDays || weekend || namedDay || (weekly && !adjectiveOnly(weekly))) {
     const anchor = [businessDays, weekend, namedDay, weekly].filter((x): x is RegExpExecArray => x !== null).sort((a, b) => a.index - b.index)[0];
@@ -225,7 +246,7 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
     };
   }
   if (daily && !adjectiveOnly(daily)) {
-    const every = daily[1] ? Number(daily[1]) : 1;
+    const every = daily[1] ? (parseCount(daily[1]) ?? 1) : 1;
     return { schedule: base({ frequency: 'DAILY', ...(every > 1 ? { every } : {}) }), index: daily.index };
   }
   // A bare time ("at 9am") with "run"/"schedule" wording still means daily.

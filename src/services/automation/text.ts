@@ -37,7 +37,44 @@ export function normalizePrompt(prompt: string): string {
     // Arrow shorthand: "page published -> add label" reads as "…, then add label".
     .replace(/\s*(?:->|=>|→)\s*/g, ', then ')
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim()
+    // Quoted values are the writer's own text (a label, a title, a message) and are never repaired.
+    .replace(/"[^"]*"|`[^`]*`|(?<=^|[\s(:,=])'[^']*'(?=$|[\s.,;:!?)])|\b[A-Za-z]{4,}\b/g, (token) => (/^["'`]/.test(token) ? token : repairTypo(token)));
+}
+
+/**
+ * The words the offline reading keys on. A prompt word one dropped inner letter or one swapped pair
+ * away from one of them ("publishd", "coments", "staus") is read as that word, so a slip of the
+ * keyboard does not lose the event or the step. Substitutions ("paged" stays "paged") and drops of
+ * the first or last letter ("move" is no "moved", "mail" no "email") are real words, never repaired.
+ */
+const KEYWORDS = [
+  'published', 'publishes', 'publish', 'created', 'creates', 'edited', 'edits', 'updated', 'updates', 'changed', 'modified',
+  'commented', 'comments', 'comment', 'labelled', 'labeled', 'labels', 'label', 'status', 'moved', 'copied', 'archived', 'archive',
+  'deleted', 'delete', 'whenever', 'mentioned', 'scheduled', 'every', 'weekday', 'weekdays', 'monday', 'tuesday', 'wednesday',
+  'thursday', 'friday', 'saturday', 'sunday', 'notify', 'email', 'restrict', 'restricted', 'owner', 'pages',
+];
+/** Real words that are one drop away from a keyword and must stay as written. */
+const REAL_WORDS = new Set(['stats', 'crated', 'coped', 'edist']);
+const TYPO_REPAIRS = new Map<string, string>();
+for (const word of KEYWORDS) {
+  for (let i = 0; i < word.length - 1; i += 1) {
+    const dropped = word.slice(0, i) + word.slice(i + 1);
+    if (i > 0 && !TYPO_REPAIRS.has(dropped)) TYPO_REPAIRS.set(dropped, word);
+    if (word[i] !== word[i + 1]) {
+      const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if (!TYPO_REPAIRS.has(swapped)) TYPO_REPAIRS.set(swapped, word);
+    }
+  }
+}
+for (const word of [...KEYWORDS, ...REAL_WORDS]) TYPO_REPAIRS.delete(word);
+
+function repairTypo(word: string): string {
+  const lower = word.toLowerCase();
+  const repaired = TYPO_REPAIRS.get(lower);
+  if (!repaired || repaired.length < 5 || REAL_WORDS.has(lower)) return word;
+  // Keep how the writer cased it: a capitalised word stays capitalised.
+  return /^[A-Z]/.test(word) ? repaired[0].toUpperCase() + repaired.slice(1) : repaired;
 }
 
 function lowerSameLength(text: string): string {
@@ -106,7 +143,8 @@ export function preparePrompt(prompt: string): PreparedPrompt {
   const lowerForPayload = lowerSameLength(masked);
   const openers = PAYLOAD_OPENERS.map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const payloadRe = new RegExp(
-    `\\b(?:${openers})\\s+((?:(?!\\bthen\\b)[^,;.!?«])+?)(?=\\s*(?:[,;.!?]|\\bthen\\b|\\band then\\b|\\botherwise\\b|\\band\\s+(?:also\\s+)?${NEXT_STEP}|$))`,
+    // A payload never opens with a connector: "with the page title in the subject and cc Dalia" carries no text.
+    `\\b(?:${openers})\\s+(?!(?:and|or|then)\\b)((?:(?!\\bthen\\b)[^,;.!?«])+?)(?=\\s*(?:[,;.!?]|\\bthen\\b|\\band then\\b|\\botherwise\\b|\\band\\s+(?:also\\s+)?${NEXT_STEP}|$))`,
     'g',
   );
   const cuts: Array<{ start: number; end: number }> = [];
