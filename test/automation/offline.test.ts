@@ -110,7 +110,8 @@ describe('schedules', () => {
     ['every 6 months', { frequency: 'MONTHLY', every: 6 }],
     ['quarterly', { frequency: 'CRON', cron: '0 0 9 1 1/3 ? *' }],
     ['yearly at 10am', { frequency: 'CRON', cron: '0 0 10 1 1 ? *' }],
-    ['on the first Monday of the month', { frequency: 'CRON', cron: '0 0 9 ? * MON#1 *' }],
+    ['on the first Monday of the month', { frequency: 'CRON', cron: '0 0 9 ? * 2#1 *' }],
+    ['on the last Friday of the month', { frequency: 'CRON', cron: '0 0 9 ? * 6L *' }],
     ['every Monday at 9 Europe/Berlin', { frequency: 'WEEKLY', daysOfWeek: ['MON'], time: '09:00', timeZone: 'Europe/Berlin' }],
   ])('%s', (text, expected) => {
     expect(parseSchedule(text.toLowerCase(), text)?.schedule).toEqual(expected);

@@ -31,6 +31,12 @@ function weekday(word: string): Weekday | undefined {
   return DAY_NAMES.find(([re]) => re.test(word))?.[1];
 }
 
+/**
+ * A weekday as Quartz numbers it in the day-of-week field (1 = Sunday … 7 = Saturday): the
+ * documented form before `L` ("6L", the last Friday) and `#` ("2#1", the first Monday).
+ */
+const QUARTZ_DAY: Record<Weekday, number> = { SUN: 1, MON: 2, TUE: 3, WED: 4, THU: 5, FRI: 6, SAT: 7 };
+
 /** "at 9", "9am", "9:30 pm", "17:30", "noon", "midnight" → "HH:mm". */
 export function parseTime(lower: string): string | undefined {
   if (/\b(?:noon|midday)\b/.test(lower)) return '12:00';
@@ -185,7 +191,7 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
     // "each month on the last Friday" is "the last Friday of each month".
     if (!m[1]) [m[1], m[2]] = [m[3], m[4]];
     const nth = { first: '1', '1st': '1', second: '2', '2nd': '2', third: '3', '3rd': '3', fourth: '4', '4th': '4' }[m[1]];
-    const day = weekday(m[2])!;
+    const day = QUARTZ_DAY[weekday(m[2])!];
     return { schedule: base({ frequency: 'CRON', cron: cron(time, '?', '*', nth ? `${day}#${nth}` : `${day}L`) }), index: m.index };
   }
   if ((m = found(/\b(?:hourly|every\s+hour|each\s+hour|once\s+an\s+hour|every\s+(\d+|two|three|four|six|eight|twelve)\s+hours?)\b/)) && !adjectiveOnly(m)) {
