@@ -230,6 +230,8 @@ describe('offline generator: keyboard slips in the words it keys on', () => {
   it('a dropped or swapped letter in an event or step word is repaired, real words and slot values are not', async () => {
     expect(normalizePrompt('Whenever a page is eidted, email the ownr')).toBe('Whenever a page is edited, email the owner');
     expect(normalizePrompt('move it and mail me, on-call has been paged')).toBe('move it and mail me, on-call has been paged');
+    // Names one letter from a keyword stay names.
+    expect(normalizePrompt('when Emil Paes publishes a page, email him')).toBe('when Emil Paes publishes a page, email him');
     expect(normalizePrompt("when a page is publishd, add the label 'statsu' and comment \"coments welcome\"")).toBe("when a page is published, add the label 'statsu' and comment \"coments welcome\"");
     const slipped = await draft('once someone coments on a page, set its satus to Verified and add the label revew-me');
     expect(slipped.rule?.trigger?.type).toBe('PageCommentedTrigger');

@@ -54,8 +54,8 @@ const KEYWORDS = [
   'deleted', 'delete', 'whenever', 'mentioned', 'scheduled', 'every', 'weekday', 'weekdays', 'monday', 'tuesday', 'wednesday',
   'thursday', 'friday', 'saturday', 'sunday', 'notify', 'email', 'restrict', 'restricted', 'owner', 'pages',
 ];
-/** Real words that are one drop away from a keyword and must stay as written. */
-const REAL_WORDS = new Set(['stats', 'crated', 'coped', 'edist']);
+/** Real words and names that are one drop away from a keyword and must stay as written ("Emil" is no "email"). */
+const REAL_WORDS = new Set(['stats', 'crated', 'coped', 'edist', 'emil', 'paes']);
 const TYPO_REPAIRS = new Map<string, string>();
 for (const word of KEYWORDS) {
   for (let i = 0; i < word.length - 1; i += 1) {
