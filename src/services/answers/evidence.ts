@@ -33,7 +33,7 @@ export function missingTopicTerms(question: QuestionAnalysis, candidateTexts: st
     if (term.stem.length >= 5 && words.some((w) => w.startsWith(term.stem))) return false;
     // Written with a short prefix joined on ("e-QIP" / "eQIP", "re-hire" / "rehire").
     if (term.tokens.some((t) => t.length >= 3 && words.some((w) => w.length <= t.length + 2 && w.endsWith(t)))) return false;
-    // A code's letters without its number ("sev" / "SEV1", "gs" / "GS-13" joined).
+    // A code's letters without its number ("sev" / "SEV1", "pi" / "PI3").
     if (term.tokens.some((t) => /^\p{L}{2,}$/u.test(t) && words.some((w) => w.startsWith(t) && /^\d+$/.test(w.slice(t.length))))) return false;
     // A longer word built on a page's word ("counsellor" / "counsel", "onboarding" / "onboard"):
     // the same topic in another form, where the stemmer keeps them apart.
