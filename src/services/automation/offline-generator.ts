@@ -332,13 +332,13 @@ function defaultBody(ctx: Ctx): string {
 const DATED = /\b(?:today'?s|the\s+current|the\s+day'?s|the)\s+date\b|\bdated\b/;
 const NOW_DATE = '{{now.format("yyyy-MM-dd")}}';
 
-/** The title a created page gets; "with today's date in the title" adds the date the request asks for. */
 /** "name the copy after the page title plus today's date" → the title as smart values, not the default. */
 function copyTitleFromPage(text: string): string | null {
   if (!/\b(?:name|call|title|rename)\s+(?:the\s+copy|it|the\s+new\s+page)\s+(?:after|as|with|from|using)\s+(?:the\s+)?(?:page|original|source)(?:'s)?\s+(?:page\s+)?title\b/.test(text)) return null;
   return DATED.test(text) ? `{{page.title}} ${NOW_DATE}` : '{{page.title}}';
 }
 
+/** The title a created page gets; "with today's date in the title" adds the date the request asks for. */
 function titleFor(d: Detection, seg: Segment, ctx: Ctx, noun: 'page' | 'blog'): string {
   const base = baseTitleFor(d, seg, ctx, noun);
   const wantsDate = DATED.test(ctx.p.lower.slice(seg.start, seg.end));
@@ -455,11 +455,12 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       return { webhookUrl: '', ...(channel && !/^(?:a|the|slack|our)$/.test(channel) ? { channel: channel.startsWith('#') ? channel : `#${channel}` } : {}), message };
     }
     case 'SendTeamsMessageAction': {
-      const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? `${ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx)}`;
+      const stated = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
+      const fallback = ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx);
       // "post to Teams with the title Page moved, and put the new parent page's title in the message body".
       const statedTitle = /\bwith\s+(?:the\s+|a\s+)?(?:title|heading)\s+/.exec(p.lower.slice(seg.start, seg.end));
       const title = statedTitle ? (quoteIn(p, seg.start + statedTitle.index, seg.end) ?? valueAfter(p, seg.start + statedTitle.index + statedTitle[0].length, 6)) : null;
-      return { webhookUrl: '', title: title ?? defaultSubject(ctx), message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ? message : withIncluded(message, p.lower.slice(seg.start, seg.end)) };
+      return { webhookUrl: '', title: title ?? defaultSubject(ctx), message: stated ?? withIncluded(fallback, p.lower.slice(seg.start, seg.end)) };
     }
     case 'LogAction': {
       // "write heartbeat to the audit log": the words between the verb and the log are the entry.

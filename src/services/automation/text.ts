@@ -55,7 +55,7 @@ const KEYWORDS = [
   'thursday', 'friday', 'saturday', 'sunday', 'notify', 'email', 'restrict', 'restricted', 'owner', 'pages',
 ];
 /** Real words and names that are one drop away from a keyword and must stay as written ("Emil" is no "email"). */
-const REAL_WORDS = new Set(['stats', 'crated', 'coped', 'edist', 'emil', 'paes']);
+const REAL_WORDS = ['stats', 'crated', 'coped', 'edist', 'emil', 'paes'];
 const TYPO_REPAIRS = new Map<string, string>();
 for (const word of KEYWORDS) {
   for (let i = 0; i < word.length - 1; i += 1) {
@@ -70,9 +70,8 @@ for (const word of KEYWORDS) {
 for (const word of [...KEYWORDS, ...REAL_WORDS]) TYPO_REPAIRS.delete(word);
 
 function repairTypo(word: string): string {
-  const lower = word.toLowerCase();
-  const repaired = TYPO_REPAIRS.get(lower);
-  if (!repaired || repaired.length < 5 || REAL_WORDS.has(lower)) return word;
+  const repaired = TYPO_REPAIRS.get(word.toLowerCase());
+  if (!repaired) return word;
   // Keep how the writer cased it: a capitalised word stays capitalised.
   return /^[A-Z]/.test(word) ? repaired[0].toUpperCase() + repaired.slice(1) : repaired;
 }
