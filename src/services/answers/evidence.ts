@@ -37,7 +37,7 @@ export function missingTopicTerms(question: QuestionAnalysis, candidateTexts: st
     if (term.tokens.some((t) => /^\p{L}{2,}$/u.test(t) && words.some((w) => w.startsWith(t) && /^\d+$/.test(w.slice(t.length))))) return false;
     // A longer word built on a page's word ("counsellor" / "counsel", "onboarding" / "onboard"):
     // the same topic in another form, where the stemmer keeps them apart.
-    if (stems.size > 0 && [...stems].some((s) => s.length >= 6 && term.stem.length > s.length && term.stem.startsWith(s))) return false;
+    if ([...stems].some((s) => s.length >= 6 && term.stem.length > s.length && term.stem.startsWith(s))) return false;
     const credit = soft ? soft.credit(term, words) : 0;
     // Names match by spelling only: Munich is not Hamburg, however close their vectors.
     return term.name ? credit < 0.8 : credit === 0;
