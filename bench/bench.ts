@@ -3,7 +3,8 @@
  * several runs after a warm-up (with min, max and p95); ratios compare figures from this run.
  * Nothing here is asserted: budgets are read, not tested. `npm run bench -- --startup` measures
  * start-up and the tool-list sizes only, `-- --drafts` drafting, approving and answering on SQLite
- * and PostgreSQL only (printed as they come; results.json is left as it was either way).
+ * and PostgreSQL only, `-- --confluence` the Confluence-stub answer beside search-then-read-three
+ * only (printed as they come; results.json is left as it was in each case).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
