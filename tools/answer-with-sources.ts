@@ -22,7 +22,7 @@ export const answerWithSources = defineTool({
       .max(10)
       .optional()
       .describe('Up to 10 words or short phrases the pages likely use for this topic (synonyms, product names)'),
-    maxSources: z.number().int().min(1).max(8).optional().describe('Most passages to cite (1-8; at most 4 are quoted by default)'),
+    maxSources: z.number().int().min(1).max(8).optional().describe('Most passages to cite (1-8; at most 5 are quoted)'),
   }),
   output: z.object({
     status: z.enum(['answered', 'conflicting_sources', 'insufficient_evidence', 'no_permitted_content']),

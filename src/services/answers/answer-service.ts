@@ -65,7 +65,7 @@ const CANDIDATE_PAGES = 20;
 /** Bodies read per answer, all in one parallel round: the Cloud request budget (1 search + 6 reads + 1 space). */
 const READ_PAGES = 6;
 /** Passages quoted in an answer (maxSources may lower it). */
-const ANSWER_PASSAGES = 4;
+const ANSWER_PASSAGES = 5;
 /** Most passages a client model is offered to choose from (maxSources may lower it; it cites the ones it uses). */
 const SAMPLED_PASSAGES = 6;
 const TOOL = 'answer_with_sources';
