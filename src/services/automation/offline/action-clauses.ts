@@ -1,0 +1,87 @@
+import type { PreparedPrompt } from '../text.js';
+import { ACTION_PATTERNS } from './action-patterns.js';
+import type { Detection } from './detection.js';
+import { NON_IMPERATIVE_ACTIONS } from './duty-actions.js';
+import { runComponentPatterns } from './instructions.js';
+import { EXCLUDED_PATTERNS, quotedUrlDetections, UNSUPPORTED_COMPONENT_PATTERNS } from './outside-catalog.js';
+
+/**
+ * Reads the rule's steps: runs the step tables, then settles overlaps in a fixed order (an
+ * action inside a trigger phrase is the event, an off-site copy is a web request, "move to the
+ * archive" is an archive, a notify verb becomes the channel its clause names, steps quoted as a
+ * message's content are no steps). Hands on the actions plus the unsupported and excluded names,
+ * which the conditions, branch and if/else passes place around.
+ */
+
+/** Resolves the generic "notify/remind" verb to a channel: Slack or Teams if named in its clause, else email. */
+function resolveNotify(p: PreparedPrompt, hits: Detection[]): Detection[] {
+  const out: Detection[] = [];
+  for (const h of hits) {
+    if (h.type !== 'Notify') {
+      out.push(h);
+      continue;
+    }
+    const clause = p.clauses[h.clause].text;
+    if (/\bslack\b/.test(clause) || /\bteams\b/.test(clause)) continue;
+    if (/\bcomment\b/.test(p.lower.slice(h.index, p.clauses[h.clause].end)) && /\b(?:in|with|via|through|by)\s+(?:a\s+)?comment\b/.test(clause)) continue;
+    out.push({ ...h, type: 'SendEmailAction' });
+  }
+  return out;
+}
+
+/** What a comment, email or message says: "with a reminder to add an owner and labels", "asking them to archive it". */
+const CONTENT_MARKER = /\b(?:with\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:reminder|note|message|request|text|question|nudge|prompt)|reminding|asking|telling|saying|that\s+says|which\s+says|to\s+remind|to\s+ask|to\s+tell)\b/g;
+const MESSAGE_LIKE = new Set(['AddCommentAction', 'SendEmailAction', 'SendSlackMessageAction', 'SendTeamsMessageAction', 'LogAction']);
+
+/**
+ * Steps named inside the text of a message are its content, not the rule's steps; and a
+ * "message" written to the log is the log step, not an email.
+ */
+function dropContentActions(p: PreparedPrompt, actions: Detection[]): Detection[] {
+  const contentSpans: Array<[number, number]> = [];
+  for (const a of actions) {
+    if (!MESSAGE_LIKE.has(a.type)) continue;
+    const clause = p.clauses[a.clause];
+    CONTENT_MARKER.lastIndex = 0;
+    const tail = p.lower.slice(a.index, clause.end);
+    const m = CONTENT_MARKER.exec(tail);
+    if (m) contentSpans.push([a.index + m.index, clause.end]);
+  }
+  const logs = actions.filter((a) => a.type === 'LogAction');
+  return actions.filter((a) => {
+    if (!MESSAGE_LIKE.has(a.type) && contentSpans.some(([s, e]) => a.index >= s && a.index < e)) return false;
+    // "write a heartbeat message to the audit log": one log step.
+    if (a.type === 'SendEmailAction' && !/\be-?mail/.test(p.lower.slice(a.index, a.end)) && logs.some((l) => l.clause === a.clause)) return false;
+    return true;
+  });
+}
+
+/** The overlap rules below run in this order; a later one sees what the earlier ones left. */
+export function detectActions(prepared: PreparedPrompt, triggers: Detection[]): { actions: Detection[]; unsupported: Detection[]; excluded: Detection[] } {
+  // Actions, excluded and unsupported components.
+  let actions = resolveNotify(prepared, [...runComponentPatterns(prepared, ACTION_PATTERNS), ...runComponentPatterns(prepared, NON_IMPERATIVE_ACTIONS)]);
+  const unsupported = runComponentPatterns(prepared, UNSUPPORTED_COMPONENT_PATTERNS);
+  const excluded = [...runComponentPatterns(prepared, EXCLUDED_PATTERNS), ...quotedUrlDetections(prepared)];
+  // An action inside a trigger phrase is the event ("when someone adds a comment").
+  actions = actions.filter((a) => !triggers.some((t) => a.index >= t.index && a.index < t.end && t.type !== 'ScheduledTrigger'));
+  // Copying or moving into an off-site service is the web request, not a page action.
+  actions = actions.filter((a) => !excluded.some((x) => a.index >= x.index && a.index < x.end && a.type !== 'SendEmailAction'));
+  // Notifications that belong to Slack/Teams are not emails; "email" inside an off-site phrase neither.
+  if (actions.some((a) => a.type === 'SendSlackMessageAction' || a.type === 'SendTeamsMessageAction')) {
+    actions = actions.filter((a) => a.type !== 'SendEmailAction' || /\be-?mail\b/.test(prepared.lower.slice(a.index, a.end)));
+  }
+  // Unsupported actions shadow catalog hits on the same words ("create a whiteboard", "log a ticket").
+  actions = actions.filter((a) => !unsupported.some((u) => a.index >= u.index && a.index < u.end && !(u.type === 'SmartLinkAction')));
+  // "archive the space" is not a page archive.
+  actions = actions.filter((a) => !(a.type === 'ArchivePageAction' || a.type === 'DeletePageAction') || !unsupported.some((u) => u.type === 'CreateSpaceAction' && u.index === a.index));
+  // "move to archive" won over move; "remove label" over delete.
+  actions = actions.filter((a) => !(a.type === 'MovePageAction' && actions.some((o) => (o.type === 'ArchivePageAction' || o.type === 'DeletePageAction') && o.index === a.index)));
+  actions = actions.filter((a) => !(a.type === 'DeletePageAction' && actions.some((o) => o.type === 'RemoveLabelAction' && o.index === a.index)));
+  actions = actions.filter((a) => !(a.type === 'GrantSpacePermissionAction' && actions.some((o) => (o.type === 'RestrictPageAction' || o.type === 'AddLabelAction') && Math.abs(o.index - a.index) < 3)));
+  actions = actions.filter((a) => !(a.type === 'ChangePageOwnerAction' && actions.some((o) => o.type === 'AddLabelAction' && o.index === a.index)));
+  // A label action's "label" word is not a status/owner/etc.
+  actions = actions.filter((a) => !(a.type === 'AddLabelAction' && actions.some((o) => o.type === 'RemoveLabelAction' && o.index <= a.index && o.end >= a.end)));
+
+  actions = dropContentActions(prepared, actions);
+  return { actions, unsupported, excluded };
+}
