@@ -182,7 +182,13 @@ export function detectSafetyConcerns(prompt: string): SafetyFinding[] {
   // Whole words only: "customer-success" or "sales-and-partnerships" name groups, not outsiders.
   const outside =
     /(?<![\w-])(?:external|outside\s+(?:the\s+)?(?:company|organi[sz]ation|org|confluence|site)|customers?|clients?|partners?|vendors?|suppliers?|personal\s+(?:e-?mail|address|account)|my\s+(?:gmail|personal)|non-employees?)(?![\w-])|@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|proton(?:mail)?|gmx|mail)\.(?:com|net|me|de|co\.uk)\b/;
-  if (sentences.some((s) => emailish.test(s) && outside.test(s))) {
+  // A capitalised word inside a sentence names a page, space or team ("move it under Customer
+  // escalations", "the Sales & Partnerships space"), not the people an email goes to.
+  const namesBlanked = normalizePrompt(prompt)
+    .replace(/(?<=[\p{L}\d,&)'"»]\s+)\p{Lu}[\p{L}\d'-]*/gu, 'X')
+    .toLowerCase()
+    .split(/[.;!?]/);
+  if (sentences.some((s, i) => emailish.test(s) && outside.test(namesBlanked[i] ?? s))) {
     findings.push({
       concern: 'offsite_content',
       forceManual: ['SendEmailAction'],

@@ -258,13 +258,13 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
   for (const m of masked.matchAll(EMAIL_RE)) out.push({ value: { email: m[0] }, index: start + m.index });
   // Names in any script's letters ("Ana López"), not only ASCII.
   const nameRe =
-    /\b(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|messages?|alerts?|make|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+(?:\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
+    /\b(?:to|[Nn]otif(?:y|ies)|[Ee]-?mails?|cc|[Pp]ings?|[Tt]ells?|[Rr]eminds?|[Mm]essages?|[Aa]lerts?|[Ll]ets?|[Ii]nforms?|[Mm]ake|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+(?:\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
   for (const m of masked.matchAll(nameRe)) {
     const name = m[1];
     const first = name.split(/\s+/)[0];
     if (NOT_A_NAME.has(first) || NOT_A_NAME.has(name)) continue;
     // A single capitalised word needs a person-taking verb right before it.
-    if (!/\s/.test(name) && !/^(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|make|assign(?:ed|s)?\s+to|owner\s+to|by)\s/i.test(m[0])) continue;
+    if (!/\s/.test(name) && !/^(?:to|notif(?:y|ies)|e-?mails?|cc|pings?|tells?|reminds?|lets?|informs?|make|assign(?:ed|s)?\s+to|owner\s+to|by)\s/i.test(m[0])) continue;
     if (name.toUpperCase() === name) continue;
     const idx = start + m.index + m[0].length - name.length;
     if (out.some((o) => Math.abs(o.index - idx) < 2)) continue;
@@ -276,7 +276,8 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
     if (NOT_A_NAME.has(m[1].split(/\s+/)[0]) || out.some((o) => Math.abs(o.index - idx) < 2)) continue;
     out.push({ value: { displayName: m[1] }, index: idx });
   }
-  for (const m of masked.matchAll(/@([a-z][\w.-]+)/g)) {
+  // "@mentions Chris": the verb, not a username.
+  for (const m of masked.matchAll(/@(?!mention(?:s|ed|ing)?\b)([a-z][\w.-]+)/g)) {
     if (masked[m.index - 1] && /[\w.]/.test(masked[m.index - 1])) continue;
     out.push({ value: { displayName: m[1] }, index: start + m.index });
   }
@@ -349,7 +350,7 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
   };
   const token = '(«q\\d+»|#?[\\w][\\w.:-]*)';
   const listAfter = new RegExp(
-    `\\b(?:(?:label|tag|mark)\\s+(?:the|this|that|each|every)\\s+(?:page|post|blog\\s*post|pages|posts)\\s+with|labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
+    `\\b(?:(?:label|tag|mark)\\s+(?:the|this|that|each|every)\\s+(?:page|post|blog\\s*post|pages|posts)\\s+with|labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag|either|both)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
     'gi',
   );
   for (const m of fragment.matchAll(listAfter)) {

@@ -302,7 +302,8 @@ const INCLUDES: Array<[RegExp, string]> = [
   [/^(?:page(?:'s)?\s+)?title\b/, '{{page.title}}'],
   [/^(?:page(?:'s)?\s+)?(?:link|url)\b/, '{{page.url}}'],
 ];
-const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
+// "post the comment itself to #x", "forward the comment": the message carries what the verb sends.
+const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?|post(?:ing)?|send(?:ing)?|forward(?:ing)?|shar(?:e|ing)|relay(?:ing)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
 
 /** "with the subject Page retired": the words after the subject phrase, up to a connector (payload-masked text included). */
 function unquotedSubject(p: PreparedPrompt, seg: Segment, clause: number): string | null {
@@ -331,6 +332,22 @@ function defaultBody(ctx: Ctx): string {
 
 const DATED = /\b(?:today'?s|the\s+current|the\s+day'?s|the)\s+date\b|\bdated\b/;
 const NOW_DATE = '{{now.format("yyyy-MM-dd")}}';
+
+/** Names the copy takes: "titled 'X'", "call the copy 'X'", "name it 'X'". */
+const COPY_NAMED = /\b(?:as|titled|called|named|(?:call|name|title|rename)\s+(?:the\s+(?:copy|new\s+page|duplicate)|it))\s+«q(\d+)»/;
+/** "… followed by the page title", "plus the page's title": the quoted part is a prefix of the page title. */
+const THEN_PAGE_TITLE = /^\s*(?:,\s*)?(?:followed\s+by|plus|then|and\s+then|with)\s+(?:the\s+)?(?:original\s+|source\s+)?(?:page(?:'s)?\s+)?(?:title|name)\b/;
+
+/** "call the copy 'Candidate: ' followed by the page title" → `Candidate: {{page.title}}`. */
+function statedCopyTitle(p: PreparedPrompt, seg: Segment, text: string): string | null {
+  const m = COPY_NAMED.exec(text);
+  if (!m) return null;
+  const quoted = p.quotes[Number(m[1])];
+  if (quoted === undefined) return null;
+  const rest = text.slice(m.index + m[0].length);
+  if (!THEN_PAGE_TITLE.test(rest)) return quoted;
+  return `${quoted.trimEnd()} {{page.title}}`;
+}
 
 /** "name the copy after the page title plus today's date" → the title as smart values, not the default. */
 function copyTitleFromPage(text: string): string | null {
@@ -390,7 +407,7 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'CopyPageAction': {
       const parentPage = pageFor(seg, ctx, /^(?:under|beneath|below|into|to|inside|in|as a child of|child of)$/);
       const space = spaceFor(seg, ctx, true);
-      const title = /\b(?:as|titled|called|named)\s+«q\d+»/.test(text) ? quoteIn(p, seg.start + text.search(/\b(?:as|titled|called|named)\s+«q/), seg.end) : copyTitleFromPage(text);
+      const title = statedCopyTitle(p, seg, text) ?? copyTitleFromPage(text);
       return {
         destination: { ...(space && !(parentPage && 'spaceKey' in parentPage) ? { space } : {}), ...(parentPage ? { parentPage } : {}) },
         ...(title ? { title } : {}),
@@ -451,23 +468,28 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'SendSlackMessageAction': {
       const channel = /#[\w-]+/.exec(p.masked.slice(seg.start, Math.max(seg.end, p.clauses[clauseAt(p, d.index)].end)))?.[0] ??
         /\b(?:the\s+)?([\w-]+)\s+(?:slack\s+)?channel\b/.exec(p.lower.slice(seg.start, seg.end))?.[1];
-      const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? `${ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx)}`;
+      const fallback = ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx);
+      const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? withIncluded(fallback, p.lower.slice(seg.start, seg.end));
       return { webhookUrl: '', ...(channel && !/^(?:a|the|slack|our)$/.test(channel) ? { channel: channel.startsWith('#') ? channel : `#${channel}` } : {}), message };
     }
     case 'SendTeamsMessageAction': {
       const stated = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
       const fallback = ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx);
       // "post to Teams with the title Page moved, and put the new parent page's title in the message body".
-      const statedTitle = /\bwith\s+(?:the\s+|a\s+)?(?:title|heading)\s+/.exec(p.lower.slice(seg.start, seg.end));
+      // "… titled 'New from People'": the title, so not the message too.
+      const statedTitle = /\b(?:with\s+(?:the\s+|a\s+)?(?:title|heading)(?:\s+of)?|(?:en)?titled|headed|headlined)\s+/.exec(p.lower.slice(seg.start, seg.end));
       const title = statedTitle ? (quoteIn(p, seg.start + statedTitle.index, seg.end) ?? valueAfter(p, seg.start + statedTitle.index + statedTitle[0].length, 6)) : null;
-      return { webhookUrl: '', title: title ?? defaultSubject(ctx), message: stated ?? withIncluded(fallback, p.lower.slice(seg.start, seg.end)) };
+      const message = stated && stated !== title ? stated : withIncluded(fallback, p.lower.slice(seg.start, seg.end));
+      return { webhookUrl: '', title: title ?? defaultSubject(ctx), message };
     }
     case 'LogAction': {
       // "write heartbeat to the audit log": the words between the verb and the log are the entry.
       const entry = /\b(?:write|log|record|add|put)\s+(?!(?:a|an|it|this|that|something|the\s+(?:page|title|event|result|change|name))\b)((?:(?!\b(?:to|in|into|on)\b)[^,;.!?«»])+?)\s+(?:to|in|into|on)\s+(?:the\s+|a\s+)?(?:audit\s+|rule\s+)?log\b/.exec(p.masked.slice(seg.start, seg.end));
       // "…, log review": a bare entry to the end of the step.
       const bare = /(?:^|[,;:]\s*|\b(?:then|and)\s+)log\s+(?!(?:a|an|it|this|that|the|something|each|every|which|how|what)\b)([^,;.!?«»]+?)\s*$/.exec(p.masked.slice(seg.start, seg.end).trim());
-      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? bare?.[1] ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+      // "write a heartbeat message to the log": the word before message/entry is what it says.
+      const kind = /\b(?:write|log|record|add|put|post)\s+(?:a|an)\s+((?:(?!\b(?:to|in|into|on)\b)[^,;.!?«»\s]+\s+){1,3}?)(?:message|entry|note|line|record)\s+(?:to|in|into|on)\s+(?:the\s+|a\s+)?(?:audit\s+|rule\s+)?log\b/.exec(p.masked.slice(seg.start, seg.end));
+      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? kind?.[1].trim() ?? bare?.[1] ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
     }
     case 'CreateVariableAction': {
       const name = /\bvariable\s+(?:called|named)\s+(«q\d+»|[A-Za-z]\w*)/.exec(p.masked.slice(seg.start, seg.end));

@@ -13,7 +13,7 @@ import { normalizePrompt } from './text.js';
  */
 
 /** Words a page or space name does not run across. */
-const SPAN_STOP = /^(?:when|whenever|if|then|once|after|before|until|unless|because|while|so|but|every|each|with|to|into|under|in|on|from|for|by|at|is|are|was|were|and\s+then)$/i;
+const SPAN_STOP = /^(?:when|whenever|if|then|once|after|before|until|unless|because|while|so|but|every|each|with|to|into|under|in|on|from|for|by|at|is|are|was|were|and\s+then|titled|called|named|labell?ed|tagged)$/i;
 const MAX_EXTRA_WORDS = 4;
 
 /** Spans that start at the name: grown across "and"/"&" and further words, or cut before a word no name runs across. */
