@@ -15,8 +15,19 @@ const QUESTION_SHAPE = [
   'really', 'still', 'just', 'even', 'else', 'exist', 'exists', 'possible', 'able', 'want', 'wants', 'like', 'go',
   'going', 'make', 'sure', 'afterwards', 'onto', 'per', 'which', 'whom', 'whose',
 ];
-const ENGLISH_STOPWORDS = new Set(englishStopwords);
-const STOPWORDS = new Set([...englishStopwords, ...QUESTION_SHAPE]);
+/**
+ * Function words the `stopword` list lacks: pronouns ("a friend of mine", "she", "us") and the
+ * stems tokenising leaves of contractions ("didn't" → "didn"). They never name a topic, so they
+ * must neither rank a passage nor count as a word no page contains.
+ */
+const FUNCTION_WORDS = [
+  'mine', 'yours', 'ours', 'theirs', 'hers', 'myself', 'yourself', 'yourselves', 'ourselves', 'themselves', 'herself',
+  'himself', 'itself', 'us', 'she', 'anybody', 'everyone', 'everybody', 'nobody', 'something', 'anything', 'everything',
+  'nothing', 'whoever', 'whatever', 'didn', 'doesn', 'isn', 'wasn', 'aren', 'couldn', 'wouldn', 'shouldn', 'won', 'don',
+  'hasn', 'haven', 'hadn', 'weren', 'ain', 've', 'll', 're', 'im', 'ive', 'dont', 'doesnt', 'didnt', 'cant', 'wont', 'isnt',
+];
+const ENGLISH_STOPWORDS = new Set([...englishStopwords, ...FUNCTION_WORDS]);
+const STOPWORDS = new Set([...ENGLISH_STOPWORDS, ...QUESTION_SHAPE]);
 
 const NUMBER_WORDS: Record<string, string> = {
   zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',

@@ -38,6 +38,13 @@ describe('question analysis', () => {
     expect(q.focus.has('career')).toBe(false);
   });
 
+  it('pronouns and the stems contractions leave are no topic words', () => {
+    const q = analyzeQuestion("A friend of mine didn't get the referral bonus; doesn't she qualify?");
+    const words = q.terms.map((t) => t.tokens[0]);
+    expect(words).toEqual(expect.arrayContaining(['friend', 'referral', 'bonus', 'qualify']));
+    for (const word of ['mine', 'didn', 'doesn', 'she']) expect(words).not.toContain(word);
+  });
+
   it('tells names from sentence-initial capitals', () => {
     expect([...capitalisedWords('Where is the Munich office? Parking is tight. We use PIV badges and KeePassXC.')].sort()).toEqual([
       'keepassxc',
