@@ -51,6 +51,7 @@ describe('question analysis', () => {
       'munich',
       'piv',
     ]);
+    expect([...capitalisedWords("It's Saturday night and the Berlin trip starts in March.")]).toEqual(['berlin']);
   });
 });
 

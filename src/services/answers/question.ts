@@ -65,12 +65,15 @@ export function rarityOf(token: string, rank: (word: string) => number | undefin
   return Math.log(1 + (r ?? 120_000) / 200);
 }
 
+/** Days and months are written capitalised but name a time, not a topic a page must mention ("It's Saturday night"). */
+const CALENDAR_WORDS = /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$|^(?:january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+
 /** Lower-cased words written with a capital anywhere but at the start of a sentence. */
 export function capitalisedWords(text: string): Set<string> {
   const names = new Set<string>();
   for (const match of text.normalize('NFKC').matchAll(/[\p{L}\p{N}]+/gu)) {
     const word = match[0];
-    if (!/^\p{Lu}/u.test(word)) continue;
+    if (!/^\p{Lu}/u.test(word) || CALENDAR_WORDS.test(word)) continue;
     const before = text.slice(0, match.index).trimEnd();
     const sentenceStart = before === '' || /[.!?:;"'(\-–—]$/.test(before);
     if (!sentenceStart || /^\p{Lu}{2,}$/u.test(word) || /\p{Ll}\p{Lu}/u.test(word)) names.add(word.toLowerCase());
