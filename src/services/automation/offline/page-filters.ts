@@ -34,14 +34,14 @@ export function findAge(p: PreparedPrompt): AgeFilter | null {
 }
 
 const LABEL_BEFORE_NOUN =
-  /\b(has|have|having|with|carries|carrying|that\s+(?:has|have)|without|lacking|missing)\s+(?:both\s+|either\s+)?(?:the\s+|a\s+|an\s+)?((?:«q\d+»|[a-z0-9][\w-]*)(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:«q\d+»|[a-z0-9][\w-]*))*)\s+(?:labels?|tags?)\b(?!\s+(?:«q\d+»|[a-z0-9][\w-]*\s*(?:$|[,;.]|\b(?:is|are|gets?|to|and|then)\b)))/g;
+  /\b(has|have|having|with|carries|carrying|bears|bearing|that\s+(?:has|have)|without|lacking|missing)\s+(?:both\s+|either\s+)?(?:the\s+|a\s+|an\s+)?((?:«q\d+»|[a-z0-9][\w-]*)(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:«q\d+»|[a-z0-9][\w-]*))*)\s+(?:labels?|tags?)\b(?!\s+(?:«q\d+»|[a-z0-9][\w-]*\s*(?:$|[,;.]|\b(?:is|are|gets?|to|and|then)\b)))/g;
 const NOT_A_LABEL_NAME = /^(?:the|a|an|same|new|following|right|any|no|some|that|this|its|their|one|two|both|either|page|space|whole|correct|wrong|old)$/;
 
 export function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, number]>): { labels: string[]; negated: string[]; index: number } | null {
   const labels: string[] = [];
   const negated: string[] = [];
   let index = -1;
-  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:(?:isn't|aren't|wasn't|is\s+not|are\s+not|hasn't\s+been|has\s+not\s+been|not|never\s+been)\s+)?(?:labell?ed|tagged)\b)/g;
+  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|bearing|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:(?:isn't|aren't|wasn't|is\s+not|are\s+not|hasn't\s+been|has\s+not\s+been|not|never\s+been)\s+)?(?:labell?ed|tagged)\b)/g;
   for (const m of p.lower.matchAll(re)) {
     if (excludeRanges.some(([s, e]) => m.index! >= s && m.index! < e)) continue;
     // "a button labelled 'Request review'" names the button.

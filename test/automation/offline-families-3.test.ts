@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseSchedule } from '../../src/services/automation/schedule.js';
+import { draft, typesOf } from './support.js';
+
+/** Failure families from the third blind dev set, each pinned with wording of its own. */
+describe('offline generator: events the grammar carries', () => {
+  it('a participle naming labels inside the subject ("a doc bearing the x tag is updated") is the event plus a label condition', async () => {
+    const result = await draft('When a doc bearing the finance tag is updated, add a comment saying check the totals');
+    expect(result.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(typesOf(result)).toEqual(['CqlCondition', 'AddCommentAction']);
+    expect(JSON.stringify(result.rule?.components[0].config)).toContain('finance');
+  });
+
+  it('"pages created in X get the y label": the event subject getting a label is the action', async () => {
+    const result = await draft('Pages created in HR receive the people-team label');
+    expect(result.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    expect(typesOf(result)).toContain('AddLabelAction');
+  });
+
+  it('ownership handed over as a duty, and "make X the owner of" are owner changes', async () => {
+    const duty = await draft('When a blog post is published, its ownership should be transferred to Jane Doe');
+    expect(duty.rule?.trigger?.type).toBe('BlogPublishedTrigger');
+    expect(typesOf(duty)).toEqual(['ChangePageOwnerAction']);
+    const make = await draft('Appoint jane.doe@example.com the owner of any page that receives the handover label');
+    expect(make.rule?.trigger?.type).toBe('LabelAddedTrigger');
+    expect(typesOf(make)).toEqual(['ChangePageOwnerAction']);
+  });
+
+  it('copying one named page into a new space copies that page, with no branch over pages', async () => {
+    const result = await draft("When a space is set up, duplicate 'Team charter' into the new space");
+    expect(result.rule?.trigger?.type).toBe('SpaceCreatedTrigger');
+    expect(typesOf(result)).toEqual(['CopyPageAction']);
+  });
+
+  it('terse and form-like events: "trigger: page moved", "new space set up -> the auditors get view access"', async () => {
+    const form = await draft('trigger: page moved / then: email jane.doe@example.com');
+    expect(form.rule?.trigger?.type).toBe('PageMovedTrigger');
+    expect(typesOf(form)).toEqual(['SendEmailAction']);
+    const arrow = await draft('New space set up -> auditors get view access to it');
+    expect(arrow.rule?.trigger?.type).toBe('SpaceCreatedTrigger');
+    expect(typesOf(arrow)).toEqual(['GrantSpacePermissionAction']);
+  });
+
+  it('a list of days with a clock time is a weekly schedule without "every"', () => {
+    expect(parseSchedule('tue and thu at 7:30am, archive old drafts')?.schedule).toMatchObject({ frequency: 'WEEKLY', daysOfWeek: ['TUE', 'THU'], time: '07:30' });
+    expect(parseSchedule('monday, wednesday or saturday at 6pm send a digest')?.schedule).toMatchObject({ frequency: 'WEEKLY', daysOfWeek: ['MON', 'WED', 'SAT'], time: '18:00' });
+  });
+});
