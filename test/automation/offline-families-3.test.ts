@@ -46,3 +46,25 @@ describe('offline generator: events the grammar carries', () => {
     expect(parseSchedule('monday, wednesday or saturday at 6pm send a digest')?.schedule).toMatchObject({ frequency: 'WEEKLY', daysOfWeek: ['MON', 'WED', 'SAT'], time: '18:00' });
   });
 });
+
+describe('offline generator: steps in casual, polite and colon wordings', () => {
+  it('a polite passive question sets the status', async () => {
+    const result = await draft('When a page is moved, can its status be changed to In review?');
+    expect(typesOf(result)).toEqual(['ChangePageStatusAction']);
+    expect(result.rule?.components[0].config).toEqual({ status: 'In review' });
+  });
+
+  it('casual label verbs ("pop the tag x on it") add the label', async () => {
+    const result = await draft('once a page is published, pop the tag fresh on it');
+    expect(typesOf(result)).toEqual(['AddLabelAction']);
+    expect(result.rule?.components[0].config).toEqual({ labels: ['fresh'] });
+  });
+
+  it('"reply: \'…\'" and "comment: \'…\'" are comments with that text', async () => {
+    const reply = await draft("When a blog post gets a comment, reply: 'Thanks, we will look'");
+    expect(typesOf(reply)).toEqual(['AddCommentAction']);
+    expect(reply.rule?.components[0].config).toEqual({ comment: 'Thanks, we will look' });
+    const comment = await draft("Once a page is archived, comment: 'Archived by the weekly sweep'");
+    expect(typesOf(comment)).toEqual(['AddCommentAction']);
+  });
+});

@@ -69,8 +69,8 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
   },
   {
     type: 'AddLabelAction',
-    re: /\b(?:add|apply|attach|put|set|stick|assign|give)\b(?:(?![,;.]).){0,30}?\b(?:label|labels|tag|tags)\b/g,
-    guard: (p, m) => imp(p, m) && !/^(?:add|apply|attach|put|set|stick|assign|give)\s+(?:the\s+)?(?:page|it)?\s*(?:to|under)\b/.test(m[0]) && !/\bremove|\bdelete/.test(m[0]),
+    re: /\b(?:add|apply|attach|put|set|stick|slap|pop|whack|throw|assign|give)\b(?:(?![,;.]).){0,30}?\b(?:label|labels|tag|tags)\b/g,
+    guard: (p, m) => imp(p, m) && !/^(?:add|apply|attach|put|set|stick|slap|pop|whack|throw|assign|give)\s+(?:the\s+)?(?:page|it)?\s*(?:to|under)\b/.test(m[0]) && !/\bremove|\bdelete/.test(m[0]),
   },
   { type: 'AddLabelAction', re: /\b(?:label|tag)\s+(?:it|them|each\s+one|(?:(?:all|any|every|each|the|new|those|these|such|this|that|its|their)\s+)*(?:[\w-]+\s+)?(?:pages?|posts?|blog\s*posts?|docs?|documents?|blogs?|children|child\s+pages))\b/g, guard: imp },
   { type: 'AddLabelAction', re: /\bmark\s+(?:it|them|the\s+page)\s+with\s+(?:the\s+|a\s+)?(?:label|tag)\b/g, guard: imp },
@@ -108,8 +108,9 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
     re: /\b(?:add|post|leave|write|put|drop|insert|create|make)\s+(?!(?:the|this|that|their|its|his|her)\b)(?:a\s+|an\s+|one\s+|new\s+)?(?:[\w«»-]+\s+)?(?:footer\s+|inline\s+|page\s+)?comment\b/g,
     guard: imp,
   },
-  { type: 'AddCommentAction', re: /\bcomment\s+(?:on\s+(?:it|the\s+page|the\s+post|them|each|the\s+blog)|saying|with|that|asking|reminding|telling|«)/g, guard: imp },
-  { type: 'AddCommentAction', re: /\breply\s+(?:to\s+(?:it|the\s+comment)\s+)?(?:with|saying)\b/g, guard: imp },
+  // "comment: 'Please verify'": the verb, a colon and the text.
+  { type: 'AddCommentAction', re: /\bcomment\s*(?::\s*«|(?:on\s+(?:it|the\s+page|the\s+post|them|each|the\s+blog)|saying|with|that|asking|reminding|telling|«))/g, guard: imp },
+  { type: 'AddCommentAction', re: /\breply\s+(?:to\s+(?:it|the\s+comment)\s+)?(?:with|saying)\b|\breply\s*:\s*«/g, guard: imp },
   { type: 'PublishPageAction', re: new RegExp(`\\b(?:create|publish|make|add|generate|write|start|set\\s+up|spin\\s+up|open|draft|produce|build)\\s+(?!(?:the|this|that|it|its|their|his|her)\\b)(?:a|an|one|new|some|fresh)?\\s*(?:new\\s+|fresh\\s+)?(?:(?!(?:to|on|of|for|in|into|under|with|from|at|the|label|labels|comment|comments|tag|tags|restriction|permission|that|which|who|rule|automation|copy|blog)\\b)[\\w'«»-]+\\s+){0,4}?(?:page|pages|child\\s+page|subpage)\\b(?!\\s+(?:is|are|gets|get|was)\\b)`, 'g'), guard: notInEvent },
   { type: 'PublishBlogPostAction', re: /\b(?:create|publish|write|post|make|draft|generate|add|start)\s+(?:a|an|the|one)?\s*(?:new\s+)?(?:(?!(?:to|on|of|for|in|into|under|with|from|at|the|label|comment|rule|automation)\b)[\w'«»-]+\s+){0,3}?blog(?:\s*-?\s*post)?s?\b(?!\s+(?:is|are|gets|get|was)\b)/g, guard: notInEvent },
   {

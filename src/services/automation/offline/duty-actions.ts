@@ -46,6 +46,8 @@ export const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
     re: new RegExp(`\\bowner(?:ship)?\\b(?:(?![,;]|\\.(?:\\s|$)).){0,60}?\\b${MODAL}(?:be\\s+|get\\s+)?(?:handed|transferred|passed|given|assigned|reassigned|moved|changed|set|switched)(?:\\s+over)?\\s+to\\b`, 'g'),
     guard: notNegated,
   },
+  // A polite question in the passive: "could the copy's status be set to Rough draft?", "can its status be changed to Done?".
+  { type: 'ChangePageStatusAction', re: /\b(?:could|can|would|will)\s+(?:you\s+(?:please\s+)?(?:have\s+|get\s+|make\s+sure\s+)?)?(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,2}?status\s+(?:please\s+)?(?:be|get)\s+(?:set|changed|updated|switched|moved|flipped|turned)\s+(?:to|into)\b/g, guard: notNegated },
   // "its status should be Rough draft", "the status must become Done".
   { type: 'ChangePageStatusAction', re: new RegExp(`\\bstatus\\s+${MODAL}(?:be|become|read|say|change\\s+to|be\\s+set\\s+to|be\\s+changed\\s+to)\\s+(?=\\S)`, 'g'), guard: notNegated },
   // A second duty after "and": "the copy must get the label x and be moved under Y".
