@@ -68,3 +68,29 @@ describe('offline generator: steps in casual, polite and colon wordings', () => 
     expect(typesOf(comment)).toEqual(['AddCommentAction']);
   });
 });
+
+describe('offline generator: filters read as conditions and branch criteria', () => {
+  it('"whose titles start with" on new pages is a STARTS_WITH title condition', async () => {
+    const result = await draft("Newly created pages whose titles start with 'ADR-' should be moved under Decisions", { spaceKey: 'ENG' });
+    expect(typesOf(result)).toEqual(['CompareCondition', 'MovePageAction']);
+    expect(result.rule?.components[0].config).toEqual({ valueToCompare: '{{page.title}}', comparisonOperator: 'STARTS_WITH', valueToCompareAgainst: 'ADR-' });
+  });
+
+  it('"whatever page it is on" names no page title', async () => {
+    const result = await draft("a smart button 'Tidy' that archives whichever page it is clicked on");
+    expect(typesOf(result)).toEqual(['ArchivePageAction']);
+  });
+
+  it('a scheduled sweep reads "nobody has edited in N days" as the age, and keeps the step\'s label out of the criteria', async () => {
+    const aged = await draft('every Monday, archive the pages labelled wip that no one has edited in sixty days');
+    const branch = aged.rule?.components.find((c) => c.type === 'ForEachPageBranch');
+    expect(branch?.config).toEqual({ criteria: { lastUpdatedMoreThanDaysAgo: 60, labels: ['wip'] } });
+    const labelled = await draft('Each Friday go through the pages labelled review that were created more than 30 days ago and add the label overdue to each');
+    expect(labelled.rule?.components.find((c) => c.type === 'ForEachPageBranch')?.config).toEqual({ criteria: { createdMoreThanDaysAgo: 30, labels: ['review'] } });
+  });
+
+  it('"with X in its title that hasn\'t been …": the title word is X, not the rest of the sentence', async () => {
+    const result = await draft("Every Thursday, for each page with 'draft' in its title that hasn't been edited in 20 days, add a comment asking for an update");
+    expect(result.rule?.components.find((c) => c.type === 'ForEachPageBranch')?.config).toEqual({ criteria: { lastUpdatedMoreThanDaysAgo: 20, titleContains: 'draft' } });
+  });
+});
