@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchedule } from '../../src/services/automation/schedule.js';
-import { draft, typesOf } from './support.js';
+import { draft, kindsOf, typesOf } from './support.js';
 
 /** Failure families from the third blind dev set, each pinned with wording of its own. */
 describe('offline generator: events the grammar carries', () => {
@@ -92,5 +92,31 @@ describe('offline generator: filters read as conditions and branch criteria', ()
   it('"with X in its title that hasn\'t been …": the title word is X, not the rest of the sentence', async () => {
     const result = await draft("Every Thursday, for each page with 'draft' in its title that hasn't been edited in 20 days, add a comment asking for an update");
     expect(result.rule?.components.find((c) => c.type === 'ForEachPageBranch')?.config).toEqual({ criteria: { lastUpdatedMoreThanDaysAgo: 20, titleContains: 'draft' } });
+  });
+});
+
+describe('offline generator: steps outside the catalog', () => {
+  it('a PATCH request is an excluded web request', async () => {
+    const result = await draft('Every evening at 6pm send a PATCH request to our billing API with the changed pages');
+    expect(result.rule).toBeNull();
+    expect(kindsOf(result)).toContain('excluded_component');
+  });
+
+  it('a web request to a spelled-out URL outranks the other steps; one to a service named in words does not', async () => {
+    const url = await draft('When a page is labelled hot, add the label seen and send a web request to https://hooks.example.org/hot');
+    expect(url.rule).toBeNull();
+    expect(kindsOf(url)).toContain('excluded_component');
+    const words = await draft('When a page is labelled hot, add the label seen and POST the page to our external API');
+    expect(typesOf(words)).toEqual(['AddLabelAction']);
+  });
+
+  it('social networks and outside chat apps are left out and named; the rest is drafted', async () => {
+    const tweet = await draft('When a page is published, tweet the link and add the label shared');
+    expect(typesOf(tweet)).toEqual(['AddLabelAction']);
+    expect(kindsOf(tweet)).toEqual(['not_included']);
+    const telegram = await draft('When a page is labelled news, email jane.doe@example.com and post it to the team Telegram group');
+    expect(typesOf(telegram)).toEqual(['SendEmailAction']);
+    expect(telegram.problems.map((p) => p.message).join(' ')).toMatch(/Telegram/);
+    expect(kindsOf(telegram)).not.toContain('excluded_component');
   });
 });
