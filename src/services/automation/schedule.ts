@@ -223,7 +223,12 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
   const businessDays = found(/\b(?:(?:every|each|on)\s+(?:week\s*days?|working\s+days?|business\s+days?|work\s*days?)|week\s*days|monday\s+(?:to|through|thru|-)\s+friday|mon\s*-\s*fri)\b/);
   const weekend = found(/\b(?:every|each|on)\s+(?:the\s+)?weekends?\b/);
   // "Sunday nights at 11pm", "Friday mornings": a day with a part of the day recurs like "every Sunday".
-  const namedDay = found(new RegExp(`\\b(?:every|each|on|on\\s+every)\\s+((?:other|second|alternate)\\s+)?(${DAY})s?\\b|\\b(${DAY})s\\b|\\b(${DAY})\\s+(?:mornings?|afternoons?|evenings?|nights?)\\b`));
+  // "Mon, Wed and Fri at 8:15": a list of days with a clock time recurs without "every".
+  const namedDay = found(
+    new RegExp(
+      `\\b(?:every|each|on|on\\s+every)\\s+((?:other|second|alternate)\\s+)?(${DAY})s?\\b|\\b(${DAY})s\\b|\\b(${DAY})\\s+(?:mornings?|afternoons?|evenings?|nights?)\\b|\\b(${DAY})(?=(?:\\s*(?:,|and|&|or)\\s*${DAY}\\b)+\\s*,?\\s+at\\s+\\d)`,
+    ),
+  );
   const weekly = found(/\b(?:weekly|every\s+week|each\s+week|once\s+a\s+week|every\s+(\d+|two|three|four|other)\s+weeks|fortnightly|bi-?weekly)\b/);
   const daily = found(/\b(?:daily|every\s*day|each\s+day|once\s+a\s+day|every\s+(?:morning|evening|night|afternoon)|each\s+(?:morning|evening|night)|nightly|every\s+(\d+|two|three|four|five|six|ten|fourteen)\s+days)\b/);
 

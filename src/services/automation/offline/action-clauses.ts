@@ -56,6 +56,11 @@ function dropContentActions(p: PreparedPrompt, actions: Detection[]): Detection[
   });
 }
 
+/** A detection that is the URL itself (bare or quoted), not the words asking for the request. */
+function isUrlToken(p: PreparedPrompt, d: Detection): boolean {
+  return /^«[uq]\d+»$/.test(p.lower.slice(d.index, d.end));
+}
+
 /** The overlap rules below run in this order; a later one sees what the earlier ones left. */
 export function detectActions(prepared: PreparedPrompt, triggers: Detection[]): { actions: Detection[]; unsupported: Detection[]; excluded: Detection[] } {
   // Actions, excluded and unsupported components.
@@ -83,5 +88,9 @@ export function detectActions(prepared: PreparedPrompt, triggers: Detection[]): 
   actions = actions.filter((a) => !(a.type === 'AddLabelAction' && actions.some((o) => o.type === 'RemoveLabelAction' && o.index <= a.index && o.end >= a.end)));
 
   actions = dropContentActions(prepared, actions);
+  // A web request to an endpoint spelled out ("… and make an HTTP request to https://…") is what the request is
+  // for: a draft of the other steps alone would pass for the whole rule, so none is drafted. A request to a service
+  // named only in words ("POST it to our external API") leaves the rest to draft.
+  if (excluded.some((x) => isUrlToken(prepared, x) && excluded.some((y) => y !== x && !isUrlToken(prepared, y) && y.clause === x.clause && y.index < x.index))) actions = [];
   return { actions, unsupported, excluded };
 }

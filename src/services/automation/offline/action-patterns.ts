@@ -1,4 +1,5 @@
-import { STATUS_WORDS, type PreparedPrompt } from '../text.js';
+import { clauseAt, isNegatedBefore, STATUS_WORDS, type PreparedPrompt } from '../text.js';
+import { inEventClause } from './event-guards.js';
 import { detectTriggersCached } from './detect-triggers.js';
 import { imp, notInEvent, type ComponentPattern } from './instructions.js';
 
@@ -23,6 +24,17 @@ function topicLabelBefore(p: PreparedPrompt, index: number): boolean {
   return /^\s*(?:the|that|this|our|a|an)?\s*(?:«q\d+»|[\w-]+)\s+(?:label|tag)s?\s*[:,-]/.test(sentence);
 }
 
+/** A copy whose object is a page named by its title (capitalised or quoted), not the rule's page: "copy Templates into it". */
+const NAMED_COPY = /\b(?:copy|duplicate|clone)\s+(?:the\s+|our\s+)?(«q\d+»|[a-z][\w-]*(?:\s+[a-z][\w&-]*){0,3}?)\s+(?:into|to|under|inside|in)\s+(?:it|them|there|the\s+(?:new\s+)?space|each|every|that\s+space|this\s+space|«q\d+»|[a-z])/g;
+
+/** Whether the copy at `index` names its source page, so it copies that one page rather than each page of a set. */
+export function namedCopySource(p: PreparedPrompt, index: number): boolean {
+  const m = new RegExp(`^${NAMED_COPY.source.replace(/^\\b/, '')}`).exec(p.lower.slice(index));
+  if (!m) return false;
+  const object = index + m[0].indexOf(m[1], m[0].search(/\s/));
+  return /^(?:«|\p{Lu})/u.test(p.masked.slice(object)) && !new RegExp(`^(?:${OBJ})\\b`).test(m[1]);
+}
+
 export const ACTION_PATTERNS: ComponentPattern[] = [
   // Moving to the archive or trash is archiving / deleting.
   { type: 'ArchivePageAction', re: new RegExp(`\\b(?:move|send|put|file)\\s+(?:${OBJ}\\s+)?(?:\\w+\\s+){0,3}?to\\s+(?:the\\s+)?archive\\b(?!\\s+(?:space|page)\\b)`, 'g'), guard: imp },
@@ -42,6 +54,8 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
     guard: (p, m) => imp(p, m) && /^\s*$/.test(p.lower.slice(0, m.index!).replace(/^.*[,;.!?]/s, '').replace(/\b(?:please|and|then|also|just)\b/g, '')) && !/\b(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)),
   },
   { type: 'CopyPageAction', re: new RegExp(`\\b(?:copy|duplicate|clone|make\\s+a\\s+copy\\s+of)\\s+(?:${OBJ}|(?:the\\s+|a\\s+|our\\s+)?[\\w«»-]+\\s+(?:page|pages))\\b`, 'g'), guard: imp },
+  // "copy Templates into it", "duplicate 'Onboarding kit' into the new space": a named page copied somewhere.
+  { type: 'CopyPageAction', re: NAMED_COPY, guard: (p, m) => imp(p, m) && namedCopySource(p, m.index!) },
   {
     type: 'ArchivePageAction',
     re: new RegExp(`\\barchiv(?:e|ing)\\s+(?:${OBJ}|(?:the\\s+|all\\s+|any\\s+)?(?:[\\w«»-]+\\s+){0,2}?(?:pages?|docs?|documents?|content|ones))\\b`, 'g'),
@@ -55,8 +69,8 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
   },
   {
     type: 'AddLabelAction',
-    re: /\b(?:add|apply|attach|put|set|stick|assign|give)\b(?:(?![,;.]).){0,30}?\b(?:label|labels|tag|tags)\b/g,
-    guard: (p, m) => imp(p, m) && !/^(?:add|apply|attach|put|set|stick|assign|give)\s+(?:the\s+)?(?:page|it)?\s*(?:to|under)\b/.test(m[0]) && !/\bremove|\bdelete/.test(m[0]),
+    re: /\b(?:add|apply|attach|put|set|stick|slap|pop|whack|throw|assign|give)\b(?:(?![,;.]).){0,30}?\b(?:label|labels|tag|tags)\b/g,
+    guard: (p, m) => imp(p, m) && !/^(?:add|apply|attach|put|set|stick|slap|pop|whack|throw|assign|give)\s+(?:the\s+)?(?:page|it)?\s*(?:to|under)\b/.test(m[0]) && !/\bremove|\bdelete/.test(m[0]),
   },
   { type: 'AddLabelAction', re: /\b(?:label|tag)\s+(?:it|them|each\s+one|(?:(?:all|any|every|each|the|new|those|these|such|this|that|its|their)\s+)*(?:[\w-]+\s+)?(?:pages?|posts?|blog\s*posts?|docs?|documents?|blogs?|children|child\s+pages))\b/g, guard: imp },
   { type: 'AddLabelAction', re: /\bmark\s+(?:it|them|the\s+page)\s+with\s+(?:the\s+|a\s+)?(?:label|tag)\b/g, guard: imp },
@@ -64,6 +78,16 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
     type: 'AddLabelAction',
     re: /\b(?:it|they|the\s+page|the\s+post)\s+(?:should\s+|will\s+|automatically\s+|then\s+|must\s+)?(?:gets?|receives?|is\s+given|be\s+given|be\s+labell?ed|be\s+tagged|gets?\s+labell?ed|gets?\s+tagged)\s+(?:with\s+)?(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)?/g,
     guard: (p, m) => /label|tag/.test(m[0]) && detectTriggersCached(p).triggers.some((t) => t.index < m.index! && t.type !== 'LabelAddedTrigger'),
+  },
+  // "pages published by X get the contractor label": the event's subject gets the label as the main verb.
+  {
+    type: 'AddLabelAction',
+    re: /\b(?:get|gets|receive|receives)\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g,
+    guard: (p, m) =>
+      !inEventClause(p, m.index!) &&
+      !isNegatedBefore(p.lower, m.index!) &&
+      !/\b(?:when|whenever|once|if|after|that|which|who)\b/.test(p.lower.slice(p.clauses[clauseAt(p, m.index!)].start, m.index!)) &&
+      detectTriggersCached(p).triggers.some((t) => t.index < m.index! && t.clause === clauseAt(p, m.index!) && t.type !== 'LabelAddedTrigger'),
   },
   {
     type: 'AddLabelAction',
@@ -84,8 +108,9 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
     re: /\b(?:add|post|leave|write|put|drop|insert|create|make)\s+(?!(?:the|this|that|their|its|his|her)\b)(?:a\s+|an\s+|one\s+|new\s+)?(?:[\w«»-]+\s+)?(?:footer\s+|inline\s+|page\s+)?comment\b/g,
     guard: imp,
   },
-  { type: 'AddCommentAction', re: /\bcomment\s+(?:on\s+(?:it|the\s+page|the\s+post|them|each|the\s+blog)|saying|with|that|asking|reminding|telling|«)/g, guard: imp },
-  { type: 'AddCommentAction', re: /\breply\s+(?:to\s+(?:it|the\s+comment)\s+)?(?:with|saying)\b/g, guard: imp },
+  // "comment: 'Please verify'": the verb, a colon and the text.
+  { type: 'AddCommentAction', re: /\bcomment\s*(?::\s*«|(?:on\s+(?:it|the\s+page|the\s+post|them|each|the\s+blog)|saying|with|that|asking|reminding|telling|«))/g, guard: imp },
+  { type: 'AddCommentAction', re: /\breply\s+(?:to\s+(?:it|the\s+comment)\s+)?(?:with|saying)\b|\breply\s*:\s*«/g, guard: imp },
   { type: 'PublishPageAction', re: new RegExp(`\\b(?:create|publish|make|add|generate|write|start|set\\s+up|spin\\s+up|open|draft|produce|build)\\s+(?!(?:the|this|that|it|its|their|his|her)\\b)(?:a|an|one|new|some|fresh)?\\s*(?:new\\s+|fresh\\s+)?(?:(?!(?:to|on|of|for|in|into|under|with|from|at|the|label|labels|comment|comments|tag|tags|restriction|permission|that|which|who|rule|automation|copy|blog)\\b)[\\w'«»-]+\\s+){0,4}?(?:page|pages|child\\s+page|subpage)\\b(?!\\s+(?:is|are|gets|get|was)\\b)`, 'g'), guard: notInEvent },
   { type: 'PublishBlogPostAction', re: /\b(?:create|publish|write|post|make|draft|generate|add|start)\s+(?:a|an|the|one)?\s*(?:new\s+)?(?:(?!(?:to|on|of|for|in|into|under|with|from|at|the|label|comment|rule|automation)\b)[\w'«»-]+\s+){0,3}?blog(?:\s*-?\s*post)?s?\b(?!\s+(?:is|are|gets|get|was)\b)/g, guard: notInEvent },
   {
@@ -93,6 +118,8 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
     re: /\b(?:change|set|update|transfer|reassign|assign|make|hand(?:\s+over)?|give|switch|move|pass)\b(?:(?![,;.]).){0,30}?\bowner(?:ship)?\b/g,
     guard: (p, m) => imp(p, m) && !/\b(?:email|notify|message|remind|tell|the owner of)\b/.test(m[0]) && !/\bowners?\s+of\b/.test(p.lower.slice(m.index!, m.index! + m[0].length + 4)),
   },
+  // "make jo@example.com the owner of any page that …": the new owner sits between the verb and "owner".
+  { type: 'ChangePageOwnerAction', re: /\b(?:make|appoint|name|set)\s+(?!(?:the|a|an|it|them|me|us|sure|certain)\b)(?:[^\s,;]+\s+){1,3}?(?:the\s+)?(?:new\s+)?(?:page\s+)?owner\b/g, guard: imp },
   { type: 'ChangePageOwnerAction', re: /\b(?:assign|hand)\s+(?:it|the\s+page|them|the\s+pages|this\s+page|each\s+page)\s+(?:over\s+)?to\b/g, guard: imp },
   { type: 'ChangePageOwnerAction', re: /\breassign\s+(?:it|the\s+page|them|pages|ownership)\b/g, guard: imp },
   {
@@ -116,6 +143,15 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
       imp(p, m) &&
       !/\b(?:labels?|tags?|comments?)\b/.test(m[0]) &&
       !(/\b(?:page|it)\b/.test(m[0]) && !/\bspace\b/.test(p.lower.slice(m.index!, m.index! + m[0].length + 25))),
+  },
+  // "New space created -> platform-ops get admin permission on it": the grantee as the subject of a plain "get".
+  {
+    type: 'GrantSpacePermissionAction',
+    re: /\b(?:get|gets|receive|receives|is\s+given|are\s+given)\s+(?:the\s+|an?\s+)?(?:space\s+)?(?:admin(?:istrator)?|edit(?:ing)?|view(?:ing)?|read|write|full|owner)?\s*(?:permissions?|rights|access)\b/g,
+    guard: (p, m) =>
+      !inEventClause(p, m.index!) &&
+      !isNegatedBefore(p.lower, m.index!) &&
+      (/\bspaces?\b/.test(p.clauses[clauseAt(p, m.index!)].text) || detectTriggersCached(p).triggers.some((t) => t.type === 'SpaceCreatedTrigger' && t.index < m.index!)),
   },
   { type: 'GrantSpacePermissionAction', re: /\bspace\s+permissions?\b/g, guard: imp },
   {

@@ -1,6 +1,7 @@
 import { findUsers, roleSmartValue, type PageMention, type SpaceMention, type UserValue } from '../entities.js';
 import type { ScheduleMatch } from '../schedule.js';
 import { clauseAt, COUNT, parseCount, quoteIn, unitToDays, type PreparedPrompt } from '../text.js';
+import { namedCopySource } from './action-patterns.js';
 import type { AnalysisContext, Detection } from './detection.js';
 import { findAge, findFilterLabels, findTitleFilters } from './page-filters.js';
 
@@ -85,7 +86,8 @@ export function planBranch(p: PreparedPrompt, context: AnalysisContext, inputs: 
     return { type: 'ForEachCqlBranch', index: cqlLoop.index, config: { cql: q ?? '' } };
   }
 
-  const pageActions = actions.filter((a) => PAGE_ACTIONS.has(a.type));
+  // A copy of one named page ("copy Templates into it") reaches that page, not each page of a set.
+  const pageActions = actions.filter((a) => PAGE_ACTIONS.has(a.type) && !(a.type === 'CopyPageAction' && namedCopySource(p, a.index)));
   // A digest / summary / list is one message about many pages, not one per page.
   const messages = actions.filter((a) => MESSAGE_ACTIONS.has(a.type) && !/\b(?:digest|summary|list|report|overview|roundup|recap|count|number)\b/.test(p.clauses[a.clause].text));
   const noPageContext = triggers.some((t) => t.type === 'ScheduledTrigger' || t.type === 'IncomingWebhookTrigger' || t.type === 'SpaceCreatedTrigger' || t.type === 'GuardAlertTrigger') && !hasPageContext;

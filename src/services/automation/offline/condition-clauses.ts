@@ -54,7 +54,7 @@ export function findConditions(prepared: PreparedPrompt, context: AnalysisContex
     )) {
       const raw = m[1] ?? m[2];
       const value = raw.startsWith('«') ? unmask(prepared, raw) : raw;
-      if (!hasPageContext || !inTriggerClause(m.index!) || /^(?:a|an|the|any|each|every|new|this|that|its|their|same|parent|child|my|our|your|some|one|current|triggering|original|whole|entire|relevant|whole)(?:\s|$)/i.test(value) || /\b(?:of|to|for|with|in|on|from|status|title|owner)\b/i.test(value)) continue;
+      if (!hasPageContext || !inTriggerClause(m.index!) || /^(?:a|an|the|any|each|every|whatever|whichever|new|this|that|its|their|same|parent|child|my|our|your|some|one|current|triggering|original|whole|entire|relevant|whole)(?:\s|$)/i.test(value) || /\b(?:of|to|for|with|in|on|from|status|title|owner)\b/i.test(value)) continue;
       conditionDetections.push({ type: 'CompareCondition', index: m.index!, end: m.index! + m[0].length, clause: clauseAt(prepared, m.index!), config: { valueToCompare: '{{page.title}}', comparisonOperator: 'EQUALS', valueToCompareAgainst: value } });
     }
     // Parent page in the trigger clause: "published under the Meeting notes page".

@@ -40,6 +40,14 @@ export const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
   { type: 'MovePageAction', re: /\b(?:go|goes|belong|belongs|live|lives|sit|sits)\s+(?:straight\s+|directly\s+)?(?:under|below|beneath|inside)\b/g, guard: (p, m) => notNegated(p, m) && !inEventClause(p, m.index!) && !new RegExp(`\\b(?:${MODAL_WORDS}|will|can|may)\\s+(?:\\w+\\s+)?$`).test(p.lower.slice(Math.max(0, m.index! - 20), m.index!)) },
   // "the copy needs the label x", "it wants a tag".
   { type: 'AddLabelAction', re: /\b(?:needs|need|wants|requires|deserves)\s+(?:the|a|an)\s+(?:«q\d+»\s+|[\w-]+\s+)?(?:label|tag)\b/g, guard: notNegated },
+  // "ownership of new pages is to be handed over to X", "the owner should be changed to Y".
+  {
+    type: 'ChangePageOwnerAction',
+    re: new RegExp(`\\bowner(?:ship)?\\b(?:(?![,;]|\\.(?:\\s|$)).){0,60}?\\b${MODAL}(?:be\\s+|get\\s+)?(?:handed|transferred|passed|given|assigned|reassigned|moved|changed|set|switched)(?:\\s+over)?\\s+to\\b`, 'g'),
+    guard: notNegated,
+  },
+  // A polite question in the passive: "could the copy's status be set to Rough draft?", "can its status be changed to Done?".
+  { type: 'ChangePageStatusAction', re: /\b(?:could|can|would|will)\s+(?:you\s+(?:please\s+)?(?:have\s+|get\s+|make\s+sure\s+)?)?(?:the\s+|its\s+|their\s+)?(?:[\w'-]+\s+){0,2}?status\s+(?:please\s+)?(?:be|get)\s+(?:set|changed|updated|switched|moved|flipped|turned)\s+(?:to|into)\b/g, guard: notNegated },
   // "its status should be Rough draft", "the status must become Done".
   { type: 'ChangePageStatusAction', re: new RegExp(`\\bstatus\\s+${MODAL}(?:be|become|read|say|change\\s+to|be\\s+set\\s+to|be\\s+changed\\s+to)\\s+(?=\\S)`, 'g'), guard: notNegated },
   // A second duty after "and": "the copy must get the label x and be moved under Y".

@@ -43,11 +43,14 @@ export function nominalEvents(p: PreparedPrompt): Detection[] {
     const type = m[2] === 'space' ? row[1] : /blog/.test(m[2]) ? row[2] : row[0];
     if (type) out.push({ type, index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
   }
-  // Terse: "page published, then add label" / "new blog post: notify me".
-  const terse = new RegExp(`^\\s*(?:a\\s+|new\\s+|any\\s+)?(${PAGE_N}|${BLOG_N})\\s+(published|created|edited|updated|moved|archived|copied|deleted|commented(?:\\s+on)?|labell?ed)\\b`).exec(p.lower);
+  // Terse: "page published, then add label" / "new blog post: notify me" / "trigger: page edited" / "new space created -> …".
+  const terse = new RegExp(`^\\s*(?:(?:trigger|event|when|on)\\s*:\\s*)?(?:a\\s+|new\\s+|any\\s+)?(${PAGE_N}|${BLOG_N}|spaces?)\\s+(published|created|edited|updated|moved|archived|copied|deleted|commented(?:\\s+on)?|labell?ed|set\\s+up)\\b`).exec(p.lower);
   if (terse) {
+    const at = { index: terse.index, end: terse.index + terse[0].length, clause: 0 };
     const row = PRONOUN_EVENTS.find(([part]) => part.test(terse[2]));
-    if (row) out.push({ type: BLOG_WORD.test(terse[1]) ? row[2] : row[1], index: terse.index, end: terse.index + terse[0].length, clause: 0 });
+    if (/^spaces?$/.test(terse[1])) {
+      if (/^(?:created|set\s+up)$/.test(terse[2])) out.push({ type: 'SpaceCreatedTrigger', ...at });
+    } else if (row) out.push({ type: BLOG_WORD.test(terse[1]) ? row[2] : row[1], ...at });
   }
   // Lists of events: "is created, updated or deleted".
   const list = new RegExp(

@@ -10,6 +10,13 @@ import { imp, type ComponentPattern } from './instructions.js';
  * is no page).
  */
 
+const OFFSITE_SERVICES =
+  '(?:salesforce|hubspot|notion|google\\s+(?:drive|docs|sheets)|dropbox|sharepoint|onedrive|box\\.com|github|gitlab|bitbucket|zendesk|servicenow|pagerduty|opsgenie|trello|asana|monday\\.com|airtable|zapier|make\\.com|n8n|datadog|splunk|s3|an?\\s+s3\\s+bucket|ifttt)';
+
+/** Social networks and chat apps outside Atlassian: no catalog step reaches them, but they are a separate step, not a web request to draft. */
+const SOCIAL_AND_CHAT =
+  '(?:linkedin|twitter|x\\.com|facebook|instagram|mastodon|bluesky|reddit|whatsapp|telegram|discord|wechat|viber|mattermost|webex|zoom|google\\s+chat|rocket\\.chat|imessage)';
+
 export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   { type: 'CreateWhiteboardAction', re: /\b(?:create|make|add|start|draw|generate|open)\s+(?:a\s+|an\s+|the\s+|new\s+)*(?:[\w-]+\s+)?whiteboards?\b/g, guard: imp },
   { type: 'UpdateDatabaseAction', re: /\bdatabases?\b/g, guard: (p, m) => !inEventClause(p, m.index!) },
@@ -35,6 +42,12 @@ export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
     re: /\b(?:fix|correct|repair|clean\s+up|tidy\s+up)\s+(?:any\s+|all\s+|the\s+|its\s+)?(?:spelling|typos?|grammar|formatting|broken\s+links)\b|\bspell-?check\b|\b(?:edit|change|update|replace|rewrite)\s+(?:the\s+)?(?:page\s+)?(?:body|text|content|wording)\b(?!\s+(?:of\s+the\s+)?(?:comment|email|message))/g,
     guard: imp,
   },
+  // "share it on LinkedIn", "forward it to the company WhatsApp chat", "tweet it".
+  {
+    type: 'SocialPostAction',
+    re: new RegExp(`\\b(?:send|post|push|forward|share|publish|cross-?post|announce|message|drop|put|copy|mirror)\\b(?:(?![,;.]).){0,40}?\\b(?:to|into|in|on|via|through|with)\\s+(?:our\\s+|the\\s+|a\\s+|an\\s+|my\\s+)?(?:[\\w-]+\\s+)?${SOCIAL_AND_CHAT}\\b|\\btweet\\s+(?:it|them|the\\s+(?:page|post|link|title))\\b`, 'g'),
+    guard: imp,
+  },
   {
     type: 'AiAction',
     re: /\b(?:summari[sz]e|translate|rewrite|paraphrase|proofread)\b|\bwith\s+ai\b|\buse\s+ai\b|\batlassian\s+intelligence\b|\brovo\b|\bai[- ](?:generated|summary)\b/g,
@@ -42,11 +55,8 @@ export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   },
 ];
 
-const OFFSITE_SERVICES =
-  '(?:salesforce|hubspot|notion|google\\s+(?:drive|docs|sheets|chat)|dropbox|sharepoint|onedrive|box\\.com|github|gitlab|bitbucket|zendesk|servicenow|pagerduty|opsgenie|discord|trello|asana|monday\\.com|airtable|zapier|make\\.com|n8n|datadog|splunk|s3|an?\\s+s3\\s+bucket|ifttt|telegram|whatsapp|twitter|linkedin|mattermost|webex|zoom)';
-
 export const EXCLUDED_PATTERNS: ComponentPattern[] = [
-  { type: 'SendWebRequestAction', re: /\b(?:web\s*request|http\s+(?:request|call|post)|rest\s+(?:call|request)|api\s+(?:call|request)|(?:post|get|put)\s+request|outgoing\s+web\s*-?hook)\b/g, guard: (p, m) => !inEventClause(p, m.index!) || !/\b(?:receive|receives|get|gets)\b/.test(p.lower.slice(Math.max(0, m.index! - 15), m.index!)) },
+  { type: 'SendWebRequestAction', re: /\b(?:web\s*request|http\s+(?:request|call|post)|rest\s+(?:call|request)|api\s+(?:call|request)|(?:post|get|put|patch)\s+request|outgoing\s+web\s*-?hook)\b/g, guard: (p, m) => !inEventClause(p, m.index!) || !/\b(?:receive|receives|get|gets)\b/.test(p.lower.slice(Math.max(0, m.index! - 15), m.index!)) },
   { type: 'SendWebRequestAction', re: /\b(?:call|invoke|hit|ping|notify|trigger|post\s+to|send\s+(?:it|them|the\s+page|a\s+request|data|the\s+data|the\s+details|the\s+content|a\s+payload)\s+to)\s+(?:an?\s+|our\s+|the\s+|their\s+|my\s+)?(?:external\s+|third[- ]party\s+|outside\s+|remote\s+|internal\s+|custom\s+|company\s+)?(?:(?!(?:page|pages|it|them|the|a|an)\b)[\w-]+\s+)?(?:api|endpoint|url|rest\s+api|http\s+endpoint|server|web\s*-?hook|web\s+service|service\s+endpoint)\b/g, guard: imp },
   {
     type: 'SendWebRequestAction',

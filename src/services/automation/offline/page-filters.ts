@@ -10,7 +10,7 @@ import { BLOG_N, PAGE_N } from './vocabulary.js';
  */
 
 const AGE_RE = new RegExp(
-  `(?:\\bolder\\s+than|(?:\\bnot|n't|\\bnever)\\s+(?:been\\s+)?(?:updated|edited|modified|touched|changed|viewed|looked\\s+at|reviewed)\\s+(?:in|for|since|within)(?:\\s+(?:over|more\\s+than|the\\s+(?:last|past)|at\\s+least))?|\\b(?:last\\s+)?(?:updated|edited|modified|changed|touched)\\s+(?:more\\s+than|over|at\\s+least)|\\bstale\\s+for(?:\\s+(?:over|more\\s+than))?|\\buntouched\\s+for(?:\\s+(?:over|more\\s+than))?|\\binactive\\s+for(?:\\s+(?:over|more\\s+than))?|\\bno\\s+(?:updates?|edits?|changes?|activity)\\s+(?:in|for)(?:\\s+(?:over|more\\s+than|the\\s+(?:last|past)))?|\\bcreated\\s+(?:more\\s+than|over|at\\s+least))\\s+${COUNT}\\s+(days?|weeks?|months?|years?)\\b|\\b(?:a|one)\\s+(year|month|week)\\s+old\\b|\\b${COUNT}[- ](days?|weeks?|months?|years?)[- ]old\\b`,
+  `(?:\\bolder\\s+than|(?:\\bnot|n't|\\bnever)\\s+(?:been\\s+)?(?:updated|edited|modified|touched|changed|viewed|looked\\s+at|reviewed)\\s+(?:in|for|since|within)(?:\\s+(?:over|more\\s+than|the\\s+(?:last|past)|at\\s+least))?|\\b(?:last\\s+)?(?:updated|edited|modified|changed|touched)\\s+(?:more\\s+than|over|at\\s+least)|\\bstale\\s+for(?:\\s+(?:over|more\\s+than))?|\\buntouched\\s+for(?:\\s+(?:over|more\\s+than))?|\\binactive\\s+for(?:\\s+(?:over|more\\s+than))?|\\bno\\s+(?:updates?|edits?|changes?|activity)\\s+(?:in|for)(?:\\s+(?:over|more\\s+than|the\\s+(?:last|past)))?|\\b(?:nobody|no\\s+one|no-one)\\s+(?:has\\s+|have\\s+)?(?:updated|edited|modified|touched|changed|viewed|opened|looked\\s+at)(?:\\s+(?:it|them))?\\s+(?:in|for|since|within)(?:\\s+(?:over|more\\s+than|the\\s+(?:last|past)|at\\s+least))?|\\bcreated\\s+(?:more\\s+than|over|at\\s+least))\\s+${COUNT}\\s+(days?|weeks?|months?|years?)\\b|\\b(?:a|one)\\s+(year|month|week)\\s+old\\b|\\b${COUNT}[- ](days?|weeks?|months?|years?)[- ]old\\b`,
   'g',
 );
 
@@ -34,20 +34,22 @@ export function findAge(p: PreparedPrompt): AgeFilter | null {
 }
 
 const LABEL_BEFORE_NOUN =
-  /\b(has|have|having|with|carries|carrying|that\s+(?:has|have)|without|lacking|missing)\s+(?:both\s+|either\s+)?(?:the\s+|a\s+|an\s+)?((?:«q\d+»|[a-z0-9][\w-]*)(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:«q\d+»|[a-z0-9][\w-]*))*)\s+(?:labels?|tags?)\b(?!\s+(?:«q\d+»|[a-z0-9][\w-]*\s*(?:$|[,;.]|\b(?:is|are|gets?|to|and|then)\b)))/g;
+  /\b(has|have|having|with|carries|carrying|bears|bearing|that\s+(?:has|have)|without|lacking|missing)\s+(?:both\s+|either\s+)?(?:the\s+|a\s+|an\s+)?((?:«q\d+»|[a-z0-9][\w-]*)(?:\s*(?:,|and|&|or)\s*(?:the\s+)?(?:«q\d+»|[a-z0-9][\w-]*))*)\s+(?:labels?|tags?)\b(?!\s+(?:«q\d+»|[a-z0-9][\w-]*\s*(?:$|[,;.]|\b(?:is|are|gets?|to|and|then)\b)))/g;
 const NOT_A_LABEL_NAME = /^(?:the|a|an|same|new|following|right|any|no|some|that|this|its|their|one|two|both|either|page|space|whole|correct|wrong|old)$/;
 
 export function findFilterLabels(p: PreparedPrompt, excludeRanges: Array<[number, number]>): { labels: string[]; negated: string[]; index: number } | null {
   const labels: string[] = [];
   const negated: string[] = [];
   let index = -1;
-  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:(?:isn't|aren't|wasn't|is\s+not|are\s+not|hasn't\s+been|has\s+not\s+been|not|never\s+been)\s+)?(?:labell?ed|tagged)\b)/g;
+  const re = /\b(?:(?:has|have|having|with|carries|carrying|bears|bearing|without|lacking|missing|not\s+labell?ed|that\s+(?:has|have))\s+(?:the\s+|a\s+|an\s+)?(?:«q\d+»\s+)?(?:label|tag)s?\b|\b(?:(?:isn't|aren't|wasn't|is\s+not|are\s+not|hasn't\s+been|has\s+not\s+been|not|never\s+been)\s+)?(?:labell?ed|tagged)\b)/g;
   for (const m of p.lower.matchAll(re)) {
     if (excludeRanges.some(([s, e]) => m.index! >= s && m.index! < e)) continue;
     // "a button labelled 'Request review'" names the button.
     if (/\bbutton\s*$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!))) continue;
     const clause = p.clauses[clauseAt(p, m.index!)];
-    const found = findLabels(p, Math.max(clause.start, m.index! - 20), clause.end);
+    // The labels a step adds or removes later in the clause are not the filter's ("labelled triage … and add the label done").
+    const stepAfter = excludeRanges.filter(([s]) => s > m.index!).map(([s]) => s);
+    const found = findLabels(p, Math.max(clause.start, m.index! - 20), Math.min(clause.end, ...stepAfter));
     // "it isn't labelled frozen", "has not been tagged x": a negated state filters the label out.
     const neg = /^(?:without|lacking|missing|not|never|isn't|aren't|wasn't|is\s+not|are\s+not|hasn't|has\s+not)/.test(m[0]);
     for (const l of found) (neg ? negated : labels).includes(l) || (neg ? negated : labels).push(l);
@@ -106,7 +108,7 @@ const EVENT_PARTICIPLE = /^(?:published|created|edited|updated|changed|modified|
 export function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): TitleFilter[] {
   const out: TitleFilter[] = [];
   const re =
-    /\b(?:page\s+|its\s+|the\s+|page's\s+|whose\s+|with\s+a\s+|with\s+the\s+|their\s+|post's\s+|blog's\s+)?title\s+(?:of\s+(?:the|a|an|this|that|each|every|any)\s+(?:[\w-]+\s+){0,3}?(?:page|post|blog\s*post|document|doc)\s+)?(?:that\s+)?(doesn't\s+contain|does\s+not\s+contain|don't\s+contain|do\s+not\s+contain|contains?|includes?|has|starts?\s+with|begins?\s+with|ends?\s+with|is\s+not|isn't|is\s+exactly|is|equals|matches(?:\s+the)?\s+(?:regex|pattern|regular\s+expression)|=|containing|including|starting\s+with|beginning\s+with|ending\s+(?:with|in)|mentions?)\s*/g;
+    /\b(?:page\s+|its\s+|the\s+|page's\s+|whose\s+|with\s+a\s+|with\s+the\s+|their\s+|post's\s+|blog's\s+)?titles?\s+(?:of\s+(?:the|a|an|this|that|each|every|any)\s+(?:[\w-]+\s+){0,3}?(?:page|post|blog\s*post|document|doc)\s+)?(?:that\s+)?(doesn't\s+contain|does\s+not\s+contain|don't\s+contain|do\s+not\s+contain|contains?|includes?|has|starts?\s+with|begins?\s+with|ends?\s+with|is\s+not|isn't|is\s+exactly|is|equals|matches(?:\s+the)?\s+(?:regex|pattern|regular\s+expression)|=|containing|including|starting\s+with|beginning\s+with|ending\s+(?:with|in)|mentions?)(?![\w'])\s*/g;
   for (const m of p.lower.matchAll(re)) {
     if (skip(m.index!)) continue;
     const value = valueAfter(p, m.index! + m[0].length);

@@ -30,8 +30,8 @@ export const AGE_AFTER = /^\s+(?:\d|for \d|(?:more than|over|at least|before|sin
 export const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every time|any ?time|if|on|upon|for every|for each|for any|for all|every new|each new)\b/;
 export const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 
-/** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated". */
-export const REL_LABELS = "(?:\\s+(?:(?:that|which)\\s+)?(?:has|have|carries|carry)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?)(?:\\s+and)?)?";
+/** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated", "a page carrying the x label is edited". */
+export const REL_LABELS = "(?:\\s+(?:(?:that|which)\\s+)?(?:has|have|carries|carry|carrying|having|bearing|with)\\s+(?:both\\s+|either\\s+)?(?:the\\s+|a\\s+|an\\s+)?[\\w«»-]+(?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?[\\w«»-]+)*\\s+(?:labels?|tags?)(?:\\s+and)?)?";
 
 /** The modal opening of an action stated as a duty: "should", "must", "have to". */
 export const MODAL_WORDS = 'should|must|need\\s+to|needs\\s+to|have\\s+to|has\\s+to|ought\\s+to|shall';
