@@ -8,7 +8,7 @@ function configOf(result: DraftRuleResult, type: string): Record<string, unknown
   const walk = (nodes: NonNullable<DraftRuleResult['rule']>['components']): Record<string, unknown> | undefined => {
     for (const node of nodes) {
       if (node.type === type) return node.config;
-      const inner = walk([...(node.components ?? []), ...(node.else ?? [])]);
+      const inner = walk(node.components ?? []);
       if (inner) return inner;
     }
     return undefined;
