@@ -63,6 +63,22 @@ describe('offline generator: stated slot values', () => {
     expect(String(configOf(slack, 'SendSlackMessageAction')?.message)).toContain('{{comment.body}}');
   });
 
+  it('a copy step that names a page copies that page (its source), wherever it goes', async () => {
+    const seeded = await draft('When a space is created, clone Meeting notes into it');
+    expect(configOf(seeded, 'CopyPageAction')).toMatchObject({ sourcePage: { pageTitle: 'Meeting notes' } });
+    expect(seeded.rule?.components.map((c) => c.type)).toEqual(['CopyPageAction']);
+    const self = await draft('When a page is labelled keep, copy it under Policies');
+    expect(configOf(self, 'CopyPageAction')).not.toHaveProperty('sourcePage');
+  });
+
+  it("a label step's labels are the ones after its verb, not the branch's filter before it", async () => {
+    const swept = await draft('Every Monday at 7, look at every page labelled draft created over 60 days ago and add the label draft-overdue to it');
+    expect(configOf(swept, 'ForEachPageBranch')).toMatchObject({ criteria: { labels: ['draft'] } });
+    expect(configOf(swept, 'AddLabelAction')).toEqual({ labels: ['draft-overdue'] });
+    const before = await draft('The reviewed label: take it off any page that gets edited');
+    expect(configOf(before, 'RemoveLabelAction')).toEqual({ labels: ['reviewed'] });
+  });
+
   it('"write a <word> message to the log" logs that word', async () => {
     const log = await draft('Every day at 6am, write a canary entry to the audit log');
     expect(configOf(log, 'LogAction')).toEqual({ message: 'canary' });

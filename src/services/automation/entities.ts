@@ -198,6 +198,11 @@ export function findPageMentions(prepared: PreparedPrompt, spaces: SpaceMention[
     title = title.replace(/\s+(?:Space|Page)$/, '');
     push(title, m.index, m.index + m[1].length + 1 + (m[0].length - m[1].length - 1), m[1]);
   }
+  // The page a copy step names as its source: "copy Templates into it", "duplicate 'Onboarding kit' to the new space".
+  for (const m of masked.matchAll(new RegExp(`\\b(?:copy|duplicate|clone)\\s+(?:the\\s+|our\\s+)?(«q\\d+»|[A-Z0-9][\\w&'-]*${cont})(?=\\s+(?:into|to|under|inside|in)\\b)`, 'g'))) {
+    const at = m.index + m[0].indexOf(m[1], m[0].search(/\s/));
+    push(quoteOf(prepared, m[1]) ?? m[1], at, at + m[1].length, 'copy');
+  }
   // A space named right after the page narrows it: "under Decisions in the ENG space".
   for (const page of out) {
     const space = spaces.find((s) => s.kind === 'ref' && s.index >= page.end && s.index - page.end <= 3 && /^(?:in|from|within|inside|of|on)$/.test(s.preposition));

@@ -408,7 +408,10 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       const parentPage = pageFor(seg, ctx, /^(?:under|beneath|below|into|to|inside|in|as a child of|child of)$/);
       const space = spaceFor(seg, ctx, true);
       const title = statedCopyTitle(p, seg, text) ?? copyTitleFromPage(text);
+      // "copy Templates into it": the named page is the source, not the page the rule runs on.
+      const sourcePage = pageFor(seg, ctx, /^copy$/);
       return {
+        ...(sourcePage ? { sourcePage } : {}),
         destination: { ...(space && !(parentPage && 'spaceKey' in parentPage) ? { space } : {}), ...(parentPage ? { parentPage } : {}) },
         ...(title ? { title } : {}),
       };
@@ -428,8 +431,13 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       };
     }
     case 'AddLabelAction':
-    case 'RemoveLabelAction':
-      return { labels: findLabels(p, seg.start, seg.end) };
+    case 'RemoveLabelAction': {
+      // Labels after the verb are the step's own; the words before it may be the pages' filter
+      // ("pages labelled triage … add the label triage-expired"). Only a label named before the
+      // verb and none after it ("The approved label: strip it off …") is read from the whole step.
+      const own = findLabels(p, d.index, seg.end);
+      return { labels: own.length > 0 ? own : findLabels(p, seg.start, seg.end) };
+    }
     case 'AddCommentAction':
       return { comment: textIn(seg, ctx, /\bcomment|\breply/, d.index) ?? '' };
     case 'ChangePageOwnerAction': {
