@@ -263,7 +263,7 @@ export function findUsers(prepared: PreparedPrompt, start = 0, end = prepared.ma
   for (const m of masked.matchAll(EMAIL_RE)) out.push({ value: { email: m[0] }, index: start + m.index });
   // Names in any script's letters ("Ana López"), not only ASCII.
   const nameRe =
-    /\b(?:to|[Nn]otif(?:y|ies)|[Ee]-?mails?|cc|[Pp]ings?|[Tt]ells?|[Rr]eminds?|[Mm]essages?|[Aa]lerts?|[Ll]ets?|[Ii]nforms?|[Mm]ake|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+(?:\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
+    /\b(?:to|[Nn]otif(?:y|ies)|[Ee]-?mails?|cc|[Pp]ings?|[Tt]ells?|[Rr]eminds?|[Mm]essages?|[Aa]lerts?|[Ll]ets?|[Ii]nforms?|[Ss]end|[Mm]ake|by|from|for|is|assign(?:ed|s)?\s+to|owner\s+to|as|mentions?|when|if|only|and|or)\s+(?:@)?(\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+(?:\s+(?:\p{Lu}(?:\p{Ll}|['-]\p{Lu}?|\p{Lu}(?=\p{Ll}))+|\p{Lu}\.)){0,2})(?![\p{L}\d_@])(?!\s+(?:space|page|group|team|label|channel|status|template)\b)/gu;
   for (const m of masked.matchAll(nameRe)) {
     const name = m[1];
     const first = name.split(/\s+/)[0];
@@ -305,6 +305,11 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   for (const m of masked.matchAll(/\b(?:the\s+)?(«q\d+»|[\w-]+)\s+(?:user\s+)?group\b/gi)) push(m[1], m.index);
   // A hyphenated group named before a receiving verb: "support-leads must be emailed".
   for (const m of masked.matchAll(/(?:^\s*|[,;:]\s*|\bthen\s+)([a-z0-9]+(?:-[a-z0-9]+)+)\s+(?:should|must|will|needs?\s+to|has\s+to|is\s+to|are\s+to)\s+(?:also\s+)?(?:get|receive|be\s+(?:e-?mailed|notified|told|pinged|messaged|sent|alerted|informed))\b/g)) push(m[1], m.index + m[0].indexOf(m[1]));
+  // A hyphenated lower-case name addressed by a messaging verb is a group ("email platform-ops",
+  // "notify support-leads"): people are named with capitals or an address, pages after a preposition.
+  for (const m of masked.matchAll(/\b(?:e-?mail|notify|ping|message|alert|tell|inform|remind|cc|let|send)\s+(?:the\s+)?([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w@.-])/gi)) push(m[1], m.index + m[0].lastIndexOf(m[1]));
+  // "someone from platform-ops", "anyone in support-leads": a member of a hyphenated group.
+  for (const m of masked.matchAll(/\b(?:someone|somebody|anyone|anybody|people|members?|whoever\s+is)\s+(?:from|in|of)\s+(?:the\s+)?([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w@.-])/gi)) push(m[1], m.index + m[0].lastIndexOf(m[1]));
   for (const m of masked.matchAll(/\bgroups?\s+(?:called\s+|named\s+)?(«q\d+»|[\w-]*[a-z0-9-][\w-]*)(?!\s+(?:members?|is|are))/gi)) {
     if (/^(?:called|named|of|that|which|and|or|is|are|members?|with|in|to|for|on|at|about|when|if|by|from|as|so|then|but)$/i.test(m[1])) continue;
     push(m[1], m.index);

@@ -88,7 +88,10 @@ export function generateOffline(req: GenerationRequest): GenerationResult {
     const end = Math.min(next ?? p.lower.length, sentenceEnd === -1 ? p.lower.length : d.index + sentenceEnd);
     return { start, end };
   };
-  const actions = actionDets.map((d) => ({ d, node: { type: d.type, config: actionConfig(d, segmentOf(d), ctx) } as RuleComponent }));
+  // "log it. No emails, just the log": a step restated with nothing new is one step.
+  const actions = actionDets
+    .map((d) => ({ d, node: { type: d.type, config: actionConfig(d, segmentOf(d), ctx) } as RuleComponent }))
+    .filter((x, i, all) => i === 0 || JSON.stringify(all[i - 1].node) !== JSON.stringify(x.node));
   const conditions = a.components
     .filter((d) => keep.has(d.type) && catalogEntry(d.type)?.kind === 'condition' && d.type !== IF_ELSE)
     .map((d) => ({ d, node: { type: d.type, config: d.config ?? {} } as RuleComponent }));

@@ -51,9 +51,21 @@ function dropContentActions(p: PreparedPrompt, actions: Detection[]): Detection[
   return actions.filter((a) => {
     if (!MESSAGE_LIKE.has(a.type) && contentSpans.some(([s, e]) => a.index >= s && a.index < e)) return false;
     // "write a heartbeat message to the audit log": one log step.
-    if (a.type === 'SendEmailAction' && !/\be-?mail/.test(p.lower.slice(a.index, a.end)) && logs.some((l) => l.clause === a.clause)) return false;
+    if (a.type === 'SendEmailAction' && /\bmessage/.test(p.lower.slice(a.index, a.end)) && logs.some((l) => l.clause === a.clause)) return false;
     return true;
   });
+}
+
+/**
+ * A step the request rules out: "don't email anyone, just log it", "No emails or Slack, just the
+ * log", "without notifying anyone". The negation sits right before the step's words (a list of
+ * channels after one "no" counts), within its clause.
+ */
+const REFUSED_BEFORE = /\b(?:don'?t|do\s+not|doesn'?t|does\s+not|never|no\s+need\s+to|without|no)\s+(?:[a-z]+\s+(?:to|in|on|via|into)\s+)?(?:(?:any|an?|the)\s+)?(?:[\w-]+\s*(?:,|or|nor|and)\s+)*$/;
+
+function refusedStep(p: PreparedPrompt, a: Detection): boolean {
+  const clause = p.clauses[a.clause];
+  return REFUSED_BEFORE.test(p.lower.slice(Math.max(clause.start, a.index - 40), a.index));
 }
 
 /** A detection that is the URL itself (bare or quoted), not the words asking for the request. */
@@ -88,6 +100,7 @@ export function detectActions(prepared: PreparedPrompt, triggers: Detection[]): 
   actions = actions.filter((a) => !(a.type === 'AddLabelAction' && actions.some((o) => o.type === 'RemoveLabelAction' && o.index <= a.index && o.end >= a.end)));
 
   actions = dropContentActions(prepared, actions);
+  actions = actions.filter((a) => !refusedStep(prepared, a));
   // A web request to an endpoint spelled out ("… and make an HTTP request to https://…") is what the request is
   // for: a draft of the other steps alone would pass for the whole rule, so none is drafted. A request to a service
   // named only in words ("POST it to our external API") leaves the rest to draft.

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { DraftRuleResult } from '../../src/services/automation/pipeline.js';
+import { draft, typesOf } from './support.js';
+
+const nodeOf = (result: DraftRuleResult, type: string) => {
+  const walk = (nodes: NonNullable<DraftRuleResult['rule']>['components']): NonNullable<DraftRuleResult['rule']>['components'][number] | undefined => {
+    for (const node of nodes) {
+      if (node.type === type) return node;
+      const inner = walk(node.components ?? []);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  return result.rule ? walk(result.rule.components) : undefined;
+};
+
+/** Families from the fourth blind dev set (issue 14), each in wording of its own. */
+describe('offline generator: recipients, refusals and pages named like places', () => {
+  it('a hyphenated lower-case name after a messaging verb is a group; "send X an email" addresses X', async () => {
+    const group = await draft('When a page is labelled breach, notify legal-team and log it');
+    expect(nodeOf(group, 'SendEmailAction')?.config.to).toEqual([{ groupName: 'legal-team' }]);
+    const person = await draft('Every Friday at 16:00, send Jane Doe an email about the week');
+    expect(nodeOf(person, 'SendEmailAction')?.config.to).toEqual([{ displayName: 'Jane Doe' }]);
+    const member = await draft('When someone from legal-team edits a page, add the label legal-touched');
+    expect(nodeOf(member, 'UserCondition')?.config).toEqual({ groups: [{ groupName: 'legal-team' }] });
+  });
+
+  it('a step the request rules out is not drafted, and a restated step is one step', async () => {
+    const logOnly = await draft("When a page is moved, don't email anyone, just log it");
+    expect(typesOf(logOnly)).toEqual(['LogAction']);
+    const noChannels = await draft('When a page is deleted, log it. No emails or Teams, only the log.');
+    expect(typesOf(noChannels)).toEqual(['LogAction']);
+    const notSlack = await draft("When a page is published, email Jane Doe but don't post to Slack");
+    expect(typesOf(notSlack)).toEqual(['SendEmailAction']);
+  });
+
+  it('"move it under Archive" moves under a page called Archive; "move it to the archive" archives', async () => {
+    const page = await draft('When a page is labelled old, move it under Archive');
+    expect(nodeOf(page, 'MovePageAction')?.config).toEqual({ pageDestination: { parentPage: { pageTitle: 'Archive' } } });
+    const archive = await draft('When a page is labelled old, move it to the archive');
+    expect(typesOf(archive)).toEqual(['ArchivePageAction']);
+  });
+});
