@@ -41,3 +41,31 @@ describe('offline generator: recipients, refusals and pages named like places', 
     expect(typesOf(archive)).toEqual(['ArchivePageAction']);
   });
 });
+
+describe('offline generator: events named inside the object, wishes and shorthand', () => {
+  it('a participle or "new" before the noun names the event: "every copied page", "any new page whose title …"', async () => {
+    const copied = await draft('please set the status of each copied page to Needs review');
+    expect(copied.rule?.trigger?.type).toBe('PageCopiedTrigger');
+    expect(nodeOf(copied, 'ChangePageStatusAction')?.config).toEqual({ status: 'Needs review' });
+    expect(typesOf(copied)).toEqual(['ChangePageStatusAction']);
+    const fresh = await draft('move every new page whose title begins with ADR under Decisions', { spaceKey: 'ENG' });
+    expect(fresh.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    expect(typesOf(fresh).sort()).toEqual(['CompareCondition', 'MovePageAction']);
+  });
+
+  it('a wish or a duty to "get a comment" is the step, not a comment event', async () => {
+    const wish = await draft("It'd be great if each new blog post got a comment asking for a summary", { spaceKey: 'ENG' });
+    expect(wish.rule?.trigger?.type).toBe('BlogPublishedTrigger');
+    expect(typesOf(wish)).toEqual(['AddCommentAction']);
+    const duty = await draft('Every newly published page should get a comment reminding the author to add an owner');
+    expect(duty.rule?.trigger?.type).toBe('PagePublishedTrigger');
+    expect(typesOf(duty)).toEqual(['AddCommentAction']);
+    const event = await draft('If a page recieves a comment, email Jane Doe');
+    expect(event.rule?.trigger?.type).toBe('PageCommentedTrigger');
+  });
+
+  it('"w/" is "with"', async () => {
+    const tagged = await draft('when a page is moved tag it w/ relocated');
+    expect(nodeOf(tagged, 'AddLabelAction')?.config).toEqual({ labels: ['relocated'] });
+  });
+});

@@ -83,6 +83,8 @@ export function findSpaceMentions(prepared: PreparedPrompt): SpaceMention[] {
     if (seen(m.index) || out.some((o) => m.index < o.end && m.index + m[0].length > o.index)) continue;
     const name = m[2];
     if (/^[A-Z][A-Z0-9]{1,9}$/.test(name) || NOT_A_SPACE_NAME.test(name)) continue;
+    // "set the status of every copied page to Rough draft": a status value, not a space.
+    if (/^(?:to|into)$/i.test(m[1]) && /\bstatus\b(?:(?![,;.!?]).)*$/.test(prepared.lower.slice(Math.max(0, m.index - 60), m.index))) continue;
     // A page title, not a space: "into Meeting notes" is handled by page mentions (placement words).
     out.push({ kind: 'ref', ref: { spaceName: name }, index: m.index, end: m.index + m[0].length, preposition: m[1].toLowerCase() });
   }

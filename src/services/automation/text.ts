@@ -36,6 +36,11 @@ export function normalizePrompt(prompt: string): string {
     .replace(/[\u2013\u2014]/g, ' - ')
     // Arrow shorthand: "page published -> add label" reads as "…, then add label".
     .replace(/\s*(?:->|=>|→)\s*/g, ', then ')
+    // A wish is a duty: "it would be nice if every new post got a comment" → "every new post should get a comment".
+    .replace(/\b(?:it\s+would|it'd|it\s+will|it'll)\s+be\s+(?:really\s+|so\s+)?(?:nice|great|good|helpful|ideal|handy|useful|cool|awesome|brilliant)\s+if\s+([^.;!?]*?)\b(got|gets|get|received|receives|were|was)\s+/gi, (_all, subject: string, verb: string) => `${subject}should ${/^(?:were|was)$/i.test(verb) ? 'be' : 'get'} `)
+    // Shorthand for "with" / "without": "tag it w/ needs-reread".
+    .replace(/(?<=^|\s)w\/o(?=\s)/gi, 'without')
+    .replace(/(?<=^|\s)w\/(?=\s)/gi, 'with')
     .replace(/\s+/g, ' ')
     .trim()
     // Quoted values are the writer's own text (a label, a title, a message) and are never repaired.
@@ -51,7 +56,7 @@ export function normalizePrompt(prompt: string): string {
 const KEYWORDS = [
   'published', 'publishes', 'publish', 'created', 'creates', 'edited', 'edits', 'updated', 'updates', 'changed', 'modified',
   'commented', 'comments', 'comment', 'labelled', 'labeled', 'labels', 'label', 'status', 'moved', 'copied', 'archived', 'archive',
-  'deleted', 'delete', 'whenever', 'mentioned', 'scheduled', 'every', 'weekday', 'weekdays', 'monday', 'tuesday', 'wednesday',
+  'deleted', 'delete', 'receives', 'received', 'receive', 'whenever', 'mentioned', 'scheduled', 'every', 'weekday', 'weekdays', 'monday', 'tuesday', 'wednesday',
   'thursday', 'friday', 'saturday', 'sunday', 'notify', 'email', 'restrict', 'restricted', 'owner', 'pages',
 ];
 /** Real words and names that are one drop away from a keyword and must stay as written ("Emil" is no "email"). */

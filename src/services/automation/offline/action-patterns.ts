@@ -41,7 +41,8 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
   { type: 'DeletePageAction', re: new RegExp(`\\b(?:move|send|put)\\s+(?:${OBJ}\\s+)?(?:\\w+\\s+){0,3}?(?:to|in|into)\\s+(?:the\\s+)?(?:trash|bin|recycle bin)\\b`, 'g'), guard: imp },
   {
     type: 'MovePageAction',
-    re: new RegExp(`\\b(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\\s+(?:${OBJ}\\s+)?(?:[\\w«»'-]+\\s+){0,4}?(?:under|below|beneath|into|to|inside|in|as\\s+a\\s+child)\\b`, 'g'),
+    // The object may carry a relative clause: "move any new page whose title starts with TPL under Templates".
+    re: new RegExp(`\\b(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\\s+(?:${OBJ}\\s+)?(?:[\\w«»'-]+\\s+){0,4}?(?:(?:whose|that|which)\\s+(?:[\\w«»'-]+\\s+){1,5}?)?(?:under|below|beneath|into|to|inside|in|as\\s+a\\s+child)\\b`, 'g'),
     guard: (p, m) => imp(p, m) && !/\b(?:to|into|in)\s+(?:the\s+)?(?:trash|bin|archive)\b(?!\s+(?:space|page))/.test(p.lower.slice(m.index!, m.index! + m[0].length + 30)) && !/^(?:move|moving|file|refile|put|relocate|re-?parent|nest|place)\s+(?:a\s+|an\s+|the\s+)?(?:«q\d+»\s+)?(?:[\w-]+\s+)?(?:labels?|tags?)\b/.test(m[0])
       && !/^(?:put|place|file)\s+(?:a|an|one)\s+(?:extra\s+)?copy\b/.test(m[0])
       && !STATUS_AFTER.test(p.lower.slice(m.index! + m[0].length)),

@@ -94,6 +94,22 @@ export function reducedRelativeEvents(p: PreparedPrompt): Detection[] {
 }
 
 /**
+ * The participle before the noun names the event: "set the status of every copied page",
+ * "comment on each newly published blog post". Only without a schedule (then it describes a page set).
+ */
+export function participleAdjectiveEvents(p: PreparedPrompt): Detection[] {
+  const out: Detection[] = [];
+  const re = new RegExp(`\\b(?:any|every|each|all)\\s+(?:newly\\s+|freshly\\s+|just\\s+|brand\\s+)?(new|published|created|edited|updated|changed|modified|copied|duplicated|cloned|moved|archived|commented)\\s+(${PAGE_N}|${BLOG_N})\\b`, 'g');
+  for (const m of p.lower.matchAll(re)) {
+    // "any new page" is one just published.
+    const row = PRONOUN_EVENTS.find(([part]) => part.test(m[1] === 'new' ? 'published' : m[1]));
+    if (!row) continue;
+    out.push({ type: BLOG_WORD.test(m[2]) ? row[2] : row[1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+  }
+  return out;
+}
+
+/**
  * "when they are published", "as soon as it is moved": a pronoun subject. The event is read
  * from the participle; page or blog from what the prompt talks about.
  */

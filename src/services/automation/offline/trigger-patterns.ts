@@ -2,6 +2,9 @@ import { clauseAt, isNegatedBefore, STATUS_WORDS } from '../text.js';
 import { active, eventClauseGuard, eventGuard, inEventClause, newThingGuard, passive, type Pattern } from './event-guards.js';
 import { ADJ, ADV, BE, BLOG_N, COORD, GAP, MOD, MODAL_WORDS, OPEN_OBJECT, OPEN_SUBJ, PAGE_N, SUBJ } from './vocabulary.js';
 
+/** A modal right before the verb: "should get a comment", "must receive a reply". */
+const DUTY_BEFORE = /\b(?:should|must|ought\s+to|has\s+to|have\s+to|needs?\s+to|shall)\s+(?:also\s+|always\s+|automatically\s+)?$/;
+
 /**
  * Tables of event wordings per trigger type: the catalog triggers, then the triggers the
  * catalog does not support (whiteboards, Jira, sprints…). Unsupported hits are kept so they can
@@ -54,7 +57,8 @@ export const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
       guard: eventGuard,
     },
     { re: new RegExp(`\\b${BE}${MOD}${COORD}\\s+(commented)(?:\\s+on)?\\b`, 'g'), guard: eventGuard },
-    { re: /\b(?:gets|get|receives?|received|got)\s+(?:a\s+|any\s+|its\s+first\s+)*(?:new\s+)?(?:footer\s+|inline\s+)?(?:comment|comments|reply|replies)\b/g, guard: eventClauseGuard },
+    // "should get a comment" is a duty (an action), not the event.
+    { re: /\b(?:gets|get|receives?|received|got)\s+(?:a\s+|any\s+|its\s+first\s+)*(?:new\s+)?(?:footer\s+|inline\s+)?(?:comment|comments|reply|replies)\b/g, guard: (p, m) => eventClauseGuard(p, m) && !DUTY_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
     { re: /\bnew\s+(?:footer\s+|inline\s+)?comments?\b/g, guard: newThingGuard },
     { re: /\bcomments?\s+(?:is|are|gets|get|was|were|has been)\s+(?:added|posted|left|made|written|created)\b/g, guard: eventGuard },
     { re: /\bon\s+(?:every\s+|each\s+|any\s+)?(?:new\s+)?comment\b/g },
