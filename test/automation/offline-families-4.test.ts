@@ -69,3 +69,38 @@ describe('offline generator: events named inside the object, wishes and shorthan
     expect(nodeOf(tagged, 'AddLabelAction')?.config).toEqual({ labels: ['relocated'] });
   });
 });
+
+describe('offline generator: what steps carry and what cannot be drafted', () => {
+  it('a comment or log entry "with" or "of" a named thing carries it as a smart value', async () => {
+    const comment = await draft("When a page is moved, comment on it with the new parent page's title");
+    expect(nodeOf(comment, 'AddCommentAction')?.config).toEqual({ comment: '{{page.parent.title}}' });
+    const log = await draft('When a page gets a comment, log the comment');
+    expect(String(nodeOf(log, 'LogAction')?.config.message)).toContain('{{comment.body}}');
+  });
+
+  it('a status named before the word "status" is the status', async () => {
+    const status = await draft('When a page is published, put it in Needs review status');
+    expect(nodeOf(status, 'ChangePageStatusAction')?.config).toEqual({ status: 'Needs review' });
+  });
+
+  it('a request verb sent to an endpoint is a web request, and a step using its reply drafts nothing', async () => {
+    const reply = await draft('Every day at 8, send a POST to our billing endpoint and post the response in #ops on Slack');
+    expect(reply.errorKind).toBe('excluded_component');
+    expect(reply.rule).toBeNull();
+    const rest = await draft('When a page is published, send a PUT to our search index and add the label indexed');
+    expect(rest.errorKind).toBe('excluded_component');
+    expect(typesOf(rest)).toEqual(['AddLabelAction']);
+  });
+
+  it('faxing is paper, like printing: the rest drafts and the reviewer is told', async () => {
+    const fax = await draft('When a page gets the label contract, add the label filed and fax it to the notary');
+    expect(typesOf(fax)).toEqual(['AddLabelAction']);
+    expect(fax.problems.map((p) => p.message).join(' ')).toMatch(/fax/i);
+  });
+
+  it("a button's steps in third person continue after 'and'", async () => {
+    const button = await draft('Add a smart button called Done: pressing it archives the page and adds the label finished');
+    expect(typesOf(button).sort()).toEqual(['AddLabelAction', 'ArchivePageAction']);
+  });
+});
+

@@ -5,7 +5,7 @@ import { analyzePrompt, type Detection, type OfflineAnalysis } from './offline-a
 import type { Problem } from './problems.js';
 import { IF_ELSE, type RuleComponent, type SimplifiedRule } from './rule-schema.js';
 import { selectComponentsOffline, selectTriggersOffline } from './selection.js';
-import { capitalize, clauseAt, quoteIn, statusName, STATUS_WORDS, unmask, type PreparedPrompt } from './text.js';
+import { capitalize, clauseAt, quoteIn, quoteOf, statusName, STATUS_WORDS, unmask, type PreparedPrompt } from './text.js';
 
 /**
  * Step 3 without a model: builds the simplified rule from the prompt and the checked
@@ -306,7 +306,7 @@ const INCLUDES: Array<[RegExp, string]> = [
   [/^(?:page(?:'s)?\s+)?(?:link|url)\b/, '{{page.url}}'],
 ];
 // "post the comment itself to #x", "forward the comment": the message carries what the verb sends.
-const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?|post(?:ing)?|send(?:ing)?|forward(?:ing)?|shar(?:e|ing)|relay(?:ing)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
+const INCLUDE_VERB = /\b(?:includ(?:e|ing)|quot(?:e|ing)|with|contain(?:ing)?|paste|add(?:ing)?|put(?:ting)?|post(?:ing)?|send(?:ing)?|forward(?:ing)?|shar(?:e|ing)|relay(?:ing)?|log(?:ging)?|record(?:ing)?)\s+(?:in\s+)?(?:the\s+|its\s+|a\s+)?/g;
 
 /** "with the subject Page retired": the words after the subject phrase, up to a connector (payload-masked text included). */
 function unquotedSubject(p: PreparedPrompt, seg: Segment, clause: number): string | null {
@@ -442,7 +442,8 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       return { labels: own.length > 0 ? own : findLabels(p, seg.start, seg.end) };
     }
     case 'AddCommentAction':
-      return { comment: textIn(seg, ctx, /\bcomment|\breply/, d.index) ?? '' };
+      // "comment on it with the new parent page's title": what the comment carries, as smart values.
+      return { comment: textIn(seg, ctx, /\bcomment|\breply/, d.index) ?? withIncluded('', p.lower.slice(seg.start, seg.end)).trim() };
     case 'ChangePageOwnerAction': {
       const after = /\b(?:to|make)\s+/.exec(text);
       const from = after ? seg.start + after.index : seg.start;
@@ -457,7 +458,9 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       const known = new RegExp(`\\b(?:to|as)\\s+(${STATUS_WORDS})\\b`).exec(after);
       // An unlisted status is written capitalised to the end of its clause: "should be Rough draft".
       const named = /\b(?:to|as|be|become)\s+(\p{Lu}[\p{L}\d-]*(?:\s+[\p{L}\d-]+){0,2}?)\s*(?=$|[,;.!?]|\s+(?:and|then|when|if|once|after)\b)/u.exec(p.masked.slice(d.index, seg.end));
-      const value = quoted ? p.quotes[Number(quoted[1])] : (known?.[1] ?? quoteIn(p, d.index, seg.end) ?? named?.[1]);
+      // "put it in Rough draft status": the status named before the word "status".
+      const before = /\b(?:in|into|to)\s+(?:the\s+)?(«q\d+»|\p{Lu}[\p{L}\d-]*(?:\s+[\p{L}\d-]+){0,2}?)\s+status\b/u.exec(p.masked.slice(d.index, seg.end));
+      const value = quoted ? p.quotes[Number(quoted[1])] : (known?.[1] ?? quoteIn(p, d.index, seg.end) ?? named?.[1] ?? (before ? (quoteOf(p, before[1]) ?? before[1]) : undefined));
       return value ? { status: statusName(value) } : {};
     }
     case 'SendEmailAction': {
@@ -500,7 +503,7 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       const bare = /(?:^|[,;:]\s*|\b(?:then|and)\s+)log\s+(?!(?:a|an|it|this|that|the|something|each|every|which|how|what)\b)([^,;.!?«»]+?)\s*$/.exec(p.masked.slice(seg.start, seg.end).trim());
       // "write a heartbeat message to the log": the word before message/entry is what it says.
       const kind = /\b(?:write|log|record|add|put|post)\s+(?:a|an)\s+((?:(?!\b(?:to|in|into|on)\b)[^,;.!?«»\s]+\s+){1,3}?)(?:message|entry|note|line|record)\s+(?:to|in|into|on)\s+(?:the\s+|a\s+)?(?:audit\s+|rule\s+)?log\b/.exec(p.masked.slice(seg.start, seg.end));
-      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? kind?.[1].trim() ?? bare?.[1] ?? (ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}') };
+      return { message: textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? entry?.[1].trim() ?? kind?.[1].trim() ?? bare?.[1] ?? withIncluded(ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `Rule ran for ${itemTitle(ctx)}` : 'Rule ran at {{now}}', p.lower.slice(seg.start, seg.end)) };
     }
     case 'CreateVariableAction': {
       const name = /\bvariable\s+(?:called|named)\s+(«q\d+»|[A-Za-z]\w*)/.exec(p.masked.slice(seg.start, seg.end));

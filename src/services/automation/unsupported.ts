@@ -54,7 +54,7 @@ export const UNSUPPORTED: readonly UnsupportedThing[] = [
   { name: 'ExportPageAction', kind: 'component', separable: true, what: 'an action that exports pages (PDF, Word)' },
   { name: 'SendSmsAction', kind: 'component', separable: true, what: 'a text message (SMS) to a phone', instead: 'A rule can send an email, Slack or Teams message instead.' },
   { name: 'SocialPostAction', kind: 'component', separable: true, what: 'a post to a social network or outside chat app (LinkedIn, X/Twitter, Facebook, WhatsApp, Telegram, Discord and the like)', instead: 'A rule can send an email, Slack or Teams message instead.' },
-  { name: 'PrintPageAction', kind: 'component', separable: true, what: 'printing a page (sending it to a printer)' },
+  { name: 'PrintPageAction', kind: 'component', separable: true, what: 'printing or faxing a page (sending it to a printer or a fax)' },
   { name: 'AiAction', kind: 'component', separable: true, what: 'an AI action (summarise, translate, rewrite)' },
   { name: 'EditPageContentAction', kind: 'component', separable: true, what: "an action that edits a page's text (fixing spelling or typos, rewriting content)", instead: 'A rule can add a comment asking the owner to fix it.' },
 ];

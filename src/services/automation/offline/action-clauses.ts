@@ -68,6 +68,8 @@ function refusedStep(p: PreparedPrompt, a: Detection): boolean {
   return REFUSED_BEFORE.test(p.lower.slice(Math.max(clause.start, a.index - 40), a.index));
 }
 
+const USES_REPLY = /\b(?:log|post|send|email|record|write|add|put|comment|save|store|forward|share)\s+(?:\w+\s+){0,2}?(?:the|its|their)\s+(?:response|answer|reply|result|results|status\s+code|output)\b/;
+
 /** A detection that is the URL itself (bare or quoted), not the words asking for the request. */
 function isUrlToken(p: PreparedPrompt, d: Detection): boolean {
   return /^«[uq]\d+»$/.test(p.lower.slice(d.index, d.end));
@@ -105,5 +107,7 @@ export function detectActions(prepared: PreparedPrompt, triggers: Detection[]): 
   // for: a draft of the other steps alone would pass for the whole rule, so none is drafted. A request to a service
   // named only in words ("POST it to our external API") leaves the rest to draft.
   if (excluded.some((x) => isUrlToken(prepared, x) && excluded.some((y) => y !== x && !isUrlToken(prepared, y) && y.clause === x.clause && y.index < x.index))) actions = [];
+  // A step that uses the request's reply ("… and log the answer", "post the response to Slack") cannot run without it.
+  if (excluded.some((x) => USES_REPLY.test(prepared.lower.slice(x.end)))) actions = [];
   return { actions, unsupported, excluded };
 }

@@ -36,7 +36,8 @@ export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   // "turn it into a PDF", "save the page as a Word file", "convert them to PDF".
   { type: 'ExportPageAction', re: /\b(?:turn|convert|save|render|make|download|generate)\b(?:(?![,;.]).){0,25}?\b(?:into|to|as)\s+(?:an?\s+)?(?:pdfs?|word(?:\s+(?:file|doc(?:ument)?))?|docx|html|markdown|csv)\b|\b(?:generate|make|create)\s+(?:an?\s+)?pdf\b/g },
   { type: 'SendSmsAction', re: /\b(?:sms|text\s+messages?)\b|\btext\s+(?:me|him|her|them|us|the\s+(?:owner|author|assignee|on-call))\b/g },
-  { type: 'PrintPageAction', re: /\bprint(?:s|ed|ing)?\s+(?:it|them|the\s+page|pages?|a\s+copy|copies|out)\b|\bprinters?\b/g },
+  // Paper, however it is sent: printing or faxing.
+  { type: 'PrintPageAction', re: /\bprint(?:s|ed|ing)?\s+(?:it|them|the\s+page|pages?|a\s+copy|copies|out)\b|\bprinters?\b|\bfax(?:es|ed|ing)?\b/g },
   {
     type: 'EditPageContentAction',
     re: /\b(?:fix|correct|repair|clean\s+up|tidy\s+up)\s+(?:any\s+|all\s+|the\s+|its\s+)?(?:spelling|typos?|grammar|formatting|broken\s+links)\b|\bspell-?check\b|\b(?:edit|change|update|replace|rewrite)\s+(?:the\s+)?(?:page\s+)?(?:body|text|content|wording)\b(?!\s+(?:of\s+the\s+)?(?:comment|email|message))/g,
@@ -56,7 +57,7 @@ export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
 ];
 
 export const EXCLUDED_PATTERNS: ComponentPattern[] = [
-  { type: 'SendWebRequestAction', re: /\b(?:web\s*request|http\s+(?:request|call|post)|rest\s+(?:call|request)|api\s+(?:call|request)|(?:post|get|put|patch)\s+request|outgoing\s+web\s*-?hook)\b/g, guard: (p, m) => !inEventClause(p, m.index!) || !/\b(?:receive|receives|get|gets)\b/.test(p.lower.slice(Math.max(0, m.index! - 15), m.index!)) },
+  { type: 'SendWebRequestAction', re: /\b(?:web\s*request|http\s+(?:request|call|post)|rest\s+(?:call|request)|api\s+(?:call|request)|(?:post|get|put|patch|delete)\s+request|outgoing\s+web\s*-?hook)\b|\b(?:send|make|fire|issue|do)\s+(?:a|an)\s+(?:get|post|put|patch|delete|head)\b(?=\s+(?:to|at|against|on)\b)/g, guard: (p, m) => !inEventClause(p, m.index!) || !/\b(?:receive|receives|get|gets)\b/.test(p.lower.slice(Math.max(0, m.index! - 15), m.index!)) },
   { type: 'SendWebRequestAction', re: /\b(?:call|invoke|hit|ping|notify|trigger|post\s+to|send\s+(?:it|them|the\s+page|a\s+request|data|the\s+data|the\s+details|the\s+content|a\s+payload)\s+to)\s+(?:an?\s+|our\s+|the\s+|their\s+|my\s+)?(?:external\s+|third[- ]party\s+|outside\s+|remote\s+|internal\s+|custom\s+|company\s+)?(?:(?!(?:page|pages|it|them|the|a|an)\b)[\w-]+\s+)?(?:api|endpoint|url|rest\s+api|http\s+endpoint|server|web\s*-?hook|web\s+service|service\s+endpoint)\b/g, guard: imp },
   {
     type: 'SendWebRequestAction',

@@ -49,14 +49,17 @@ const THIRD_PERSON: Record<string, string> = {
  * positions still line up with the masked text.
  */
 function baseForms(lower: string): string {
-  return lower.replace(
-    /(?<=\b(?:that|which|then|it|button|rule|automation|and\s+then|also)\s+(?:automatically\s+|also\s+|just\s+)?)([a-z]+)\b/g,
-    (verb: string) => {
-      const base = THIRD_PERSON[verb];
-      return base ? base + ' '.repeat(verb.length - base.length) : verb;
-    },
-  );
+  const toBase = (verb: string) => {
+    const base = THIRD_PERSON[verb];
+    return base ? base + ' '.repeat(verb.length - base.length) : verb;
+  };
+  const first = lower.replace(/(?<=\b(?:that|which|then|it|button|rule|automation|and\s+then|also)\s+(?:automatically\s+|also\s+|just\s+)?)([a-z]+)\b/g, toBase);
+  // The same subject's next steps: "clicking it sets the status … and adds a comment".
+  return first.replace(STEP_THEN_AND, (all: string) => all.replace(/(?<=\band\s+(?:also\s+|then\s+)?)([a-z]+)\b/g, toBase));
 }
+
+/** A rewritten step and the rest of its clause, where "and <verb>s" continues the same subject. */
+const STEP_THEN_AND = new RegExp(`(?<=\\b(?:that|which|then|it|button|rule|automation)\\s+(?:automatically\\s+|also\\s+|just\\s+)?)(?:${[...new Set(Object.values(THIRD_PERSON))].join('|')})\\s*\\b[^,;.!?:]*`, 'g');
 
 /** The prepared prompt every pass reads: meta phrases blanked, third-person steps in base form, positions unchanged. */
 export function prepareForAnalysis(prompt: string): PreparedPrompt {
