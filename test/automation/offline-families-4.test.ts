@@ -104,3 +104,36 @@ describe('offline generator: what steps carry and what cannot be drafted', () =>
   });
 });
 
+describe('offline generator: blog wording, polite questions, copies, coordinated verbs and half-yearly dates', () => {
+  it('"publishes a new blog post" is the blog event only', async () => {
+    const blog = await draft('post in #team-news on Slack whenever someone publishes a new blog post', { spaceKey: 'ENG' });
+    expect(blog.rule?.trigger?.type).toBe('BlogPublishedTrigger');
+  });
+
+  it('"Could we publish … every month?" is an instruction under a schedule, not a publish event', async () => {
+    const monthly = await draft('Could we publish a blog post titled "Monthly notes" on the 3rd of every month at 9:00?', { spaceKey: 'ENG' });
+    expect(monthly.rule?.trigger?.type).toBe('ScheduledTrigger');
+    expect(typesOf(monthly)).toEqual(['PublishBlogPostAction']);
+    const event = await draft('When we publish a page, email Jane Doe');
+    expect(event.rule?.trigger?.type).toBe('PagePublishedTrigger');
+  });
+
+  it('"a copy of <any long noun phrase> should go under X" is a copy', async () => {
+    const copy = await draft('A copy of each page that gets the label reference should end up under Policies');
+    expect(typesOf(copy)).toEqual(['CopyPageAction']);
+  });
+
+  it('"X publishes a blog post or edits one" names two events', async () => {
+    const two = await draft('Whenever Jane Doe publishes a blog post or edits one, add the label jane-post');
+    expect(two.errorKind).toBe('multiple_triggers');
+  });
+
+  it('twice a year on two dates with one day is one cron; without dates every six months', async () => {
+    const dates = await draft('Twice a year, on 15 March and 15 September at 08:00, email Jane Doe');
+    expect(dates.rule?.trigger?.config).toEqual({ schedule: { frequency: 'CRON', cron: '0 0 8 15 3,9 ? *' } });
+    const plain = await draft('every six months, email Jane Doe');
+    expect(dates.rule?.trigger?.type).toBe('ScheduledTrigger');
+    expect(plain.rule?.trigger?.config).toMatchObject({ schedule: { frequency: 'CRON' } });
+  });
+});
+

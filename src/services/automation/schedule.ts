@@ -184,6 +184,15 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
       return { schedule: base({ frequency: 'CRON', cron: cron(time, String(day), String(monthNumber), '?') }), index: m.index };
     }
   }
+  // Twice a year: on the dates given when they share a day ("on 1 January and 1 July"), else every six months.
+  if ((m = found(/\b(?:twice|two\s+times|2\s+times)\s+(?:a|per|each|every)\s+year\b|\b(?:every|each)\s+(?:six|6)\s+months\b|\bhalf-?yearly\b|\b(?:bi|semi)-?annually\b/)) && !adjectiveOnly(m)) {
+    const dates = [...text.matchAll(new RegExp(`\\b${ordinal}\\s+(?:of\\s+)?${month}\\b|\\b${month}\\s+(?:the\\s+)?${ordinal}\\b`, 'g'))].map((d) => ({
+      day: Number(d[1] ?? d[4]),
+      month: MONTHS.findIndex((name) => name.startsWith((d[2] ?? d[3]).slice(0, 3))) + 1,
+    }));
+    const sameDay = dates.length >= 2 && dates.every((d) => d.day === dates[0].day && d.day >= 1 && d.day <= 31 && d.month > 0);
+    return { schedule: base({ frequency: 'CRON', cron: sameDay ? cron(time, String(dates[0].day), [...new Set(dates.map((d) => d.month))].sort((a, b) => a - b).join(','), '?') : cron(time, '1', '1/6', '?') }), index: m.index };
+  }
   if ((m = found(/\b(?:yearly|annually|every\s+year|each\s+year|once\s+a\s+year)\b/)) && !adjectiveOnly(m)) {
     return { schedule: base({ frequency: 'CRON', cron: cron(time, '1', '1', '?') }), index: m.index };
   }

@@ -68,6 +68,15 @@ export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; sche
   const trimmedWb = keptUnsupported.filter((u) => !(u.type === 'WhiteboardCreatedTrigger' && keptUnsupported.some((o) => o.type.startsWith('Whiteboard') && o.type !== u.type)));
   // A comment on a blog post is the blog trigger, not the page one.
   hits = hits.map((h) => (h.type === 'PageCommentedTrigger' && BLOG_WORD.test(p.clauses[h.clause]?.text ?? '') ? { ...h, type: 'BlogCommentedTrigger' } : h));
+  // "someone publishes a new blog post": the page reading of the same words yields to the blog one.
+  hits = hits.filter((h) => {
+    const blogTwin = h.type.startsWith('Page') ? h.type.replace(/^Page/, 'Blog') : null;
+    const words = p.lower.slice(h.index, h.end);
+    const namesPage = new RegExp(`\\b${PAGE_N}\\b`).test(words.replace(new RegExp(`\\b${BLOG_N}\\b`, 'g'), ' '));
+    return !(blogTwin && !namesPage && hits.some((o) => o.type === blogTwin && o.index < h.end && h.index < o.end));
+  });
+  // "Could we publish a blog post …?": a polite instruction to us, not an event.
+  hits = hits.filter((h) => !(/^(?:we|you|i)\s/.test(p.lower.slice(h.index, h.end)) && /\b(?:could|can|would|shall|should|will|please|let'?s)\s+$/.test(p.lower.slice(Math.max(0, h.index - 12), h.index))));
   // "is archived" inside a label/status hit is not a separate event; comment-on-blog dedupe, etc.
   const all = [...hits, ...trimmedWb];
   // A catalog hit fully inside an unsupported hit (e.g. "issue is moved" vs page moved) yields to it.

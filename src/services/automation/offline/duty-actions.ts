@@ -15,12 +15,13 @@ import { MODAL_WORDS } from './vocabulary.js';
  * like their imperative forms; the generator fills them the same way.
  */
 const MODAL = '(?:should|must|needs?\\s+to|has\\s+to|have\\s+to|ought\\s+to|is\\s+to|are\\s+to|shall|will\\s+need\\s+to|is\\s+supposed\\s+to|are\\s+supposed\\s+to)\\s+(?:also\\s+|always\\s+|automatically\\s+|then\\s+)?';
-const COPY_SUBJECT_BEFORE = /\b(?:a|the|one|an?\s+extra)\s+cop(?:y|ies)(?:\s+of\s+(?:it|them|the\s+page))?\s+$/;
+/** "a copy (of every page that gets labelled x) should go under …": the copy is what moves, so it is a copy step. */
+const COPY_SUBJECT_BEFORE = /(?:^|[.;!?,:]\s*|\b(?:then|and|so)\s+)(?:a|the|one|an?\s+extra)\s+cop(?:y|ies)(?:\s+of\s+[^,;.!?]{1,80}?)?\s+$/;
 const notNegated = (p: PreparedPrompt, m: RegExpMatchArray) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:not|never|n't)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!));
 const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|to|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
 export const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
-  { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
-  { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 30), m.index!)) },
+  { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 100), m.index!)) },
+  { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 100), m.index!)) },
   { type: 'CopyPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:copied|duplicated|cloned)\\b`, 'g'), guard: notNegated },
   { type: 'AddCommentAction', re: /\b(?:needs?|requires?|(?:should|must|ought\s+to|has\s+to|have\s+to)\s+(?:get|have|receive))\s+(?:a|an|one)\s+(?:new\s+|short\s+)?comment\b/g, guard: notNegated },
   { type: 'AddCommentAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)commented\\s+on\\b`, 'g'), guard: notNegated },

@@ -162,6 +162,14 @@ export function coordinatedActiveEvents(p: PreparedPrompt): Detection[] {
     if (rows.some((r) => !r)) continue;
     for (const row of rows) out.push({ type: blog ? row![2] : row![1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
   }
+  // The object between the verbs: "Ana publishes a blog post or edits one", "someone creates a page and later edits it".
+  const between = new RegExp(`(?:\\b${SUBJ}|${OPEN_SUBJ})${ADV}\\s+([a-z]+)\\s+${DET}${ADJ}(${PAGE_N}|${BLOG_N})\\s*,?\\s+(?:or|and|and\\/or)\\s+(?:later\\s+|then\\s+|also\\s+)?([a-z]+)(?:\\s+on)?\\s+(?:one|it|them|that|one\\s+of\\s+them)\\b`, 'gu');
+  for (const m of guardedMatches(p.lower, between, (m) => eventGuard(p, m))) {
+    const blog = BLOG_WORD.test(m[2]);
+    const rows = [m[1], m[3]].map((verb) => ACTIVE_EVENTS.find(([stem]) => stem.test(verb)));
+    if (rows.some((r) => !r) || rows[0] === rows[1]) continue;
+    for (const row of rows) out.push({ type: blog ? row![2] : row![1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
+  }
   return out;
 }
 

@@ -19,6 +19,8 @@ export function imperative(p: PreparedPrompt, index: number): boolean {
   const before = p.lower.slice(Math.max(0, index - 30), index);
   if (/\b(?:the|a|an|this|its|their|each|every|any|no|his|her|our|my)\s+$/.test(before)) return false;
   if (/\byou\s+$/.test(before)) return POLITE_YOU.test(before.replace(/you\s+$/, ''));
+  // "Could we publish …?", "can we archive …": a polite instruction, not something we do.
+  if (/\bwe\s+$/.test(before) && /\b(?:could|can|would|shall|should|will|please)\s+we\s+$/.test(before)) return true;
   return !SUBJECT_BEFORE.test(before);
 }
 
