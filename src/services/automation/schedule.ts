@@ -184,8 +184,8 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
       return { schedule: base({ frequency: 'CRON', cron: cron(time, String(day), String(monthNumber), '?') }), index: m.index };
     }
   }
-  // Twice a year: on the dates given when they share a day ("on 1 January and 1 July"), else every six months.
-  if ((m = found(/\b(?:twice|two\s+times|2\s+times)\s+(?:a|per|each|every)\s+year\b|\b(?:every|each)\s+(?:six|6)\s+months\b|\bhalf-?yearly\b|\b(?:bi|semi)-?annually\b/)) && !adjectiveOnly(m)) {
+  // Twice a year: on the dates given when they share a day ("on 1 January and 1 July"), else every six months ("every 6 months" itself stays MONTHLY every 6).
+  if ((m = found(/\b(?:twice|two\s+times|2\s+times)\s+(?:a|per|each|every)\s+year\b|\bhalf-?yearly\b|\b(?:bi|semi)-?annually\b/)) && !adjectiveOnly(m)) {
     const dates = [...text.matchAll(new RegExp(`\\b${ordinal}\\s+(?:of\\s+)?${month}\\b|\\b${month}\\s+(?:the\\s+)?${ordinal}\\b`, 'g'))].map((d) => ({
       day: Number(d[1] ?? d[4]),
       month: MONTHS.findIndex((name) => name.startsWith((d[2] ?? d[3]).slice(0, 3))) + 1,
