@@ -15,6 +15,8 @@ export class WordVectors {
   readonly dims: number;
   private readonly index = new Map<string, number>();
   private readonly vectors: Int8Array;
+  /** Each word's vector length, computed on first use (0 = not yet; a zero vector is never added). */
+  private readonly norms: Float64Array;
 
   private constructor(buffer: Buffer) {
     if (buffer.toString('latin1', 0, 6) !== 'CSWV1\n') throw new Error('word vector file: unknown format');
@@ -28,6 +30,7 @@ export class WordVectors {
     const vectorsAt = 18 + wordBytes + count * 4;
     // A copy, so the typed array is aligned whatever the header length.
     this.vectors = new Int8Array(buffer.buffer.slice(buffer.byteOffset + vectorsAt, buffer.byteOffset + vectorsAt + count * this.dims));
+    this.norms = new Float64Array(count);
   }
 
   static load(file = WORD_VECTORS_FILE): WordVectors {
@@ -79,9 +82,15 @@ export class WordVectors {
     const i = this.index.get(word);
     if (i === undefined) return false;
     const base = i * this.dims;
-    let norm = 0;
-    for (let d = 0; d < this.dims; d++) norm += this.vectors[base + d] * this.vectors[base + d];
-    const factor = norm > 0 ? weight / Math.sqrt(norm) : 0;
+    // Embedding adds the same common words over and over: their lengths are worth keeping.
+    let length = this.norms[i];
+    if (length === 0) {
+      let norm = 0;
+      for (let d = 0; d < this.dims; d++) norm += this.vectors[base + d] * this.vectors[base + d];
+      length = Math.sqrt(norm);
+      this.norms[i] = length;
+    }
+    const factor = length > 0 ? weight / length : 0;
     for (let d = 0; d < this.dims; d++) into[d] += this.vectors[base + d] * factor;
     return true;
   }
