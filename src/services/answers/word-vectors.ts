@@ -15,8 +15,8 @@ export class WordVectors {
   readonly dims: number;
   private readonly index = new Map<string, number>();
   private readonly vectors: Int8Array;
-  /** Each word's vector length, computed on first use (0 = not yet; a zero vector is never added). */
-  private readonly norms: Float64Array;
+  /** Each word's squared vector length (an integer), computed on first use; 0 = not yet (or a zero vector). */
+  private readonly squaredNorms: Float64Array;
 
   private constructor(buffer: Buffer) {
     if (buffer.toString('latin1', 0, 6) !== 'CSWV1\n') throw new Error('word vector file: unknown format');
@@ -30,7 +30,7 @@ export class WordVectors {
     const vectorsAt = 18 + wordBytes + count * 4;
     // A copy, so the typed array is aligned whatever the header length.
     this.vectors = new Int8Array(buffer.buffer.slice(buffer.byteOffset + vectorsAt, buffer.byteOffset + vectorsAt + count * this.dims));
-    this.norms = new Float64Array(count);
+    this.squaredNorms = new Float64Array(count);
   }
 
   static load(file = WORD_VECTORS_FILE): WordVectors {
@@ -82,15 +82,8 @@ export class WordVectors {
     const i = this.index.get(word);
     if (i === undefined) return false;
     const base = i * this.dims;
-    // Embedding adds the same common words over and over: their lengths are worth keeping.
-    let length = this.norms[i];
-    if (length === 0) {
-      let norm = 0;
-      for (let d = 0; d < this.dims; d++) norm += this.vectors[base + d] * this.vectors[base + d];
-      length = Math.sqrt(norm);
-      this.norms[i] = length;
-    }
-    const factor = length > 0 ? weight / length : 0;
+    const norm = this.squaredNorm(i);
+    const factor = norm > 0 ? weight / Math.sqrt(norm) : 0;
     for (let d = 0; d < this.dims; d++) into[d] += this.vectors[base + d] * factor;
     return true;
   }
@@ -101,18 +94,26 @@ export class WordVectors {
     const j = this.index.get(b);
     if (i === undefined || j === undefined) return 0;
     let dot = 0;
-    let na = 0;
-    let nb = 0;
     const ai = i * this.dims;
     const bj = j * this.dims;
-    for (let d = 0; d < this.dims; d++) {
-      const x = this.vectors[ai + d];
-      const y = this.vectors[bj + d];
-      dot += x * y;
-      na += x * x;
-      nb += y * y;
-    }
+    for (let d = 0; d < this.dims; d++) dot += this.vectors[ai + d] * this.vectors[bj + d];
+    const na = this.squaredNorm(i);
+    const nb = this.squaredNorm(j);
     return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+  }
+
+  /**
+   * Sum of squares of word `i`'s components: an exact integer, so keeping it changes no result.
+   * Embedding and synonym matching meet the same common words over and over.
+   */
+  private squaredNorm(i: number): number {
+    let norm = this.squaredNorms[i];
+    if (norm === 0) {
+      const base = i * this.dims;
+      for (let d = 0; d < this.dims; d++) norm += this.vectors[base + d] * this.vectors[base + d];
+      this.squaredNorms[i] = norm;
+    }
+    return norm;
   }
 }
 
