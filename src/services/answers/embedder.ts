@@ -47,7 +47,11 @@ export class WordVectorEmbedder implements Embedder {
   constructor(private readonly load: () => WordVectors = sharedWordVectors) {}
 
   async embed(texts: string[]): Promise<Float32Array[]> {
+    return this.embedTokens(texts.map((text) => tokenize(text)));
+  }
+
+  async embedTokens(tokenLists: string[][]): Promise<Float32Array[]> {
     const vectors = this.load();
-    return texts.map((text) => embedWords(vectors, tokenize(text)));
+    return tokenLists.map((tokens) => embedWords(vectors, tokens));
   }
 }

@@ -23,10 +23,13 @@ export function refusingTerm(absent: QuestionTerm[], nameRarity: number, wordRar
  * nothing about them.
  */
 export function missingTopicTerms(question: QuestionAnalysis, candidateTexts: string[], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm[] {
+  return missingTopicTermsIn(question, candidateTexts.map((text) => tokenize(text)), soft, minRarity);
+}
+
+/** The same over the candidates' tokens (each text tokenised once: for its words and for its joined pairs). */
+export function missingTopicTermsIn(question: QuestionAnalysis, tokenized: string[][], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm[] {
   const rare = question.terms.filter((t) => !t.fromAgent && t.rarity >= minRarity);
   if (rare.length === 0) return [];
-  // Each text tokenised once: for its words and for its joined pairs.
-  const tokenized = candidateTexts.map((text) => tokenize(text));
   const words = [...new Set(tokenized.flat())];
   const stems = matchingForms(words, tokenized);
   const missing = rare.filter((term) => {

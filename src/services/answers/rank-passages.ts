@@ -69,9 +69,10 @@ const prepared = new WeakMap<Passage, PreparedPassage>();
 function prepare(passage: Passage): PreparedPassage {
   let entry = prepared.get(passage);
   if (!entry) {
-    // The text's tokens serve both its matching forms and its BM25 counts.
+    // The text's tokens and stems serve both its matching forms and its BM25 counts.
     const textTokens = tokenize(passage.text);
-    const body = matchable(passage.text, textTokens);
+    const textStems = textTokens.map(stemToken);
+    const body = matchable(passage.text, textTokens, textStems);
     const context = matchable(`${passage.title} ${passage.heading}`);
     const sentences = splitSentences(passage.text);
     entry = {
@@ -80,15 +81,15 @@ function prepare(passage: Passage): PreparedPassage {
       sentences,
       sentenceForms: sentences.map((sentence) => matchable(sentence)),
       all: new Set([...body.stems, ...context.stems]),
-      counts: { title: termCounts(passage.title), heading: termCounts(passage.heading), text: termCounts(passage.text, textTokens) },
+      counts: { title: termCounts(passage.title), heading: termCounts(passage.heading), text: termCounts(passage.text, textTokens, textStems) },
     };
     prepared.set(passage, entry);
   }
   return entry;
 }
 
-function matchable(text: string, tokens = tokenize(text)): Matchable {
-  const stems = new Set(tokens.map(stemToken));
+function matchable(text: string, tokens = tokenize(text), tokenStems = tokens.map(stemToken)): Matchable {
+  const stems = new Set(tokenStems);
   // Joined neighbours too (unstemmed), so "wifi" finds "Wi-Fi" and "signin" finds "sign-in".
   for (let i = 0; i + 1 < tokens.length; i++) stems.add(tokens[i] + tokens[i + 1]);
   return { stems, words: [...new Set(tokens)] };
@@ -244,12 +245,9 @@ function bm25Scores(passages: Passage[], q: QuestionAnalysis): Map<string, numbe
   return scores;
 }
 
-function termCounts(text: string, words = tokenize(text)): { tf: Map<string, number>; length: number } {
+function termCounts(text: string, words = tokenize(text), stems = words.map(stemToken)): { tf: Map<string, number>; length: number } {
   const tf = new Map<string, number>();
-  for (const word of words) {
-    const stem = stemToken(word);
-    tf.set(stem, (tf.get(stem) ?? 0) + 1);
-  }
+  for (const stem of stems) tf.set(stem, (tf.get(stem) ?? 0) + 1);
   return { tf, length: words.length };
 }
 
