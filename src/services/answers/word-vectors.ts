@@ -93,10 +93,24 @@ export class WordVectors {
     const i = this.index.get(a);
     const j = this.index.get(b);
     if (i === undefined || j === undefined) return 0;
-    let dot = 0;
     const ai = i * this.dims;
     const bj = j * this.dims;
-    for (let d = 0; d < this.dims; d++) dot += this.vectors[ai + d] * this.vectors[bj + d];
+    const v = this.vectors;
+    // Synonym matching compares every page word with the question's: four sums at a time run
+    // faster, and sums of int8 products are exact integers, so their order changes nothing.
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
+    let d3 = 0;
+    let d = 0;
+    for (; d + 3 < this.dims; d += 4) {
+      d0 += v[ai + d] * v[bj + d];
+      d1 += v[ai + d + 1] * v[bj + d + 1];
+      d2 += v[ai + d + 2] * v[bj + d + 2];
+      d3 += v[ai + d + 3] * v[bj + d + 3];
+    }
+    for (; d < this.dims; d++) d0 += v[ai + d] * v[bj + d];
+    const dot = d0 + d1 + d2 + d3;
     const na = this.squaredNorm(i);
     const nb = this.squaredNorm(j);
     return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
