@@ -52,7 +52,7 @@ export function contentTerms(text: string): string[] {
   return tokenize(text)
     .map((token) => NUMBER_WORDS[token] ?? token)
     .filter((token) => !STOPWORDS.has(token) && (token.length > 1 || /\d/.test(token)))
-    .map((token) => (/^\p{L}+$/u.test(token) ? stemmer(token) : token));
+    .map(stemToken); // number words are digits already, so stemToken only stems (memoised)
 }
 
 export function uniqueContentTerms(text: string): string[] {

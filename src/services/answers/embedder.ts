@@ -20,7 +20,7 @@ export function embedWords(vectors: WordVectors, words: string[]): Float32Array 
     if (isStopword(word)) continue;
     const rank = vectors.rank(word);
     if (rank === undefined) continue;
-    vectors.addTo(sum, word, SIF_A / (SIF_A + wordProbability(rank)));
+    vectors.addRank(sum, rank, SIF_A / (SIF_A + wordProbability(rank)));
   }
   return normalise(sum);
 }

@@ -81,11 +81,16 @@ export class WordVectors {
   addTo(into: Float32Array, word: string, weight: number): boolean {
     const i = this.index.get(word);
     if (i === undefined) return false;
+    this.addRank(into, i, weight);
+    return true;
+  }
+
+  /** The same for the word of this rank (an embedder that has looked the rank up already). */
+  addRank(into: Float32Array, i: number, weight: number): void {
     const base = i * this.dims;
     const norm = this.squaredNorm(i);
     const factor = norm > 0 ? weight / Math.sqrt(norm) : 0;
     for (let d = 0; d < this.dims; d++) into[d] += this.vectors[base + d] * factor;
-    return true;
   }
 
   /** Cosine similarity of two words; 0 when either is unknown. */
