@@ -9,4 +9,10 @@ export interface Embedder {
   readonly id: string;
   /** One unit vector per text, in order. Rejects when the texts cannot be embedded. */
   embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Optional, for an embedder that reads only words: the same vectors as `embed` of the texts
+   * these are the `tokenize` (src/text/terms.ts) tokens of, so texts tokenised already are not
+   * tokenised again.
+   */
+  embedTokens?(tokenLists: string[][]): Promise<Float32Array[]>;
 }

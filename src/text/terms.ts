@@ -36,8 +36,12 @@ const NUMBER_WORDS: Record<string, string> = {
 
 /** Lower-cased word tokens of free text (letters and digits only). */
 export function tokenize(text: string): string[] {
+  // ASCII text (most of it) is its own NFKC form, and its letters and digits are [a-z0-9] once lower-cased.
+  if (!NON_ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
   return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
 }
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 export function isStopword(token: string): boolean {
   return STOPWORDS.has(token);
@@ -48,7 +52,7 @@ export function contentTerms(text: string): string[] {
   return tokenize(text)
     .map((token) => NUMBER_WORDS[token] ?? token)
     .filter((token) => !STOPWORDS.has(token) && (token.length > 1 || /\d/.test(token)))
-    .map((token) => (/^\p{L}+$/u.test(token) ? stemmer(token) : token));
+    .map(stemToken); // number words are digits already, so stemToken only stems (memoised)
 }
 
 export function uniqueContentTerms(text: string): string[] {

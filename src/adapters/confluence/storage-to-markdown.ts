@@ -676,8 +676,14 @@ function trimNewlines(text: string): string {
 
 const INTRAWORD_CHAR = /[\p{L}\p{N}]/u;
 
+/** Characters some escaping rule below acts on wherever they are, and the starts of text the anchored rules act on. */
+const ESCAPED_ANYWHERE = /[\\*`[\]_<]/;
+const ESCAPED_AT_START = /^(?:[-+=#~>]|\d)/;
+
 /** Markdown escaping for text nodes: turndown's set, but intraword `_` is left alone and tag-like `<` is escaped. */
 function escapeMarkdownText(text: string): string {
+  // Most text nodes hold nothing any rule below would touch: they are returned as they are.
+  if (!ESCAPED_ANYWHERE.test(text) && !ESCAPED_AT_START.test(text)) return text;
   let out = text
     .replace(/\\/g, '\\\\')
     .replace(/\*/g, '\\*')

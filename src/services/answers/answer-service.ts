@@ -1,6 +1,7 @@
 import type { PolicyGate } from '../../../policies/gate.js';
 import { staleAfterDays } from '../../../policies/policy-schema.js';
 import type { Page } from '../../domain/types.js';
+import { tokenize } from '../../text/terms.js';
 import { type Conflict, findAnswerConflicts } from '../compare/conflicts.js';
 import { withoutAnsweredScheduleWords } from '../compare/schedule.js';
 import type { Services } from '../services.js';
@@ -17,7 +18,8 @@ import { rankPages } from './rank-pages.js';
 import { passageInputs, readPages } from './read-passages.js';
 import { type RankedPassage, rankPassages, selectPassages } from './rank-passages.js';
 import { answerConfidence, signalsOf } from './confidence.js';
-import { missingTopicTerms, refusingTerm } from './evidence.js';
+import { missingTopicTermsIn, refusingTerm } from './evidence.js';
+import { passageTokens } from './passages.js';
 import { analyzeQuestion } from './question.js';
 import { ageInDays, isStale } from './staleness.js';
 
@@ -123,13 +125,14 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   const asked = withoutAnsweredScheduleWords(question, inputs.map((i) => i.passage.text));
   const ranked = rankPassages(inputs, { question: asked, questionVector, soft });
   const chosen = selectPassages(ranked, Math.min(request.maxSources, ANSWER_PASSAGES));
-  const candidateTexts = [
-    ...found.map((f) => `${f.title} ${f.labels.join(' ')} ${f.excerpt}`),
-    ...inputs.map((i) => `${i.passage.title} ${i.passage.heading} ${i.passage.text}`),
+  // Passages' tokens are shared with their embedding (passageTokens).
+  const candidateTokens = [
+    ...found.map((f) => tokenize(`${f.title} ${f.labels.join(' ')} ${f.excerpt}`)),
+    ...inputs.map((i) => passageTokens(i.passage)),
   ];
   // The rarest question word no candidate contains feeds the confidence (confidence.ts) and, when
   // rare enough, refuses on its own — unless the agent named the docs' own term and it is there.
-  const absentTerms = missingTopicTerms(asked, candidateTexts, soft, 0);
+  const absentTerms = missingTopicTermsIn(asked, candidateTokens, soft, 0);
   const absent = absentTerms[0];
   const agentTermFound = chosen.some((r) => r.features.agentTerms > 0);
   const { missingTermRarity, missingWordRarity } = gate.policy.answers;

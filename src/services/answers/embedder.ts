@@ -20,7 +20,7 @@ export function embedWords(vectors: WordVectors, words: string[]): Float32Array 
     if (isStopword(word)) continue;
     const rank = vectors.rank(word);
     if (rank === undefined) continue;
-    vectors.addTo(sum, word, SIF_A / (SIF_A + wordProbability(rank)));
+    vectors.addRank(sum, rank, SIF_A / (SIF_A + wordProbability(rank)));
   }
   return normalise(sum);
 }
@@ -47,7 +47,11 @@ export class WordVectorEmbedder implements Embedder {
   constructor(private readonly load: () => WordVectors = sharedWordVectors) {}
 
   async embed(texts: string[]): Promise<Float32Array[]> {
+    return this.embedTokens(texts.map((text) => tokenize(text)));
+  }
+
+  async embedTokens(tokenLists: string[][]): Promise<Float32Array[]> {
     const vectors = this.load();
-    return texts.map((text) => embedWords(vectors, tokenize(text)));
+    return tokenLists.map((tokens) => embedWords(vectors, tokens));
   }
 }

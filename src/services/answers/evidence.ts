@@ -23,10 +23,15 @@ export function refusingTerm(absent: QuestionTerm[], nameRarity: number, wordRar
  * nothing about them.
  */
 export function missingTopicTerms(question: QuestionAnalysis, candidateTexts: string[], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm[] {
+  return missingTopicTermsIn(question, candidateTexts.map((text) => tokenize(text)), soft, minRarity);
+}
+
+/** The same over the candidates' tokens (each text tokenised once: for its words and for its joined pairs). */
+export function missingTopicTermsIn(question: QuestionAnalysis, tokenized: string[][], soft: SoftMatcher | undefined, minRarity: number): QuestionTerm[] {
   const rare = question.terms.filter((t) => !t.fromAgent && t.rarity >= minRarity);
   if (rare.length === 0) return [];
-  const words = [...new Set(candidateTexts.flatMap((text) => tokenize(text)))];
-  const stems = matchingForms(words, candidateTexts);
+  const words = [...new Set(tokenized.flat())];
+  const stems = matchingForms(words, tokenized);
   const missing = rare.filter((term) => {
     // Any form written or meant (a slip's correction is among the tokens; the first gives term.stem).
     if (term.tokens.some((t) => stems.has(stemToken(t)))) return false;
@@ -45,11 +50,10 @@ export function missingTopicTerms(question: QuestionAnalysis, candidateTexts: st
   return missing.sort((a, b) => b.rarity - a.rarity);
 }
 
-/** Stems of the words, plus adjacent pairs joined, unstemmed ("wi" + "fi" → "wifi"). */
-export function matchingForms(words: string[], texts: string[]): Set<string> {
+/** Stems of the words, plus adjacent pairs of each text's tokens joined, unstemmed ("wi" + "fi" → "wifi"). */
+export function matchingForms(words: string[], tokenizedTexts: string[][]): Set<string> {
   const forms = new Set(words.map(stemToken));
-  for (const text of texts) {
-    const tokens = tokenize(text);
+  for (const tokens of tokenizedTexts) {
     for (let i = 0; i + 1 < tokens.length; i++) forms.add(tokens[i] + tokens[i + 1]);
   }
   return forms;

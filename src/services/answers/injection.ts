@@ -19,6 +19,9 @@ export function isInstructionToModel(sentence: string): boolean {
   return PATTERNS.some((pattern) => pattern.test(normalised));
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /**
  * What the patterns are matched against, so disguises do not slip past them: compatibility
  * forms folded (NFKC: fullwidth, ligatures), lookalike letters from other scripts mapped to
@@ -27,7 +30,8 @@ export function isInstructionToModel(sentence: string): boolean {
  * ("i g n o r e") joined again.
  */
 export function normaliseForMatching(text: string): string {
-  const folded = [...text.normalize('NFKC')].map((char) => (char.charCodeAt(0) > 127 ? unhomoglyph(char) : char)).join('');
+  // ASCII is its own NFKC form and is never mapped, so most sentences skip the per-character pass.
+  const folded = NON_ASCII.test(text) ? [...text.normalize('NFKC')].map((char) => (char.charCodeAt(0) > 127 ? unhomoglyph(char) : char)).join('') : text;
   return folded.replace(/\b(?:\p{L}[ .\-_]){3,}\p{L}\b/gu, (spaced) => spaced.replace(/[ .\-_]/g, ''));
 }
 

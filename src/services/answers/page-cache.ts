@@ -1,6 +1,6 @@
 import type { Page } from '../../domain/types.js';
 import type { Embedder } from './embedder.js';
-import { type Passage, splitIntoPassages, splitIntoPassagesCooperatively } from './passages.js';
+import { type Passage, passageTokens, passageWithContext, splitIntoPassages, splitIntoPassagesCooperatively } from './passages.js';
 
 export interface CachedPage {
   page: Page;
@@ -36,7 +36,9 @@ function cachedPage(page: Page): CachedPage {
       const missing = wanted.filter((p) => !known.has(p));
       if (missing.length > 0) {
         // A failed embedding is not cached: the next answer tries again.
-        const computed = await embedder.embed(missing.map((p) => `${p.title} ${p.heading} ${p.text}`));
+        const computed = embedder.embedTokens
+          ? await embedder.embedTokens(missing.map(passageTokens))
+          : await embedder.embed(missing.map(passageWithContext));
         missing.forEach((p, i) => known.set(p, computed[i]));
       }
       return new Map(wanted.map((p) => [p, known.get(p)!]));

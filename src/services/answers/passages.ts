@@ -1,6 +1,7 @@
 import type { Page } from '../../domain/types.js';
 import { markdownToPlainText, splitSections } from '../../text/markdown.js';
 import { splitSentences } from '../../text/sentences.js';
+import { tokenize } from '../../text/terms.js';
 import { cleanPassageText } from './injection.js';
 
 export { splitSentences };
@@ -17,6 +18,26 @@ export interface Passage {
   text: string;
   /** Whether such text was removed from it. */
   cleaned?: boolean;
+}
+
+/** A passage as embedding and the missing-word check read it: page title, section heading and text. */
+export function passageWithContext(passage: Passage): string {
+  return `${passage.title} ${passage.heading} ${passage.text}`;
+}
+
+const contextTokens = new WeakMap<Passage, string[]>();
+
+/**
+ * tokenize(passageWithContext(passage)), computed once per passage (passages live in the page
+ * cache): the embedding and the missing-word check of an answer both read it. Shared: read only.
+ */
+export function passageTokens(passage: Passage): string[] {
+  let tokens = contextTokens.get(passage);
+  if (!tokens) {
+    tokens = tokenize(passageWithContext(passage));
+    contextTokens.set(passage, tokens);
+  }
+  return tokens;
 }
 
 const TARGET_CHARS = 700;

@@ -51,6 +51,8 @@ export const DEFAULT_WEIGHTS = {
 interface Matchable {
   stems: Set<string>;
   words: string[];
+  /** Stems of 6 letters or more, listed on first need: only they can extend a question stem (termCredit). */
+  long?: string[];
 }
 
 /** A passage's matching forms, computed once per passage object (passages live in the page cache). */
@@ -67,25 +69,27 @@ const prepared = new WeakMap<Passage, PreparedPassage>();
 function prepare(passage: Passage): PreparedPassage {
   let entry = prepared.get(passage);
   if (!entry) {
-    const body = matchable(passage.text);
+    // The text's tokens and stems serve both its matching forms and its BM25 counts.
+    const textTokens = tokenize(passage.text);
+    const textStems = textTokens.map(stemToken);
+    const body = matchable(passage.text, textTokens, textStems);
     const context = matchable(`${passage.title} ${passage.heading}`);
     const sentences = splitSentences(passage.text);
     entry = {
       body,
       context,
       sentences,
-      sentenceForms: sentences.map(matchable),
+      sentenceForms: sentences.map((sentence) => matchable(sentence)),
       all: new Set([...body.stems, ...context.stems]),
-      counts: { title: termCounts(passage.title), heading: termCounts(passage.heading), text: termCounts(passage.text) },
+      counts: { title: termCounts(passage.title), heading: termCounts(passage.heading), text: termCounts(passage.text, textTokens, textStems) },
     };
     prepared.set(passage, entry);
   }
   return entry;
 }
 
-function matchable(text: string): Matchable {
-  const tokens = tokenize(text);
-  const stems = new Set(tokens.map(stemToken));
+function matchable(text: string, tokens = tokenize(text), tokenStems = tokens.map(stemToken)): Matchable {
+  const stems = new Set(tokenStems);
   // Joined neighbours too (unstemmed), so "wifi" finds "Wi-Fi" and "signin" finds "sign-in".
   for (let i = 0; i + 1 < tokens.length; i++) stems.add(tokens[i] + tokens[i + 1]);
   return { stems, words: [...new Set(tokens)] };
@@ -95,7 +99,10 @@ function matchable(text: string): Matchable {
 function termCredit(term: QuestionTerm, text: Matchable, soft: SoftMatcher | undefined): number {
   if (text.stems.has(term.stem)) return 1;
   // A stem that prefixes a word ("onboard" / "onboarding" stemmed differently).
-  if (term.stem.length >= 5) for (const s of text.stems) if (s.length > term.stem.length && s.startsWith(term.stem)) return 1;
+  if (term.stem.length >= 5) {
+    text.long ??= [...text.stems].filter((s) => s.length >= 6);
+    for (const s of text.long) if (s.length > term.stem.length && s.startsWith(term.stem)) return 1;
+  }
   return soft ? soft.credit(term, text.words) : 0;
 }
 
@@ -160,7 +167,8 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
       for (const term of q.terms) {
         const inPassage = credits.get(term.stem)!;
         // A word the passage lacks in every form is absent from each of its sentences too.
-        const own = inPassage === 0 ? 0 : body.stems.has(term.stem) ? termCredit(term, words, undefined) || termCredit(term, words, options.soft) : termCredit(term, words, options.soft);
+        // (Literal presence is checked before soft credit inside termCredit either way.)
+        const own = inPassage === 0 ? 0 : termCredit(term, words, options.soft);
         const credit = Math.max(own, 0.5 * (inPassage > 0 && context.stems.has(term.stem) ? 1 : 0));
         if (term.fromAgent && credit === 0) continue;
         if (term.fromAgent) total += weightOf.get(term.stem)!;
@@ -237,13 +245,9 @@ function bm25Scores(passages: Passage[], q: QuestionAnalysis): Map<string, numbe
   return scores;
 }
 
-function termCounts(text: string): { tf: Map<string, number>; length: number } {
+function termCounts(text: string, words = tokenize(text), stems = words.map(stemToken)): { tf: Map<string, number>; length: number } {
   const tf = new Map<string, number>();
-  const words = tokenize(text);
-  for (const word of words) {
-    const stem = stemToken(word);
-    tf.set(stem, (tf.get(stem) ?? 0) + 1);
-  }
+  for (const stem of stems) tf.set(stem, (tf.get(stem) ?? 0) + 1);
   return { tf, length: words.length };
 }
 

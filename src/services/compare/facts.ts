@@ -50,7 +50,11 @@ function num(text: string): string {
   return String(Number(text.replace(/,/g, '')));
 }
 
+/** Every fact pattern needs a digit, an `@` or an `http(s)://`; most sentences have none, and skip all eight regexes. */
+const MAY_HOLD_FACT = /[\d@]|https?:\/\//i;
+
 export function extractFacts(sentence: string): Fact[] {
+  if (!MAY_HOLD_FACT.test(sentence)) return [];
   const facts: Fact[] = [];
   let masked = sentence;
   const take = (regex: RegExp, build: (m: RegExpExecArray) => Fact | undefined) => {
