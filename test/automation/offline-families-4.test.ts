@@ -136,3 +136,14 @@ describe('offline generator: blog wording, polite questions, copies, coordinated
   });
 });
 
+describe('offline generator: wished-for steps', () => {
+  it('"I\'d like a comment on it" and "I\'d like a page published in …" are the steps', async () => {
+    const comment = await draft('Whenever a page is archived, I\'d like a comment on it saying "Archived on purpose"');
+    expect(typesOf(comment)).toEqual(['AddCommentAction']);
+    expect(nodeOf(comment, 'AddCommentAction')?.config).toEqual({ comment: 'Archived on purpose' });
+    const page = await draft('We\'d like a "Welcome" page created in every new space as soon as the space is created');
+    expect(page.rule?.trigger?.type).toBe('SpaceCreatedTrigger');
+    expect(typesOf(page)).toEqual(['PublishPageAction']);
+  });
+});
+

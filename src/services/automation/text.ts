@@ -38,6 +38,10 @@ export function normalizePrompt(prompt: string): string {
     .replace(/\s*(?:->|=>|→)\s*/g, ', then ')
     // A wish is a duty: "it would be nice if every new post got a comment" → "every new post should get a comment".
     .replace(/\b(?:it\s+would|it'd|it\s+will|it'll)\s+be\s+(?:really\s+|so\s+)?(?:nice|great|good|helpful|ideal|handy|useful|cool|awesome|brilliant)\s+if\s+([^.;!?]*?)\b(got|gets|get|received|receives|were|was)\s+/gi, (_all, subject: string, verb: string) => `${subject}should ${/^(?:were|was)$/i.test(verb) ? 'be' : 'get'} `)
+    // A wished-for thing is the step: "I'd like a comment on it saying …" → "add a comment on it …",
+    // "I'd like a "Team charter" page published in every new space" → "publish a "Team charter" page in …".
+    .replace(/\b(?:i'?d|i\s+would|we'?d|we\s+would)\s+(?:really\s+)?like\s+(a|an)\s+(comment|reply|note)\b/gi, 'add $1 $2')
+    .replace(/\b(?:i'?d|i\s+would|we'?d|we\s+would)\s+(?:really\s+)?like\s+(a|an|the)\s+([^,.;!?]{1,60}?)\s+(published|created|posted)\b/gi, (_all, det: string, thing: string, done: string) => `${{ published: 'publish', created: 'create', posted: 'post' }[done.toLowerCase()] ?? 'publish'} ${det} ${thing}`)
     // Shorthand for "with" / "without": "tag it w/ needs-reread".
     .replace(/(?<=^|\s)w\/o(?=\s)/gi, 'without')
     .replace(/(?<=^|\s)w\/(?=\s)/gi, 'with')
