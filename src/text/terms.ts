@@ -16,13 +16,13 @@ const QUESTION_SHAPE = [
   'going', 'make', 'sure', 'afterwards', 'onto', 'per', 'which', 'whom', 'whose',
 ];
 /**
- * Function words the `stopword` list lacks: pronouns ("a friend of mine", "she", "us") and the
+ * Function words the `stopword` list lacks: pronouns ("a friend of mine", "she"; not "us", which is also the US) and the
  * stems tokenising leaves of contractions ("didn't" → "didn"). They never name a topic, so they
  * must neither rank a passage nor count as a word no page contains.
  */
 const FUNCTION_WORDS = [
   'mine', 'yours', 'ours', 'theirs', 'hers', 'myself', 'yourself', 'yourselves', 'ourselves', 'themselves', 'herself',
-  'himself', 'itself', 'us', 'she', 'anybody', 'everyone', 'everybody', 'nobody', 'something', 'anything', 'everything',
+  'himself', 'itself', 'she', 'anybody', 'everyone', 'everybody', 'nobody', 'something', 'anything', 'everything',
   'nothing', 'whoever', 'whatever', 'didn', 'doesn', 'isn', 'wasn', 'aren', 'couldn', 'wouldn', 'shouldn', 'won', 'don',
   'hasn', 'haven', 'hadn', 'weren', 'ain', 've', 'll', 're', 'im', 'ive', 'dont', 'doesnt', 'didnt', 'cant', 'wont', 'isnt',
 ];
