@@ -158,16 +158,22 @@ describe('safety', () => {
     expect(r.manualConfig.every((m) => m.reason.includes('Safety: this deletes pages in bulk'))).toBe(true);
   });
 
-  it('a delete inside a branch is bulk deletion however it is worded (agent path)', async () => {
-    const r = await draft('tidy up', {
-      rule: {
-        title: 'tidy',
-        trigger: { type: 'ScheduledTrigger', config: { schedule: { frequency: 'DAILY' } } },
-        components: [{ type: 'ForEachPageBranch', config: { criteria: { labels: ['old'] } }, components: [{ type: 'DeletePageAction', config: {} }] }],
-      },
+  it('a delete inside a branch is bulk deletion however it is worded (agent path): a person confirms it', async () => {
+    const rule = (criteria: Record<string, unknown>) => ({
+      title: 'tidy',
+      trigger: { type: 'ScheduledTrigger', config: { schedule: { frequency: 'DAILY' } } },
+      components: [{ type: 'ForEachPageBranch', config: { criteria }, components: [{ type: 'DeletePageAction', config: {} }] }],
     });
-    expect(r.rule?.components[0].config).toEqual({});
-    expect(r.manualConfig.map((m) => m.type).sort()).toEqual(['DeletePageAction', 'ForEachPageBranch']);
+    // Pages the request named (a label): kept for the reviewer to check; the delete stays manual.
+    const narrowed = await draft('tidy up', { rule: rule({ labels: ['old'] }) });
+    expect(narrowed.rule?.components[0].config).toEqual({ criteria: { labels: ['old'] } });
+    expect(narrowed.manualConfig.map((m) => m.type)).toEqual(['DeletePageAction']);
+    expect(narrowed.manualConfig[0].reason).toContain('deletes pages in bulk');
+    expect(narrowed.usable).toBe(true);
+    // No narrowing (a whole space): the branch is emptied and left to the reviewer as well.
+    const whole = await draft('tidy up', { rule: rule({ spaces: [{ spaceKey: 'ENG' }] }) });
+    expect(whole.rule?.components[0].config).toEqual({});
+    expect(whole.manualConfig.map((m) => m.type).sort()).toEqual(['DeletePageAction', 'ForEachPageBranch']);
   });
 
   it('grants to everyone are forced manual with the reason recorded', async () => {

@@ -130,8 +130,6 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
   const safety = detectSafetyConcerns(prompt);
   for (const finding of safety) {
     for (const type of finding.forceManual) {
-      // The page-picking branch is forced only when it feeds a delete.
-      if (finding.concern === 'mass_deletion' && type !== 'DeletePageAction' && !components.includes('DeletePageAction')) continue;
       if (components.includes(type)) manual.set(type, `${MESSAGES.manual} ${finding.reason}`);
     }
   }
@@ -142,8 +140,10 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
  * Safety rules (issue: mass deletion, grants to everyone, content sent off-site). Decision:
  *  - Off-site through HTTP (web requests, webhooks, third-party services) is REFUSED: that
  *    needs SendWebRequestAction, which is excluded, so the step never reaches generation.
- *  - Mass deletion is FORCED MANUAL: DeletePageAction is manual already; the branch that
- *    picks the pages to delete is emptied too (safety.ts), so a person chooses what goes.
+ *  - Mass deletion is FORCED MANUAL: DeletePageAction is manual already, so a person confirms
+ *    every delete; the branch that picks the pages is emptied too unless it narrows them by what
+ *    the request said (age, labels, title, parent, author: see pipeline.ts), so a person either
+ *    checks the stated pages or chooses them.
  *  - Grants or un-restricting for everyone / anonymous / public are FORCED MANUAL: the grant
  *    and restrict actions are manual already, and the reason is recorded for the reviewer.
  *  - Email to outside addresses (customers, personal mail, "external") is FORCED MANUAL:
@@ -163,7 +163,9 @@ export function detectSafetyConcerns(prompt: string): SafetyFinding[] {
   if (massDelete) {
     findings.push({
       concern: 'mass_deletion',
-      forceManual: ['DeletePageAction', 'ForEachPageBranch', 'ForEachCqlBranch'],
+      // The branch that picks the pages is judged after generation (pipeline.ts): left for the
+      // reviewer unless it narrows the pages by what the request said.
+      forceManual: ['DeletePageAction'],
       reason: 'Safety: this deletes pages in bulk, so which pages and whether to delete them is left to the reviewer.',
     });
   }

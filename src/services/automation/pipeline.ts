@@ -163,17 +163,22 @@ async function finish(
   allowed: Set<string> | undefined,
 ): Promise<DraftRuleResult> {
   const manual = new Map(checked.manual);
-  // Safety: a delete inside a branch deletes in bulk, however it was worded; the branch that
-  // chooses the pages is left for the reviewer too. Archiving or moving in bulk is treated the
-  // same way (issue 12) unless a page branch narrows the set by what the request said (age,
-  // labels, title, parent, author): "archive every page of HR" stays manual, "archive pages
-  // labelled done not changed in 30 days" is an ordinary scheduled clean-up.
+  // Safety: deleting, archiving or moving pages from a branch acts in bulk (issue 12). A branch
+  // that does not narrow the pages by what the request said (age, labels, title, parent,
+  // author) is left for the reviewer with its step: "delete every page of HR" drafts nothing a
+  // person has not chosen. A narrowing branch keeps the stated pages for the reviewer to check
+  // ("archive pages labelled done not changed in 30 days" is an ordinary clean-up), and a delete
+  // stays manual even then, so no bulk delete is approved without a person confirming it.
   for (const w of walkComponents(rule.components)) {
     const verb = BULK_VERBS[w.node.type];
-    if (verb && w.inBranch && (w.node.type === 'DeletePageAction' || !narrowsPages(w.inBranch))) {
+    if (!verb || !w.inBranch) continue;
+    const narrowed = narrowsPages(w.inBranch);
+    if (!narrowed) {
       const reason = `${MESSAGES.manual} Safety: this ${verb[0]} pages in bulk, so which pages and whether to ${verb[1]} them is left to the reviewer.`;
       manual.set(w.node.type, reason);
       manual.set(w.inBranch.type, reason);
+    } else if (w.node.type === 'DeletePageAction') {
+      manual.set(w.node.type, `${MESSAGES.manual} Safety: this deletes pages in bulk; the branch holds the pages the request named, and a reviewer confirms the delete.`);
     }
   }
   // CQL in the rule may only reach the draftable spaces (the rule's own space when space-scoped).
