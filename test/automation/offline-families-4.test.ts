@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftRuleResult } from '../../src/services/automation/pipeline.js';
-import { draft, typesOf } from './support.js';
-
-const nodeOf = (result: DraftRuleResult, type: string) => {
-  const walk = (nodes: NonNullable<DraftRuleResult['rule']>['components']): NonNullable<DraftRuleResult['rule']>['components'][number] | undefined => {
-    for (const node of nodes) {
-      if (node.type === type) return node;
-      const inner = walk(node.components ?? []);
-      if (inner) return inner;
-    }
-    return undefined;
-  };
-  return result.rule ? walk(result.rule.components) : undefined;
-};
+import { draft, nodeOf, typesOf } from './support.js';
 
 /** Families from the fourth blind dev set (issue 14), each in wording of its own. */
 describe('offline generator: recipients, refusals and pages named like places', () => {

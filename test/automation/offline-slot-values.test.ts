@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftRuleResult } from '../../src/services/automation/pipeline.js';
-import { draft } from './support.js';
-
-/** The config of the first node of `type`, trigger included. */
-function configOf(result: DraftRuleResult, type: string): Record<string, unknown> | undefined {
-  if (result.rule?.trigger?.type === type) return result.rule.trigger.config;
-  const walk = (nodes: NonNullable<DraftRuleResult['rule']>['components']): Record<string, unknown> | undefined => {
-    for (const node of nodes) {
-      if (node.type === type) return node.config;
-      const inner = walk(node.components ?? []);
-      if (inner) return inner;
-    }
-    return undefined;
-  };
-  return result.rule ? walk(result.rule.components) : undefined;
-}
+import { configOf, draft } from './support.js';
 
 /** Slot values the request states (issue 14, third blind dev set), each in wording of its own. */
 describe('offline generator: stated slot values', () => {

@@ -31,3 +31,23 @@ export function draft(prompt: string, options: Partial<DraftRuleInput> = {}): Pr
 
 export const typesOf = (result: DraftRuleResult) => (result.rule ? componentTypes(result.rule) : []);
 export const kindsOf = (result: DraftRuleResult) => result.problems.map((p) => p.kind);
+
+type DraftedNode = NonNullable<DraftRuleResult['rule']>['components'][number];
+
+/** The first node of `type` in the drafted rule, branch children included. */
+export function nodeOf(result: DraftRuleResult, type: string): DraftedNode | undefined {
+  const walk = (nodes: DraftedNode[]): DraftedNode | undefined => {
+    for (const node of nodes) {
+      if (node.type === type) return node;
+      const inner = walk(node.components ?? []);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  return result.rule ? walk(result.rule.components) : undefined;
+}
+
+/** The config of the trigger or first node of `type`. */
+export function configOf(result: DraftRuleResult, type: string): Record<string, unknown> | undefined {
+  return result.rule?.trigger?.type === type ? result.rule.trigger.config : nodeOf(result, type)?.config;
+}

@@ -327,6 +327,11 @@ function withIncluded(body: string, segment: string): string {
   return wanted.length ? `${body}\n\n${wanted.join('\n')}` : body;
 }
 
+/** A chat message nobody worded: the page and its link when there is one, else what ran. */
+function chatFallback(ctx: Ctx): string {
+  return ctx.hasPageContext || ctx.req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx);
+}
+
 function defaultBody(ctx: Ctx): string {
   if (ctx.inTaskBranch) return 'Task "{{task}}" on {{task.page.title}} is due {{task.dueDate}}.';
   if (ctx.hasPageContext || ctx.req.components.includes('ForEachPageBranch')) return `${itemTitle(ctx)}: {{page.url}}`;
@@ -342,7 +347,7 @@ const COPY_NAMED = /\b(?:as|titled|called|named|(?:call|name|title|rename)\s+(?:
 const THEN_PAGE_TITLE = /^\s*(?:,\s*)?(?:followed\s+by|plus|then|and\s+then|with)\s+(?:the\s+)?(?:original\s+|source\s+)?(?:page(?:'s)?\s+)?(?:title|name)\b/;
 
 /** "call the copy 'Candidate: ' followed by the page title" → `Candidate: {{page.title}}`. */
-function statedCopyTitle(p: PreparedPrompt, seg: Segment, text: string): string | null {
+function statedCopyTitle(p: PreparedPrompt, text: string): string | null {
   const m = COPY_NAMED.exec(text);
   if (!m) return null;
   const quoted = p.quotes[Number(m[1])];
@@ -410,7 +415,7 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'CopyPageAction': {
       const parentPage = pageFor(seg, ctx, /^(?:under|beneath|below|into|to|inside|in|as a child of|child of)$/);
       const space = spaceFor(seg, ctx, true);
-      const title = statedCopyTitle(p, seg, text) ?? copyTitleFromPage(text);
+      const title = statedCopyTitle(p, text) ?? copyTitleFromPage(text);
       // "copy Templates into it": the named page is the source, not the page the rule runs on.
       const sourcePage = pageFor(seg, ctx, /^copy$/);
       return {
@@ -482,18 +487,16 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'SendSlackMessageAction': {
       const channel = /#[\w-]+/.exec(p.masked.slice(seg.start, Math.max(seg.end, p.clauses[clauseAt(p, d.index)].end)))?.[0] ??
         /\b(?:the\s+)?([\w-]+)\s+(?:slack\s+)?channel\b/.exec(p.lower.slice(seg.start, seg.end))?.[1];
-      const fallback = ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx);
-      const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? withIncluded(fallback, p.lower.slice(seg.start, seg.end));
+      const message = textIn(seg, ctx, undefined, messageStart(d, seg, ctx)) ?? withIncluded(chatFallback(ctx), p.lower.slice(seg.start, seg.end));
       return { webhookUrl: '', ...(channel && !/^(?:a|the|slack|our)$/.test(channel) ? { channel: channel.startsWith('#') ? channel : `#${channel}` } : {}), message };
     }
     case 'SendTeamsMessageAction': {
       const stated = textIn(seg, ctx, undefined, messageStart(d, seg, ctx));
-      const fallback = ctx.hasPageContext || req.components.includes('ForEachPageBranch') ? `${itemTitle(ctx)}: {{page.url}}` : defaultSubject(ctx);
       // "post to Teams with the title Page moved, and put the new parent page's title in the message body".
       // "… titled 'New from People'": the title, so not the message too.
       const statedTitle = /\b(?:with\s+(?:the\s+|a\s+)?(?:title|heading)(?:\s+of)?|(?:en)?titled|headed|headlined)\s+/.exec(p.lower.slice(seg.start, seg.end));
       const title = statedTitle ? (quoteIn(p, seg.start + statedTitle.index, seg.end) ?? valueAfter(p, seg.start + statedTitle.index + statedTitle[0].length, 6)) : null;
-      const message = stated && stated !== title ? stated : withIncluded(fallback, p.lower.slice(seg.start, seg.end));
+      const message = stated && stated !== title ? stated : withIncluded(chatFallback(ctx), p.lower.slice(seg.start, seg.end));
       return { webhookUrl: '', title: title ?? defaultSubject(ctx), message };
     }
     case 'LogAction': {
