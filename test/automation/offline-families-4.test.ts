@@ -134,3 +134,13 @@ describe('offline generator: wished-for steps', () => {
   });
 });
 
+describe("offline generator: the rule's own webhook", () => {
+  it('"<a system> will call this rule\'s webhook" is the incoming-webhook trigger, not an outgoing request', async () => {
+    const incoming = await draft("Our CI pipeline calls this rule's webhook after each deploy. When it does, add a comment \"Deployed\" to the Release notes page", { spaceKey: 'ENG' });
+    expect(incoming.rule?.trigger?.type).toBe('IncomingWebhookTrigger');
+    expect(incoming.errorKind).toBeNull();
+    const outgoing = await draft('When a page is published, call our deploy webhook');
+    expect(outgoing.errorKind).toBe('excluded_component');
+  });
+});
+

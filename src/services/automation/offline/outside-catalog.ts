@@ -56,13 +56,16 @@ export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   },
 ];
 
+/** "this rule's webhook": the rule's incoming trigger, which outside systems call; not a request the rule sends. */
+const RULES_OWN_WEBHOOK = /\b(?:this|the|our)\s+(?:rule|automation)(?:'s)?\s+(?:incoming\s+)?web\s*-?hook\b/;
+
 export const EXCLUDED_PATTERNS: ComponentPattern[] = [
   { type: 'SendWebRequestAction', re: /\b(?:web\s*request|http\s+(?:request|call|post)|rest\s+(?:call|request)|api\s+(?:call|request)|(?:post|get|put|patch|delete)\s+request|outgoing\s+web\s*-?hook)\b|\b(?:send|make|fire|issue|do)\s+(?:a|an)\s+(?:get|post|put|patch|delete|head)\b(?=\s+(?:to|at|against|on)\b)/g, guard: (p, m) => !inEventClause(p, m.index!) || !/\b(?:receive|receives|get|gets)\b/.test(p.lower.slice(Math.max(0, m.index! - 15), m.index!)) },
   { type: 'SendWebRequestAction', re: /\b(?:call|invoke|hit|ping|notify|trigger|post\s+to|send\s+(?:it|them|the\s+page|a\s+request|data|the\s+data|the\s+details|the\s+content|a\s+payload)\s+to)\s+(?:an?\s+|our\s+|the\s+|their\s+|my\s+)?(?:external\s+|third[- ]party\s+|outside\s+|remote\s+|internal\s+|custom\s+|company\s+)?(?:(?!(?:page|pages|it|them|the|a|an)\b)[\w-]+\s+)?(?:api|endpoint|url|rest\s+api|http\s+endpoint|server|web\s*-?hook|web\s+service|service\s+endpoint)\b/g, guard: imp },
   {
     type: 'SendWebRequestAction',
     re: /\b(?:send|post|push|fire|call|trigger|hit)\b(?:(?![,;.]).){0,30}?\bweb\s*-?hook\b/g,
-    guard: (p, m) => imp(p, m) && !/\b(?:slack|teams)\b/.test(p.clauses[clauseAt(p, m.index!)].text) && !/\bincoming\b/.test(m[0]),
+    guard: (p, m) => imp(p, m) && !/\b(?:slack|teams)\b/.test(p.clauses[clauseAt(p, m.index!)].text) && !/\bincoming\b/.test(m[0]) && !RULES_OWN_WEBHOOK.test(m[0]),
   },
   { type: 'SendWebRequestAction', re: /«u\d+»/g, guard: (p) => /\b(?:send|post|push|forward|call|ping|hit|sync|deliver|submit|notify|put|upload|invoke|trigger|request)\b/.test(p.lower) && !/\b(?:slack|teams)\b/.test(p.lower) },
   { type: 'SendWebRequestAction', re: /\b(?:send|post|push|forward|sync|export|upload|mirror|share|submit|deliver|replicate|copy)\b(?:(?![,;.]).){0,40}?\b(?:to|into|with|in)\s+(?:an?\s+|our\s+|the\s+|my\s+)?(?:external|third[- ]party|outside|remote)\s+(?:system|service|tool|server|api|app|application|site|website|endpoint|platform|crm|database)\b/g, guard: imp },

@@ -145,6 +145,8 @@ export const TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     {
       re: /\b(?:triggered|called|invoked|started|kicked off|fired)\s+(?:by|via|from|through)\s+(?:a\s+|an\s+|our\s+|the\s+)?(?:web\s*-?hook|api|http|external\s+(?:system|tool|service)|ci\b|jenkins|github|pipeline|script|deploy)/g,
     },
+    // "Our monitoring system will call this rule's webhook": the rule's own webhook is where it starts.
+    { re: /\b(?:calls?|hits?|pings?|posts?\s+to|triggers?|invokes?|sends?\s+(?:a\s+request|data|an?\s+event)\s+to)\s+(?:this|the|our)\s+(?:rule|automation)(?:'s)?\s+(?:incoming\s+)?web\s*-?hook\b/g },
     {
       re: /\bwhen(?:ever)?\s+(?:our|an|the|a)\s+(?:(?!(?:page|pages|blog|space|user|person|reviewer|owner)\b)[\w-]+\s+)?(?:system|service|tool|ci|pipeline|jenkins|script|app|server|deploy(?:ment)?|build|release pipeline)\b(?:(?![,;.]).){0,30}?\b(?:calls|pings|notifies|sends|posts|hits|triggers|finishes|completes|succeeds|fails)\b/g,
     },
