@@ -144,3 +144,12 @@ describe("offline generator: the rule's own webhook", () => {
   });
 });
 
+describe('offline generator: two people as one subject', () => {
+  it('"If Jane Doe or Alex Kim edit a page" is one event with both as the user condition', async () => {
+    const pair = await draft('If Jane Doe or Alex Kim edit a page, add the label team-edit');
+    expect(pair.rule?.trigger?.type).toBe('PageEditedTrigger');
+    expect(nodeOf(pair, 'UserCondition')?.config).toEqual({ users: [{ displayName: 'Jane Doe' }, { displayName: 'Alex Kim' }] });
+    expect(nodeOf(pair, 'AddLabelAction')?.config).toEqual({ labels: ['team-edit'] });
+  });
+});
+

@@ -1,7 +1,7 @@
 import { parseSchedule, type ScheduleMatch } from '../schedule.js';
 import { clauseAt, type PreparedPrompt } from '../text.js';
 import { guardedMatches, type Detection } from './detection.js';
-import { coordinatedActiveEvents, nominalEvents, objectRelativeEvents, participleAdjectiveEvents, pronounEvents, reducedRelativeEvents } from './event-clauses.js';
+import { coordinatedActiveEvents, namedPairEvents, nominalEvents, objectRelativeEvents, participleAdjectiveEvents, pronounEvents, reducedRelativeEvents } from './event-clauses.js';
 import { CREATE_VERB_BEFORE, type Pattern } from './event-guards.js';
 import { TRIGGER_PATTERNS, UNSUPPORTED_TRIGGER_PATTERNS } from './trigger-patterns.js';
 import { ADJ, BLOG_N, BLOG_WORD, PAGE_N } from './vocabulary.js';
@@ -38,7 +38,7 @@ function dedupe(hits: Detection[]): Detection[] {
 
 export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; schedule: ScheduleMatch | null } {
   const scheduleFirst = parseSchedule(p.lower, p.original);
-  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...(scheduleFirst ? [] : [...reducedRelativeEvents(p), ...objectRelativeEvents(p), ...participleAdjectiveEvents(p)])];
+  let hits = [...runPatterns(p, TRIGGER_PATTERNS), ...pronounEvents(p), ...nominalEvents(p), ...coordinatedActiveEvents(p), ...namedPairEvents(p), ...(scheduleFirst ? [] : [...reducedRelativeEvents(p), ...objectRelativeEvents(p), ...participleAdjectiveEvents(p)])];
   // "…, it gets the label X" after another event, or "should get the label X", is a consequence (an action), not a trigger.
   // "When a page is published, if it's labelled legal …": a label state after another event is a condition.
   hits = hits.filter(

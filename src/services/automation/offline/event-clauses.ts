@@ -1,7 +1,7 @@
 import { clauseAt, isNegatedBefore, type PreparedPrompt } from '../text.js';
 import { guardedMatches, type Detection } from './detection.js';
 import { eventGuard } from './event-guards.js';
-import { ADJ, ADV, AGE_AFTER, BE, BLOG_N, BLOG_WORD, COORD, DET, GAP, MOD, NP_WORD, OPEN_SUBJ, PAGE_N, SUBJ } from './vocabulary.js';
+import { ADJ, ADV, AGE_AFTER, BE, BLOG_N, BLOG_WORD, COORD, DET, GAP, MOD, NAMED_PAIR_SUBJECT, NP_WORD, OPEN_SUBJ, PAGE_N, SUBJ } from './vocabulary.js';
 
 /**
  * Events that no single table row can name because the grammar carries them: nominal events
@@ -171,6 +171,15 @@ export function coordinatedActiveEvents(p: PreparedPrompt): Detection[] {
     for (const row of rows) out.push({ type: blog ? row![2] : row![1], index: m.index!, end: m.index! + m[0].length, clause: clauseAt(p, m.index!) });
   }
   return out;
+}
+
+/** Two people as one subject: "If Jun Watanabe or Priya Shah publish a blog post" (read on the case-kept text). */
+export function namedPairEvents(p: PreparedPrompt): Detection[] {
+  const m = NAMED_PAIR_SUBJECT.exec(p.masked);
+  if (!m) return [];
+  const row = ACTIVE_EVENTS.find(([stem]) => stem.test(m[3].toLowerCase()));
+  if (!row) return [];
+  return [{ type: BLOG_WORD.test(m[4].toLowerCase()) ? row[2] : row[1], index: m.index, end: m.index + m[0].length, clause: clauseAt(p, m.index) }];
 }
 
 /** The event as a relative clause on the object: "anything Ana López publishes", "every page the sales team edits". */

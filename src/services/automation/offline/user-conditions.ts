@@ -2,7 +2,7 @@ import { findGroups, findUsers } from '../entities.js';
 import { clauseAt, EMAIL_RE, type PreparedPrompt } from '../text.js';
 import type { Detection } from './detection.js';
 import { OBJECT_RELATIVE_RE } from './event-clauses.js';
-import { NP_WORD } from './vocabulary.js';
+import { NAMED_PAIR_SUBJECT, NP_WORD } from './vocabulary.js';
 
 /**
  * Who did it: "only for users in the Legal group", "if the author is Jane Doe", "when Ana
@@ -41,6 +41,10 @@ const ACTOR_RE = new RegExp(`\\b(?:when|whenever|once|if|after|as soon as|each t
 
 /** "When Ana López publishes …", "when someone in the contractors group edits …": the named subject is a user condition. */
 function subjectCondition(p: PreparedPrompt): Detection | null {
+  const pair = NAMED_PAIR_SUBJECT.exec(p.masked);
+  if (pair) {
+    return { type: 'UserCondition', index: pair.index, end: pair.index + pair[0].length, clause: clauseAt(p, pair.index), config: { users: [{ displayName: pair[1] }, { displayName: pair[2] }] } };
+  }
   const m = ACTOR_RE.exec(p.lower) ?? new RegExp(OBJECT_RELATIVE_RE.source, 'u').exec(p.lower);
   if (!m) return null;
   const start = m.index + m[0].indexOf(m[1]);

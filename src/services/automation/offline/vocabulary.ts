@@ -41,3 +41,15 @@ export const OPEN_OBJECT =
   "(?!(?:blog|blogs|post|posts|space|spaces|whiteboards?|databases?|folders?|tasks?|issues?|tickets?|comments?|labels?|tags?|status|title|owner|permissions?|restrictions?|versions?|attachments?|files?|jira|sprints?|it|them|this|that)\\b)[a-z][a-z-]+";
 
 export const BLOG_WORD = new RegExp(`\\b${BLOG_N}\\b`);
+
+/** One person's name as written: capitalised first and last name ("Priya Shah", "Ana López"). */
+const PERSON = "\\p{Lu}[\\p{Ll}'-]+(?:\\s+\\p{Lu}[\\p{Ll}'-]+){1,2}";
+/**
+ * Two people as one subject, read on the case-kept text: "If Jun Watanabe or Priya Shah publish a
+ * blog post". Groups: the two names, the verb, the object noun.
+ */
+export const NAMED_PAIR_SUBJECT = new RegExp(
+  `\\b(?:[Ww]hen(?:ever)?|[Ii]f|[Oo]nce|[Aa]fter)\\s+(${PERSON})\\s+(?:or|and)\\s+(${PERSON})\\s+([a-z]+)(?:\\s+on)?\\s+${DET}${ADJ}(${PAGE_N}|${BLOG_N})\\b`,
+  'u',
+);
+
