@@ -153,3 +153,12 @@ describe('offline generator: two people as one subject', () => {
   });
 });
 
+describe('offline generator: a variable and its use', () => {
+  it('"keep its title in a variable called x, then log {{x}}" makes the variable from the title and logs it', async () => {
+    const v = await draft('When a page is moved, keep its title in a variable called movedTitle and then log {{movedTitle}}');
+    expect(typesOf(v)).toEqual(['CreateVariableAction', 'LogAction']);
+    expect(nodeOf(v, 'CreateVariableAction')?.config).toEqual({ name: 'movedTitle', value: '{{page.title}}' });
+    expect(nodeOf(v, 'LogAction')?.config).toEqual({ message: '{{movedTitle}}' });
+  });
+});
+

@@ -511,7 +511,10 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'CreateVariableAction': {
       const name = /\bvariable\s+(?:called|named)\s+(«q\d+»|[A-Za-z]\w*)/.exec(p.masked.slice(seg.start, seg.end));
       const smart = /\{\{[^{}]+\}\}/.exec(p.masked.slice(seg.start, seg.end))?.[0];
-      const value = smart ?? textIn(seg, ctx) ?? '';
+      // "store its title in a variable": the page field the request names.
+      const field = /\b(?:store|save|keep|put|hold|set|copy)\s+(?:its|the(?:\s+page'?s?)?|the\s+page)\s+(title|url|link)\b/.exec(text)?.[1];
+      const stated = field ? (field === 'title' ? itemTitle(ctx) : '{{page.url}}') : undefined;
+      const value = stated ?? smart ?? textIn(seg, ctx) ?? '';
       return { name: name ? unmask(p, name[1]).replace(/\W/g, '') : '', value };
     }
     default:

@@ -177,7 +177,7 @@ export const ACTION_PATTERNS: ComponentPattern[] = [
     guard: imp,
   },
   { type: 'LogAction', re: /\b(?:log|record|write)\b(?:(?![,;.]).){0,20}?\b(?:audit\s+log|the\s+log|a\s+log|rule\s+log|log\s+message|to\s+the\s+log)\b/g, guard: imp },
-  { type: 'LogAction', re: /\blog\s+(?:it|that|this|a\s+message|an?\s+entry|something|the\s+(?:page|title|event|result|change|name)|«|which|each|every|how|what)\b/g, guard: imp },
+  { type: 'LogAction', re: /\blog\s+(?:it|that|this|a\s+message|an?\s+entry|something|the\s+(?:page|title|event|result|change|name)|«|which|each|every|how|what)\b|\blog\s+\{\{/g, guard: imp },
   { type: 'LogAction', re: /\baudit\s+log\b/g },
   { type: 'LogAction', re: /\blog\s+(?:a|an|the|its|their)\s+[\w-]+/g, guard: (p, m) => imp(p, m) && !/\b(?:audit|rule|the|a|to|in)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!)) },
   { type: 'CreateVariableAction', re: /\b(?:create|set|store|save|define|make|put)\b(?:(?![,;.]).){0,30}?\bvariable\b|\bvariable\s+(?:called|named)\b/g },
