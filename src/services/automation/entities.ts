@@ -324,7 +324,7 @@ export function findGroups(prepared: PreparedPrompt, start = 0, end = prepared.m
   return out.sort((a, b) => a.index - b.index);
 }
 
-const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also)$/i;
+const VALUE_STOP = /^(?:and|or|then|to|under|in|into|on|with|from|for|so|but|if|when|it|is|are|was|were|gets|get|becomes|otherwise|else|also|should|must|ought|will|shall|needs|need|has|have|can|may)$/i;
 /** A step verb ends a value, unless it is capitalised: "its parent is Archive" names the page. */
 const VALUE_STOP_VERB = /^(?:move|add|archive|delete|copy|send|email|notify|post|comment|label|tag|set|change|assign|remove|publish|create)$/;
 
@@ -362,12 +362,12 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
   };
   const token = '(«q\\d+»|#?[\\w][\\w.:-]*)';
   const listAfter = new RegExp(
-    `\\b(?:(?:label|tag|mark)\\s+(?:the|this|that|each|every)\\s+(?:page|post|blog\\s*post|pages|posts)\\s+with|labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag|either|both)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
+    `\\b(?:(?:label|tag|mark)\\s+(?:the|this|that|each|every)\\s+(?:page|post|blog\\s*post|pages|posts)\\s+with|labels?|tags?|labell?ed|tagged|label\\s+(?:it|them)|tag\\s+(?:it|them))\\s+(?:(?:it|them|as|with|called|named|of|the|label|tag|either|both)\\s+){0,3}${token}((?:\\s*(?:,|and|or|&)\\s*(?:the\\s+)?(?:(?:label|tag)\\s+)?(?:«q\\d+»|#?[\\w][\\w.:-]*))*)`,
     'gi',
   );
   for (const m of fragment.matchAll(listAfter)) {
     add(m[1]);
-    for (const more of m[2].matchAll(/(?:,|and|or|&)\s*(?:the\s+)?(«q\d+»|#?[\w][\w.:-]*)/gi)) {
+    for (const more of m[2].matchAll(/(?:,|and|or|&)\s*(?:the\s+)?(?:(?:label|tag)\s+)?(«q\d+»|#?[\w][\w.:-]*)/gi)) {
       // "labelled urgent and send them…": a verb after "and" starts the next step.
       if (/^(?:and|or|the)$/i.test(more[1]) || STEP_VERB.test(more[1])) break;
       add(more[1]);

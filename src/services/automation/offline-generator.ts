@@ -496,7 +496,9 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
       // "… titled 'New from People'": the title, so not the message too.
       const statedTitle = /\b(?:with\s+(?:the\s+|a\s+)?(?:title|heading)(?:\s+of)?|(?:en)?titled|headed|headlined)\s+/.exec(p.lower.slice(seg.start, seg.end));
       const title = statedTitle ? (quoteIn(p, seg.start + statedTitle.index, seg.end) ?? valueAfter(p, seg.start + statedTitle.index + statedTitle[0].length, 6)) : null;
-      const message = stated && stated !== title ? stated : withIncluded(chatFallback(ctx), p.lower.slice(seg.start, seg.end));
+      // "titled 'Archived' saying '…'": the words after "saying" are the message.
+      const said = stated === title ? textIn(seg, ctx, /\b(?:saying|that\s+says|reading|with\s+the\s+(?:text|message))\b/) : undefined;
+      const message = stated && stated !== title ? stated : said && said !== title ? said : withIncluded(chatFallback(ctx), p.lower.slice(seg.start, seg.end));
       return { webhookUrl: '', title: title ?? defaultSubject(ctx), message };
     }
     case 'LogAction': {

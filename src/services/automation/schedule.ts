@@ -203,7 +203,7 @@ export function parseSchedule(lower: string, original = lower): ScheduleMatch | 
     const day = QUARTZ_DAY[weekday(m[2])!];
     return { schedule: base({ frequency: 'CRON', cron: cron(time, '?', '*', nth ? `${day}#${nth}` : `${day}L`) }), index: m.index };
   }
-  if ((m = found(/\b(?:hourly|every\s+hour|each\s+hour|once\s+an\s+hour|every\s+(\d+|two|three|four|six|eight|twelve)\s+hours?)\b/)) && !adjectiveOnly(m)) {
+  if ((m = found(/\b(?:hourly|every\s+hour|each\s+hour|once\s+an\s+hour|every\s+(\d+|two|three|four|six|eight|twelve)\s*(?:hours?|hrs?|h))\b/)) && !adjectiveOnly(m)) {
     const every = m[1] ? (parseCount(m[1]) ?? Number(m[1])) : undefined;
     return { schedule: base({ frequency: 'HOURLY', ...(every && every > 1 ? { every } : {}) }), index: m.index };
   }

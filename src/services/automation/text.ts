@@ -34,6 +34,10 @@ export function normalizePrompt(prompt: string): string {
     .replace(/[\u2018\u2019\u201a\u2032]/g, "'")
     .replace(/[\u201c\u201d\u201e\u2033\u00ab\u00bb]/g, '"')
     .replace(/[\u2013\u2014]/g, ' - ')
+    // A line break ends a clause ("Trigger: page published⏎Action: add label x"); list markers go.
+    .replace(/([^.!?:;,\s])[ \t]*\n\s*/g, '$1. ')
+    .replace(/[ \t]*\n\s*/g, ' ')
+    .replace(/(^|[.:;]\s+)(?:\d{1,2}[.)]|[-*•])\s+/g, '$1')
     // Arrow shorthand: "page published -> add label" reads as "…, then add label".
     .replace(/\s*(?:->|=>|→)\s*/g, ', then ')
     // A wish is a duty: "it would be nice if every new post got a comment" → "every new post should get a comment".

@@ -51,6 +51,17 @@ export function nominalEvents(p: PreparedPrompt): Detection[] {
     if (/^spaces?$/.test(terse[1])) {
       if (/^(?:created|set\s+up)$/.test(terse[2])) out.push({ type: 'SpaceCreatedTrigger', ...at });
     } else if (row) out.push({ type: BLOG_WORD.test(terse[1]) ? row[2] : row[1], ...at });
+    // "blog published or edited -> …": a second event right after the first.
+    const more = new RegExp(`^\\s*(?:,|or|and|\\/)\\s*(published|created|edited|updated|moved|archived|copied|deleted|commented(?:\\s+on)?)\\b`).exec(p.lower.slice(terse.index + terse[0].length));
+    const second = more ? PRONOUN_EVENTS.find(([part]) => part.test(more[1])) : undefined;
+    if (second && !/^spaces?$/.test(terse[1])) out.push({ type: BLOG_WORD.test(terse[1]) ? second[2] : second[1], ...at, end: at.end + more![0].length });
+  }
+  // Terse nouns: "blog comment -> Slack …", "new comment: email me", "label confidential added -> …".
+  const terseNoun = new RegExp(`^\\s*(?:(?:trigger|event|when|on)\\s*:\\s*)?(?:a\\s+|new\\s+|any\\s+)?(?:(${PAGE_N}|${BLOG_N})\\s+)?(?:new\\s+)?comments?(?=\\s*(?:,|:|$))|^\\s*(?:(?:trigger|event|when|on)\\s*:\\s*)?(?:the\\s+)?labels?\\s+(?:«q\\d+»|[\\w-]+)\\s+(?:is\\s+|gets\\s+)?(?:added|applied)\\b`).exec(p.lower);
+  if (terseNoun && !terse) {
+    const at = { index: terseNoun.index, end: terseNoun.index + terseNoun[0].length, clause: 0 };
+    if (/\blabels?\s/.test(terseNoun[0])) out.push({ type: 'LabelAddedTrigger', ...at });
+    else out.push({ type: terseNoun[1] && BLOG_WORD.test(terseNoun[1]) ? 'BlogCommentedTrigger' : 'PageCommentedTrigger', ...at });
   }
   // Lists of events: "is created, updated or deleted".
   const list = new RegExp(

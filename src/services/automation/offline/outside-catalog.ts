@@ -20,7 +20,8 @@ const SOCIAL_AND_CHAT =
 export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
   { type: 'CreateWhiteboardAction', re: /\b(?:create|make|add|start|draw|generate|open)\s+(?:a\s+|an\s+|the\s+|new\s+)*(?:[\w-]+\s+)?whiteboards?\b/g, guard: imp },
   { type: 'UpdateDatabaseAction', re: /\bdatabases?\b/g, guard: (p, m) => !inEventClause(p, m.index!) },
-  { type: 'FolderAction', re: /\bfolders?\b/g, guard: (p, m) => !inEventClause(p, m.index!) },
+  // "the parent page we use like a folder" compares a page to a folder; it asks for no folder.
+  { type: 'FolderAction', re: /\bfolders?\b/g, guard: (p, m) => !inEventClause(p, m.index!) && !FOLDER_SIMILE.test(p.lower.slice(Math.max(0, m.index! - 25), m.index!)) },
   { type: 'LoomVideoAction', re: /\bloom\b/g, guard: (p, m) => !inEventClause(p, m.index!) },
   { type: 'SmartLinkAction', re: /\bsmart\s*-?links?\b|\bembed(?:s|ded|ding)?\b/g },
   { type: 'JqlCondition', re: /\bjql\b/g },
@@ -55,6 +56,8 @@ export const UNSUPPORTED_COMPONENT_PATTERNS: ComponentPattern[] = [
     guard: imp,
   },
 ];
+
+const FOLDER_SIMILE = /\b(?:like|as|kind\s+of|sort\s+of)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+)?$/;
 
 /** "this rule's webhook": the rule's incoming trigger, which outside systems call; not a request the rule sends. */
 const RULES_OWN_WEBHOOK = /\b(?:this|the|our)\s+(?:rule|automation)(?:'s)?\s+(?:incoming\s+)?web\s*-?hook\b/;

@@ -108,7 +108,7 @@ const EVENT_PARTICIPLE = /^(?:published|created|edited|updated|changed|modified|
 export function findTitleFilters(p: PreparedPrompt, skip: (index: number) => boolean): TitleFilter[] {
   const out: TitleFilter[] = [];
   const re =
-    /\b(?:page\s+|its\s+|the\s+|page's\s+|whose\s+|with\s+a\s+|with\s+the\s+|their\s+|post's\s+|blog's\s+)?titles?\s+(?:of\s+(?:the|a|an|this|that|each|every|any)\s+(?:[\w-]+\s+){0,3}?(?:page|post|blog\s*post|document|doc)\s+)?(?:that\s+)?(doesn't\s+contain|does\s+not\s+contain|don't\s+contain|do\s+not\s+contain|contains?|includes?|has|starts?\s+with|begins?\s+with|ends?\s+with|is\s+not|isn't|is\s+exactly|is|equals|matches(?:\s+the)?\s+(?:regex|pattern|regular\s+expression)|=|containing|including|starting\s+with|beginning\s+with|ending\s+(?:with|in)|mentions?)(?![\w'])\s*/g;
+    /\b(?:page\s+|its\s+|the\s+|page's\s+|whose\s+|with\s+a\s+|with\s+the\s+|their\s+|post's\s+|blog's\s+)?titles?\s+(?:of\s+(?:the|a|an|this|that|each|every|any)\s+(?:[\w-]+\s+){0,3}?(?:page|post|blog\s*post|document|doc)\s+)?(?:that\s+)?(doesn't\s+contain|does\s+not\s+contain|don't\s+contain|do\s+not\s+contain|is\s+not\s+containing|isn't\s+containing|is\s+not\s+including|contains?|includes?|has|starts?\s+with|begins?\s+with|ends?\s+with|is\s+not|isn't|is\s+exactly|is|equals|matches(?:\s+the)?\s+(?:regex|pattern|regular\s+expression)|=|containing|including|starting\s+with|beginning\s+with|ending\s+(?:with|in)|mentions?)(?![\w'])\s*/g;
   for (const m of p.lower.matchAll(re)) {
     if (skip(m.index!)) continue;
     const value = valueAfter(p, m.index! + m[0].length);

@@ -174,7 +174,7 @@ export const UNSUPPORTED_TRIGGER_PATTERNS: Record<string, Pattern[]> = {
     { re: /\bwhiteboards?\b/g, guard: eventClauseGuard },
   ],
   DatabaseEntryChangedTrigger: [{ re: /\bdatabases?\b/g, guard: eventClauseGuard }],
-  FolderCreatedTrigger: [{ re: /\bfolders?\b/g, guard: eventClauseGuard }],
+  FolderCreatedTrigger: [{ re: /\bfolders?\b/g, guard: (p, m) => eventClauseGuard(p, m) && !/\b(?:like|as)\s+(?:a|an|our|the)\s+(?:[\w-]+\s+)?$/.test(p.lower.slice(Math.max(0, m.index! - 25), m.index!)) }],
   LoomVideoTrigger: [{ re: /\bloom\b/g, guard: eventClauseGuard }],
   JiraIssueCreatedTrigger: [
     {

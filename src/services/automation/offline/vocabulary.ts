@@ -20,14 +20,16 @@ export const SUBJ =
  * of being and no conjunction, so a passive event or a second clause is never read as one.
  */
 export const NP_WORD = "(?!(?:is|are|am|was|were|be|been|being|gets?|got|has|have|had|becomes?|and|or|then|it|they|this|that|which|who|when|if|pages?|posts?|blogs?|documents?)(?![\\p{L}\\d_'@.-]))[^\\s,;!?«»]+";
-export const OPEN_SUBJ = `(?<=\\b(?:when|whenever|once|if|after|as soon as|each time|every time|any ?time)\\s+)${NP_WORD}(?:\\s+${NP_WORD}){0,4}?`;
+// A member of a group is one subject however long: "a member of the sales-and-partnerships group".
+export const OPEN_SUBJ = `(?<=\\b(?:when|whenever|once|if|after|as soon as|each time|every time|any ?time)\\s+)(?:(?:an?\\s+|any\\s+|some\\s+)?members?\\s+of\\s+(?:the\\s+|our\\s+)?[\\w«»-]+(?:\\s+(?:group|team))?|${NP_WORD}(?:\\s+${NP_WORD}){0,4}?)`;
 export const ADV = '(?:\\s+(?:else|ever|first|just|also|actually|then|newly))?';
 export const DET = '(?:(?:a|an|the|any|new|some|their|his|her|my|our|your|its|one|another|one of the|one of our|brand new|fresh)\\s+)*';
 export const ADJ =
   '(?:(?!(?:to|on|in|of|for|from|under|with|into|label|labels|tag|tags|comment|comments|restrictions?|permissions?|a|an|the|that|which|and|or|whiteboards?|spaces?)\\b)[a-z«»\\d-]+\\s+){0,2}?';
 // Whole words only: "over" must not match "overdue-review".
 export const AGE_AFTER = /^\s+(?:\d|for \d|(?:more than|over|at least|before|since|within|in the (?:last|past)|ago|long ago|a (?:year|month|week)|for (?:over|more|a|the last)|less than|recently|last (?:week|month|year))(?![\w-]))/;
-export const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every time|any ?time|if|on|upon|for every|for each|for any|for all|every new|each new)\b/;
+// "Trigger: …" / "Event: …" in a form-like request marks the event clause too.
+export const EVENT_MARKER = /\b(?:when|whenever|once|after|as soon as|each time|every time|any ?time|if|on|upon|for every|for each|for any|for all|every new|each new)\b|\b(?:trigger|event)\s*:/;
 export const POLITE_YOU = /\b(?:can|could|would|will|please|should)\s+$/;
 
 /** A relative clause naming labels between the subject and its verb: "a page that has the approved label is updated", "a page carrying the x label is edited". */
