@@ -44,3 +44,20 @@ describe('offline generator: values that stop where the sentence goes on', () =>
     expect(nodeOf(member, 'UserCondition')?.config).toEqual({ groups: [{ groupName: 'legal' }] });
   });
 });
+
+describe('offline generator: synonyms for a page, status without "to", idioms', () => {
+  it('"create a new doc titled …" publishes a page; "set status Verified" sets it', async () => {
+    const doc = await draft('When a page is labelled incident, create a new doc titled "Postmortem" under Policies');
+    expect(typesOf(doc)).toEqual(['PublishPageAction']);
+    const status = await draft('smart button "Approve" -> set status Approved');
+    expect(configOf(status, 'ChangePageStatusAction')).toEqual({ status: 'Approved' });
+  });
+
+  it('"has to stay in step with …" is no move; "should stay under Policies" is', async () => {
+    const idiom = await draft('Every day at 6, because the index has to stay in step with the wiki, add the label indexed to each page labelled search');
+    expect(typesOf(idiom)).not.toContain('MovePageAction');
+    const place = await draft('When a page is labelled policy, it should stay under Policies');
+    expect(typesOf(place)).toEqual(['MovePageAction']);
+  });
+});
+

@@ -460,7 +460,8 @@ function actionConfig(d: Detection, seg: Segment, ctx: Ctx): Record<string, unkn
     case 'ChangePageStatusAction': {
       const after = p.lower.slice(d.index, seg.end);
       const quoted = /\b(?:to|as)\s+«q(\d+)»/.exec(after);
-      const known = new RegExp(`\\b(?:to|as)\\s+(${STATUS_WORDS})\\b`).exec(after);
+      // "set status Verified": the status right after the word, with or without "to".
+      const known = new RegExp(`\\b(?:to|as|status)\\s+(${STATUS_WORDS})\\b`).exec(after);
       // An unlisted status is written capitalised to the end of its clause: "should be Rough draft".
       const named = /\b(?:to|as|be|become)\s+(\p{Lu}[\p{L}\d-]*(?:\s+[\p{L}\d-]+){0,2}?)\s*(?=$|[,;.!?]|\s+(?:and|then|when|if|once|after)\b)/u.exec(p.masked.slice(d.index, seg.end));
       // "put it in Rough draft status": the status named before the word "status".

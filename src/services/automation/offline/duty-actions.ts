@@ -19,9 +19,18 @@ const MODAL = '(?:should|must|needs?\\s+to|has\\s+to|have\\s+to|ought\\s+to|is\\
 const COPY_SUBJECT_BEFORE = /(?:^|[.;!?,:]\s*|\b(?:then|and|so)\s+)(?:a|the|one|an?\s+extra)\s+cop(?:y|ies)(?:\s+of\s+[^,;.!?]{1,80}?)?\s+$/;
 const notNegated = (p: PreparedPrompt, m: RegExpMatchArray) => !isNegatedBefore(p.lower, m.index!) && !/\b(?:not|never|n't)\s+$/.test(p.lower.slice(Math.max(0, m.index! - 8), m.index!));
 const MODAL_PLACE = new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:moved|filed|refiled|put|placed|relocated|nested|re-?parented|go|sit|live|end\\s+up|land|belong|stay)\\s+(?:[\\w«»'-]+\\s+){0,2}?(?:under|below|beneath|into|inside|in|to|as\\s+a\\s+child)\\b(?!\\s+(?:the\\s+)?(?:trash|bin|archive)\\b(?!\\s+(?:space|page)))`, 'g');
+/**
+ * "has to stay in step with the wiki" is an idiom, not a place: the softer place verbs (stay, sit,
+ * live, land, belong) count only when a name, a quoted title or "the …" follows.
+ */
+function placeNamed(p: PreparedPrompt, m: RegExpMatchArray): boolean {
+  if (!/\b(?:stay|sit|live|land|belong)\b/.test(m[0])) return true;
+  return /^\s*(?:the\s+|our\s+)?(?:«|\p{Lu})/u.test(p.masked.slice(m.index! + m[0].length));
+}
+
 export const NON_IMPERATIVE_ACTIONS: ComponentPattern[] = [
-  { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 100), m.index!)) },
-  { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 100), m.index!)) },
+  { type: 'MovePageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && placeNamed(p, m) && !COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 100), m.index!)) },
+  { type: 'CopyPageAction', re: MODAL_PLACE, guard: (p, m) => notNegated(p, m) && placeNamed(p, m) && COPY_SUBJECT_BEFORE.test(p.lower.slice(Math.max(0, m.index! - 100), m.index!)) },
   { type: 'CopyPageAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)?(?:copied|duplicated|cloned)\\b`, 'g'), guard: notNegated },
   { type: 'AddCommentAction', re: /\b(?:needs?|requires?|(?:should|must|ought\s+to|has\s+to|have\s+to)\s+(?:get|have|receive))\s+(?:a|an|one)\s+(?:new\s+|short\s+)?comment\b/g, guard: notNegated },
   { type: 'AddCommentAction', re: new RegExp(`\\b${MODAL}(?:be\\s+|get\\s+)commented\\s+on\\b`, 'g'), guard: notNegated },
