@@ -61,3 +61,10 @@ describe('offline generator: synonyms for a page, status without "to", idioms', 
   });
 });
 
+describe('offline generator: an event participle after a label', () => {
+  it('"labelled urgent and archived" does not make "archived" a label', async () => {
+    const r = await draft('When a page is labelled hot and moved, email Jane Doe');
+    expect(configOf(r, 'LabelAddedTrigger')).toEqual({ labels: ['hot'] });
+  });
+});
+

@@ -349,6 +349,8 @@ export function valueAfter(prepared: PreparedPrompt, index: number, maxWords = 4
 const STEP_VERB =
   /^(?:notify|email|e-mail|send|add|move|archive|post|remove|delete|copy|label|tag|set|change|assign|publish|create|restrict|log|ping|message|alert|remind|tell|mark|comment|put|grant|lock|transfer|cc|then|make|update|when|if|only|otherwise|else|but)$/i;
 
+const EVENT_PARTICIPLE = /^(?:published|edited|updated|archived|moved|copied|deleted|trashed|created|commented|restored|renamed)$/i;
+
 /** Label names after "label(s)"/"tag(s)" or before "label": quoted lists or single tokens. */
 export function findLabels(prepared: PreparedPrompt, start: number, end: number): string[] {
   const fragment = prepared.masked.slice(start, end);
@@ -369,7 +371,8 @@ export function findLabels(prepared: PreparedPrompt, start: number, end: number)
     add(m[1]);
     for (const more of m[2].matchAll(/(?:,|and|or|&)\s*(?:the\s+)?(?:(?:label|tag)\s+)?(«q\d+»|#?[\w][\w.:-]*)/gi)) {
       // "labelled urgent and send them…": a verb after "and" starts the next step.
-      if (/^(?:and|or|the)$/i.test(more[1]) || STEP_VERB.test(more[1])) break;
+      // "labelled urgent and archived": an event's participle is the next event, not a label.
+      if (/^(?:and|or|the)$/i.test(more[1]) || STEP_VERB.test(more[1]) || EVENT_PARTICIPLE.test(more[1])) break;
       add(more[1]);
     }
   }
