@@ -152,7 +152,8 @@ export function checkSelection(lists: SelectionLists, prompt: string): CheckedSe
  * approve without a person writing it.
  */
 export function detectSafetyConcerns(prompt: string): SafetyFinding[] {
-  const text = normalizePrompt(prompt).toLowerCase();
+  const normalized = normalizePrompt(prompt);
+  const text = normalized.toLowerCase();
   const findings: SafetyFinding[] = [];
   const massDelete =
     /\b(?:delete|trash|purge|wipe|erase|clear\s+out|clean\s+out|get\s+rid\s+of|bin|destroy|remove(?!\s+(?:the\s+|a\s+|any\s+|all\s+)?(?:[\w«»"'-]+\s+)?(?:labels?|tags?|restrictions?|permissions?|comments?|users?|access)))\b(?:(?!\b(?:labels?|tags?|restrictions?|permissions?)\b)[^.;]){0,40}?\b(?:all|every|each|any|entire|whole|everything|older|old|stale|unused|inactive|outdated)\b[^.;]{0,40}?\b(?:pages?|content|docs?|documents?|blog\s*posts?|space|drafts?)\b/.test(text) ||
@@ -186,7 +187,7 @@ export function detectSafetyConcerns(prompt: string): SafetyFinding[] {
     /(?<![\w-])(?:external|outside\s+(?:the\s+)?(?:company|organi[sz]ation|org|confluence|site)|customers?|clients?|partners?|vendors?|suppliers?|personal\s+(?:e-?mail|address|account)|my\s+(?:gmail|personal)|non-employees?)(?![\w-])|@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|proton(?:mail)?|gmx|mail)\.(?:com|net|me|de|co\.uk)\b/;
   // A capitalised word inside a sentence names a page, space or team ("move it under Customer
   // escalations", "the Sales & Partnerships space"), not the people an email goes to.
-  const namesBlanked = normalizePrompt(prompt)
+  const namesBlanked = normalized
     .replace(/(?<=[\p{L}\d,&)'"»]\s+)\p{Lu}[\p{L}\d'-]*/gu, 'X')
     .toLowerCase()
     .split(/[.;!?]/);

@@ -13,6 +13,10 @@ import { ADJ, BLOG_N, BLOG_WORD, PAGE_N } from './vocabulary.js';
  * (a label "it gets" after an event is an action), so it is cached per prepared prompt.
  */
 
+/** A page noun, and every blog noun (removed first: "blog post" holds "post"). */
+const PAGE_WORD = new RegExp(`\\b${PAGE_N}\\b`);
+const BLOG_WORDS = new RegExp(`\\b${BLOG_N}\\b`, 'g');
+
 function runPatterns(p: PreparedPrompt, table: Record<string, Pattern[]>): Detection[] {
   const out: Detection[] = [];
   for (const [type, patterns] of Object.entries(table)) {
@@ -72,7 +76,7 @@ export function detectTriggers(p: PreparedPrompt): { triggers: Detection[]; sche
   hits = hits.filter((h) => {
     const blogTwin = h.type.startsWith('Page') ? h.type.replace(/^Page/, 'Blog') : null;
     const words = p.lower.slice(h.index, h.end);
-    const namesPage = new RegExp(`\\b${PAGE_N}\\b`).test(words.replace(new RegExp(`\\b${BLOG_N}\\b`, 'g'), ' '));
+    const namesPage = PAGE_WORD.test(words.replace(BLOG_WORDS, ' '));
     return !(blogTwin && !namesPage && hits.some((o) => o.type === blogTwin && o.index < h.end && h.index < o.end));
   });
   // "Could we publish a blog post …?": a polite instruction to us, not an event.
