@@ -322,6 +322,20 @@ describe('titles, spaces, users', () => {
     expect(await source.findUser('  ')).toBeUndefined();
   });
 
+  it('asks once per account id for ten minutes; a failed lookup is asked again', async () => {
+    const { source, stub } = await setup();
+    stub.failNext(4, { status: 503, route: '/wiki/rest/api/user' });
+    await expect(source.findUser('acc-sam-0002')).rejects.toThrow(/503/);
+    expect((await source.findUser('acc-sam-0002'))?.displayName).toBe('Sam Ortega');
+    const asked = stub.count('user');
+    expect((await source.findUser('acc-sam-0002'))?.displayName).toBe('Sam Ortega');
+    expect(await source.findUser('acc-gone-0404')).toBeUndefined();
+    const afterMissing = stub.count('user');
+    expect(await source.findUser('acc-gone-0404')).toBeUndefined();
+    expect(stub.count('user')).toBe(afterMissing);
+    expect(afterMissing).toBe(asked + 1);
+  });
+
   it('describe names the site, never the token', async () => {
     const { stub, source } = await setup();
     expect(source.describe()).toContain(stub.url);

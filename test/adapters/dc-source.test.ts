@@ -117,6 +117,15 @@ describe('Data Center paths, shapes and paging', () => {
     expect(await source.findUsers('nobody')).toEqual([]);
   });
 
+  it('asks once per username for ten minutes', async () => {
+    const { source, stub } = await setup();
+    expect((await source.findUser('sam'))?.displayName).toBe('Sam Ortega');
+    const asked = stub.count('user');
+    expect(asked).toBeGreaterThan(0);
+    expect((await source.findUser('sam'))?.displayName).toBe('Sam Ortega');
+    expect(stub.count('user')).toBe(asked);
+  });
+
   it('finds groups by exact name under the context path (no ids on Data Center), none for an unknown name', async () => {
     const { source, stub } = await setup({ stub: { groups: [{ name: 'hr-team', id: 'unused' }] } });
     expect(await source.findGroups('HR-Team')).toEqual([{ name: 'hr-team' }]);

@@ -20,6 +20,7 @@ import {
   type ConfluenceClientConfig,
 } from './confluence-client.js';
 import { mapLimit } from './limiter.js';
+import { createPeopleCache } from './people-cache.js';
 import { createTitleLinks } from './title-links.js';
 import {
   isoDate,
@@ -72,6 +73,7 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
 
   const spacesById = new Map<string, SpaceInfo>();
   let owner: Promise<UserInfo> | undefined;
+  const byAccountId = createPeopleCache<UserInfo | undefined>();
   // Title lookups run as the token owner: used only when acting as them (see getPage).
   const titleLinks = createTitleLinks({
     maxLookups: maxLinkLookups,
@@ -451,13 +453,16 @@ export function createConfluenceSource(config: ConfluenceSourceConfig): Confluen
       const wanted = ref.trim();
       if (wanted === '') return [];
       if (ACCOUNT_ID_LIKE.test(wanted)) {
-        try {
-          const user = userInfoFromV1(await v1.users.getUser({ accountId: wanted }));
-          if (user) return [user];
-        } catch (error) {
-          const notAnId = isNotFoundError(error) || (error instanceof ConfluenceUpstreamError && error.status === 400);
-          if (!notAnId) throw error;
-        }
+        const user = await byAccountId.get(wanted, async () => {
+          try {
+            return userInfoFromV1(await v1.users.getUser({ accountId: wanted }));
+          } catch (error) {
+            const notAnId = isNotFoundError(error) || (error instanceof ConfluenceUpstreamError && error.status === 400);
+            if (!notAnId) throw error;
+            return undefined;
+          }
+        });
+        if (user) return [user];
       }
       const lower = wanted.toLowerCase();
       const isEmail = wanted.includes('@');

@@ -26,6 +26,7 @@ import { DcContent, DcContentPage, DcHistory, DcSearchPage, DcSpacePage, DcGroup
 import { type DataCenterAuth, dataCenterAttempt } from './dc-transport.js';
 import { isoDate, metaFromContent, nextPageParams, pageFilter, plainSearchText, type PersonId } from './mapping.js';
 import { storageToMarkdown } from './storage-to-markdown.js';
+import { createPeopleCache } from './people-cache.js';
 import { createTitleLinks } from './title-links.js';
 
 export interface DataCenterSourceConfig extends TransportOptions {
@@ -89,6 +90,7 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
   });
   const pageSize = Math.min(Math.max(config.pageSize ?? MAX_SEARCH_LIMIT, 1), MAX_SEARCH_LIMIT);
   let owner: Promise<UserInfo> | undefined;
+  const byRef = createPeopleCache<UserInfo | undefined>();
   // Every read is the token owner's (anyone else is refused), so title lookups may always be used.
   const titleLinks = createTitleLinks({
     maxLookups: config.maxLinkLookups ?? 10,
@@ -399,16 +401,18 @@ export function createDataCenterSource(config: DataCenterSourceConfig): DataCent
       const me = await currentUser().catch(() => undefined);
       if (me && (me.accountId.toLowerCase() === wanted.toLowerCase() || me.displayName.toLowerCase() === wanted.toLowerCase())) return me;
       if (!USER_REF.test(wanted)) return undefined;
-      for (const param of ['username', 'key'] as const) {
-        try {
-          const user = userInfoFromDc(await get('/rest/api/user', { [param]: wanted }, DcUser));
-          if (user) return user;
-        } catch (error) {
-          const notAUser = isNotFoundError(error) || (error instanceof ConfluenceUpstreamError && error.status === 400);
-          if (!notAUser) throw error;
+      return byRef.get(wanted, async () => {
+        for (const param of ['username', 'key'] as const) {
+          try {
+            const user = userInfoFromDc(await get('/rest/api/user', { [param]: wanted }, DcUser));
+            if (user) return user;
+          } catch (error) {
+            const notAUser = isNotFoundError(error) || (error instanceof ConfluenceUpstreamError && error.status === 400);
+            if (!notAUser) throw error;
+          }
         }
-      }
-      return undefined;
+        return undefined;
+      });
     },
 
     /** Data Center has no user search by name or email: at most the one user findUser finds. */
