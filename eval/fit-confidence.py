@@ -17,7 +17,7 @@ import numpy as np
 R, W = 2.6, 5.0
 rows = [json.loads(l) for l in open(sys.argv[1])]
 rows = [r for r in rows if 'evidence' in r]
-feats = lambda r: [r['evidence'], min(r['sentenceEvidence'], 1.2), min(r['missingRarity'], 6.4) / 6.4, r['topScore'], r['topSemantic'], r['topCoverage']]
+feats = lambda r: [r['evidence'], min(r['sentenceEvidence'], 1.2), min(r['missingRarity'], 6.4) / 6.4, r['topScore'], r['topSemantic'], r['topCoverage'], r['pairEvidence'], r['questionWeight'], r['scoreGap']]
 
 def fit(X, y, l2=0.01, it=8000, lr=0.5):
     Xb = np.hstack([X, np.ones((len(X), 1))]); w = np.zeros(Xb.shape[1])
@@ -35,10 +35,10 @@ sets = np.array([qset(r['id']) for r in keep])
 folds_by_set = [np.where(sets == s)[0] for s in sorted(set(sets))]
 for label, folds in (('5-fold', folds), ('leave-one-set-out', folds_by_set)):
   print(label)
-  for th in [0.45, 0.5, 0.55, 0.58, 0.6, 0.62]:
+  for th in [0.45, 0.5, 0.55, 0.56, 0.58, 0.6, 0.62]:
     pred = np.zeros(len(keep), bool)
     for f in folds:
         w = fit(X[np.setdiff1d(idx, f)], y[np.setdiff1d(idx, f)]); pred[f] = sc(w, X[f]) >= th
     ans = np.zeros(len(rows), bool); ans[~miss] = pred
     print(f"  threshold {th}: answered {ans[kinds == 'answerable'].mean():.3f}, unanswerable refused {1 - ans[kinds == 'unanswerable'].mean():.2f}, restricted refused {1 - ans[kinds == 'restricted'].mean():.2f}")
-print('weights (evidence, sentence, missing, topScore, topSemantic, topCoverage, intercept):', ', '.join(f'{v:.3f}' for v in fit(X, y)))
+print('weights (evidence, sentence, missing, topScore, topSemantic, topCoverage, pairEvidence, questionWeight, scoreGap, intercept):', ', '.join(f'{v:.3f}' for v in fit(X, y)))

@@ -297,6 +297,9 @@ async function main() {
             ? o.cited[0] !== undefined && o.qa.gold.includes(o.cited[0]) && containsFact(o.answer, o.qa.answer_hint)
             : REFUSED.has(o.status);
         if (!ok) console.log(JSON.stringify({ id: o.qa.id, kind: o.qa.kind, status: o.status, q: o.qa.question, gold: o.qa.gold, cited: o.cited, hint: o.qa.answer_hint, base: o.baseline.slice(0, 3) }));
+        if (o.member && !o.qa.gold.some((g) => o.member!.cited.includes(g))) {
+          console.log(JSON.stringify({ id: o.qa.id, kind: 'restricted, as member', status: o.member.status, q: o.qa.question, gold: o.qa.gold, cited: o.member.cited }));
+        }
       }
     }
   }

@@ -103,7 +103,7 @@ export const PolicySchema = z
          * (src/services/answers/confidence.ts). Below it the answer is `insufficient_evidence`.
          * Higher refuses more.
          */
-        minConfidence: z.number().min(0).max(1).default(0.58),
+        minConfidence: z.number().min(0).max(1).default(0.56),
         /**
          * A question word at least this rare in English (ln(1 + frequency rank / 200): "office" ≈
          * 1.5, "sabbatical" ≈ 5) that no page the user can read contains in any form makes the

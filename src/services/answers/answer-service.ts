@@ -137,7 +137,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   const agentTermFound = chosen.some((r) => r.features.agentTerms > 0);
   const { missingTermRarity, missingWordRarity } = gate.policy.answers;
   const missing = agentTermFound ? undefined : refusingTerm(absentTerms, missingTermRarity, missingWordRarity);
-  const signals = signalsOf(chosen, ranked[0], absent?.rarity ?? 0);
+  const signals = signalsOf(chosen, ranked, absent?.rarity ?? 0, asked);
   const confidence = answerConfidence(signals);
   if (trace) {
     trace.missing = missing ? { term: missing.tokens[0], rarity: missing.rarity } : undefined;
