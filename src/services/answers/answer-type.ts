@@ -20,8 +20,9 @@ const PATTERNS: Record<AnswerType, RegExp> = { duration: DURATION, clock: CLOCK,
 
 export function expectedAnswerType(question: string): AnswerType | undefined {
   const q = question.toLowerCase();
-  if (/\bhow (long|soon)\b|\bhow many (days|weeks|months|hours|years|minutes)\b|\bfor how long\b|\bhow far (ahead|in advance)\b|\bhow often\b/.test(q)) return 'duration';
-  if (/\bwhat time\b|\buntil what time\b|\bwhich time\b|\bwhat hours?\b|\bby when\b.*\b(today|day)\b/.test(q)) return 'clock';
+  // "How much notice / lead time" asks for a duration, not an amount of money.
+  if (/\bhow (long|soon|quickly|fast|early)\b|\bhow many (days|weeks|months|hours|years|minutes)\b|\bfor how long\b|\bhow far (ah\w*|in advance)\b|\bhow often\b|\bhow much (time|notice|lead time|advance notice|warning)\b|\blead time\b|\bnotice period\b/.test(q)) return 'duration';
+  if (/\bwhat time\b|\bcut-?off time\b|\buntil what time\b|\bwhich time\b|\bwhat hours?\b|\bby when\b.*\b(today|day)\b/.test(q)) return 'clock';
   if (/\bhow much\b|\bcost\b|\bprice\b|\bbudget\b|\bspend\b|\ballowance\b|\breimburse|\b(?:dollar|contract) (?:value|amount|size|threshold)\b|\bwhat (?:value|amount|threshold)\b/.test(q)) return 'money';
   if (/\bwhen\b|\bwhat date\b|\bwhich day\b|\bwhat day\b|\bdeadline\b/.test(q)) return 'date';
   if (/\bhow many\b|\bminimum\b|\bmaximum\b|\bshortest\b|\blongest\b|\bat least\b|\blimit\b|\bnumber of\b|\b(?:above|over|below|under) what\b|\bhow (?:big|large|small)\b|\b(?:biggest|largest|smallest)\b/.test(q)) return 'number';
