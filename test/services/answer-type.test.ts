@@ -8,6 +8,8 @@ describe('expected answer type', () => {
     ['How much can I spend on a hotel?', 'money'],
     ['How much notice do I give before a day off?', 'duration'],
     ['How much lead time should a speaker allow?', 'duration'],
+    ['How much paid parental leave do we get?', 'duration'],
+    ['How much of the daily rate do I get?', 'money'],
     ['How quickly must a phishing click be reported?', 'duration'],
     ['how far ahed do i book', 'duration'],
     ["What's the cutoff time for travel requests?", 'clock'],

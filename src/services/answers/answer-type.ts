@@ -20,8 +20,8 @@ const PATTERNS: Record<AnswerType, RegExp> = { duration: DURATION, clock: CLOCK,
 
 export function expectedAnswerType(question: string): AnswerType | undefined {
   const q = question.toLowerCase();
-  // "How much notice / lead time" asks for a duration, not an amount of money.
-  if (/\bhow (long|soon|quickly|fast|early)\b|\bhow many (days|weeks|months|hours|years|minutes)\b|\bfor how long\b|\bhow far (ah\w*|in advance)\b|\bhow often\b|\bhow much (time|notice|lead time|advance notice|warning)\b|\blead time\b|\bnotice period\b/.test(q)) return 'duration';
+  // "How much notice / lead time / paid parental leave" asks for a duration, not an amount of money.
+  if (/\bhow (long|soon|quickly|fast|early)\b|\bhow many (days|weeks|months|hours|years|minutes)\b|\bfor how long\b|\bhow far (ah\w*|in advance)\b|\bhow often\b|\bhow much (?:[\w-]+ ){0,3}?(?:time|notice|warning|leave|vacation|holiday|pto|fmla)\b|\blead time\b|\bnotice period\b/.test(q)) return 'duration';
   if (/\bwhat time\b|\bcut-?off time\b|\buntil what time\b|\bwhich time\b|\bwhat hours?\b|\bby when\b.*\b(today|day)\b/.test(q)) return 'clock';
   if (/\bhow much\b|\bcost\b|\bprice\b|\bbudget\b|\bspend\b|\ballowance\b|\breimburse|\b(?:dollar|contract) (?:value|amount|size|threshold)\b|\bwhat (?:value|amount|threshold)\b/.test(q)) return 'money';
   if (/\bwhen\b|\bwhat date\b|\bwhich day\b|\bwhat day\b|\bdeadline\b/.test(q)) return 'date';
