@@ -9,8 +9,8 @@ export const answerWithSources = defineTool({
   title: 'Answer from Confluence with citations',
   description:
     'Answers from the pages you may read: the passages that answer it, best first, cited with [n]; warns when sources are ' +
-    'stale or disagree. Unanswered: status insufficient_evidence or no_permitted_content, answer null, followUp arguments ' +
-    'for draft_jira. Pass searchTerms.',
+    'stale or disagree. Unanswered: status insufficient_evidence or no_permitted_content, answer null, nearestPages to ' +
+    'check with get_page, followUp arguments for draft_jira. Pass searchTerms.',
   access: 'read',
   toolset: 'answers',
   writes: false,
@@ -40,6 +40,9 @@ export const answerWithSources = defineTool({
         stale: z.boolean(),
       }),
     ),
+    nearestPages: z
+      .array(z.object({ pageId: z.string(), title: z.string(), url: z.string() }))
+      .describe('Unanswered for want of evidence: readable pages that came closest, best first (read them with get_page); else empty'),
     conflicts: z.array(z.object({ subject: z.string(), statements: z.array(z.object({ pageId: z.string(), text: z.string() })) })),
     warnings: z.array(z.string()),
     followUp: z

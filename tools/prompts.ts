@@ -34,7 +34,7 @@ export const answerFromDocs: PromptDefinition = {
       '',
       '1. Call answer_with_sources with the question (add searchTerms: words the docs likely use for it).',
       '2. If the status is answered or conflicting_sources, answer in your own words and cite the page (title and url) behind every claim; say where sources disagree or are stale.',
-      '3. If the status is insufficient_evidence, try search_pages with other words and read the best hits with get_page before answering.',
+      '3. If the status is insufficient_evidence, read its nearestPages with get_page, or try search_pages with other words and read the best hits, before answering.',
       '4. If the pages still do not answer it, say so plainly. Do not fill the gap from general knowledge.',
     ].join('\n'),
 };

@@ -15,6 +15,7 @@ type Answer = {
   status: string;
   answer: string | null;
   citations: { n: number; pageId: string; stale: boolean; passage: string }[];
+  nearestPages: { pageId: string; title: string; url: string }[];
   conflicts: { subject: string; statements: { pageId: string; text: string }[] }[];
   warnings: string[];
   followUp: { tool: string; arguments: { pageIds: string[]; question: string; summary: string }; likelyOwner: string | null } | null;
@@ -127,6 +128,24 @@ describe('answer_with_sources', () => {
     expect(result.answer).toBeNull();
     expect(result.followUp?.tool).toBe('draft_jira');
     expect(result.followUp?.arguments.question).toBe('Which gym memberships does the company subsidise?');
+  });
+
+  it('names the closest readable pages when the evidence falls short, so the agent can read them itself', async () => {
+    const h = await demo();
+    const refused = await ask(h, 'Can I bring my dog to the office?');
+    expect(refused.status).toBe('insufficient_evidence');
+    expect(refused.nearestPages.length).toBeGreaterThan(0);
+    expect(refused.nearestPages.length).toBeLessThanOrEqual(3);
+    expect(new Set(refused.nearestPages.map((p) => p.pageId)).size).toBe(refused.nearestPages.length);
+    for (const page of refused.nearestPages) {
+      expect(page.title).not.toBe('');
+      expect(page.url).toContain(page.pageId);
+      const read = await h.call('get_page', { pageId: page.pageId });
+      expect(read.isError, page.pageId).toBeFalsy();
+    }
+    // A topic word no readable page has: nothing near is worth reading; answered: nothing to add.
+    expect((await ask(h, 'Is there an office in Portland?')).nearestPages).toEqual([]);
+    expect((await ask(h, 'How many days of annual leave do full-time employees get?')).nearestPages).toEqual([]);
   });
 
   it.each([

@@ -43,10 +43,23 @@ export interface FollowUp {
   likelyOwner: string | null;
 }
 
+/** A readable page that shares words with an unanswered question, for the agent to read itself. */
+export interface NearestPage {
+  pageId: string;
+  title: string;
+  url: string;
+}
+
 export interface AnswerResult {
   status: AnswerStatus;
   answer: string | null;
   citations: Citation[];
+  /**
+   * When the evidence fell short (not when a topic word is missing everywhere): the pages whose
+   * passages came closest, best first — a refusal the agent can check with get_page rather than
+   * search again. Always pages this user may read; empty when answered.
+   */
+  nearestPages: NearestPage[];
   conflicts: Conflict[];
   warnings: string[];
   followUp: FollowUp | null;
@@ -64,6 +77,8 @@ export interface AnswerRequest {
 
 /** Pages asked of the search: one request on Confluence (its limit is 50), cheap locally. */
 const CANDIDATE_PAGES = 20;
+/** Pages named in nearestPages. */
+const NEAREST_PAGES = 3;
 /** Bodies read per answer, all in one parallel round: the Cloud request budget (1 search + 6 reads + 1 space). */
 const READ_PAGES = 6;
 /** Passages quoted in an answer (maxSources may lower it). */
@@ -260,6 +275,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
     status,
     answer,
     citations,
+    nearestPages: [],
     conflicts,
     warnings,
     followUp: needsFollowUp ? followUpFor(request.question, affected, gate, conflicts.length > 0 ? 'conflicting' : 'stale') : null,
@@ -267,6 +283,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   };
 }
 
+/** nearPages: readable pages read for the question, closest first (named in nearestPages and the follow-up). */
 function unanswered(
   status: AnswerStatus,
   question: string,
@@ -275,10 +292,12 @@ function unanswered(
   warnings: string[],
   generator: AnswerResult['generator'] = 'none',
 ): AnswerResult {
+  const nearest = [...new Set(nearPages)].slice(0, NEAREST_PAGES).map((page) => ({ pageId: page.id, title: page.title, url: page.url }));
   return {
     status,
     answer: null,
     citations: [],
+    nearestPages: nearest,
     conflicts: [],
     warnings,
     followUp: followUpFor(question, nearPages, gate, 'missing'),
