@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Check the blind QA sets (handbook.{dev,test,dev2,dev3,test2,test3}.jsonl,
-demo.{dev,test,dev2,dev3,test2,test3}.jsonl) against the corpora.
+"""Check the blind QA sets (handbook.{dev,test,dev2,dev3,dev4,test3}.jsonl,
+demo.{dev,test,dev2,dev3,dev4,test3}.jsonl) against the corpora.
 
 Usage: python3 eval/check-qa-sets.py [--handbook DIR] [--demo DIR] [--verbose]
 
 Rules checked for every line:
   * ids look like hb-NNN / dm-NNN (hb2-/dm2- in the dev2 files, hb3-/dm3- in dev3, hb4-/dm4- in the
-    test2 files, hb5-/dm5- in the test3 files) and are unique across all twelve files; the prefix
+    dev4 files, hb5-/dm5- in the test3 files) and are unique across all twelve files; the prefix
     matches the file
   * kind is answerable | unanswerable | restricted; question is non-empty
   * answerable: gold non-empty; every gold id exists and is readable by the corpus default user;
@@ -37,7 +37,7 @@ FILES = [('hb', 'hb', 'handbook.dev.jsonl'), ('hb', 'hb', 'handbook.test.jsonl')
          ('hb2', 'hb', 'handbook.dev2.jsonl'), ('hb3', 'hb', 'handbook.dev3.jsonl'),
          ('dm', 'dm', 'demo.dev.jsonl'), ('dm', 'dm', 'demo.test.jsonl'),
          ('dm2', 'dm', 'demo.dev2.jsonl'), ('dm3', 'dm', 'demo.dev3.jsonl'),
-         ('hb4', 'hb', 'handbook.test2.jsonl'), ('dm4', 'dm', 'demo.test2.jsonl'),
+         ('hb4', 'hb', 'handbook.dev4.jsonl'), ('dm4', 'dm', 'demo.dev4.jsonl'),
          ('hb5', 'hb', 'handbook.test3.jsonl'), ('dm5', 'dm', 'demo.test3.jsonl')]
 
 

@@ -2,15 +2,15 @@
 """Fits the confidence blend of src/services/answers/confidence.ts (development aid; needs numpy).
 
    (npx tsx eval/features.ts ../shared/corpora/handbook eval/handbook.policy.json "Avery Lindqvist" \
-        eval/handbook.dev.jsonl eval/handbook.qa.jsonl eval/handbook.dev2.jsonl eval/handbook.dev3.jsonl
-    npx tsx eval/features.ts demo-site - - eval/demo.dev.jsonl eval/demo-site.qa.jsonl eval/demo.dev2.jsonl eval/demo.dev3.jsonl) > /tmp/features.jsonl
+        eval/handbook.dev.jsonl eval/handbook.qa.jsonl eval/handbook.dev2.jsonl eval/handbook.dev3.jsonl eval/handbook.dev4.jsonl
+    npx tsx eval/features.ts demo-site - - eval/demo.dev.jsonl eval/demo-site.qa.jsonl eval/demo.dev2.jsonl eval/demo.dev3.jsonl eval/demo.dev4.jsonl) > /tmp/features.jsonl
    python3 eval/fit-confidence.py /tmp/features.jsonl
 
 L2-regularised logistic regression, answerable = 1, on the questions the missing-topic-word rule
 (answers.missingTermRarity for names, missingWordRarity for other words) does not already refuse;
 prints cross-validated rates per threshold — 5-fold, and leave-one-set-out (each question set
 predicted by a blend fitted on the others, the better guide to a set never seen) — and the
-weights. Never run it on the *.test.jsonl sets."""
+weights. Never run it on the *.test.jsonl and *.test3.jsonl sets."""
 import json, sys
 import numpy as np
 
@@ -35,7 +35,7 @@ sets = np.array([qset(r['id']) for r in keep])
 folds_by_set = [np.where(sets == s)[0] for s in sorted(set(sets))]
 for label, folds in (('5-fold', folds), ('leave-one-set-out', folds_by_set)):
   print(label)
-  for th in [0.45, 0.5, 0.55, 0.56, 0.58, 0.6, 0.62]:
+  for th in [0.45, 0.5, 0.52, 0.53, 0.54, 0.55, 0.56, 0.58, 0.6, 0.62]:
     pred = np.zeros(len(keep), bool)
     for f in folds:
         w = fit(X[np.setdiff1d(idx, f)], y[np.setdiff1d(idx, f)]); pred[f] = sc(w, X[f]) >= th

@@ -53,7 +53,7 @@ export const FIXTURE_SITE: WrittenSite = {
       title: 'Band review notes',
       space: 'HR',
       parentId: '2002',
-      body: 'Inherited restriction: the band L4 review moved to March. Leave is unaffected.',
+      body: 'Inherited restriction: what band L4 pays per year is reviewed every March. Leave is unaffected.',
     },
     {
       id: '2004',

@@ -36,9 +36,14 @@ export interface RankOptions {
   weights?: Partial<typeof DEFAULT_WEIGHTS>;
 }
 
-/** Blend of the ranking signals; tuned on the development questions (eval/*.dev.jsonl) only. */
+/** Blend of the ranking signals; tuned on the development questions (eval/*.dev*.jsonl) only. */
 export const DEFAULT_WEIGHTS = {
-  bm25: 0.3,
+  /**
+   * Largest on purpose: on a blind set run before any tuning touched it (eval/*.dev4.jsonl),
+   * BM25 at 0.4 instead of 0.3 put a gold page first for 8 points more of its handbook
+   * questions, at half a point on the sets the other weights were tuned on.
+   */
+  bm25: 0.4,
   coverage: 0.25,
   sentence: 0.2,
   page: 0.15,
