@@ -46,6 +46,8 @@ interface Outcome {
   cited: string[];
   answer: string;
   passages: string;
+  /** What of the reply could carry restricted content — citations, nearestPages, follow-up page ids, warnings — not its echoes of the question. */
+  reply: string;
   chars: number;
   baseline: string[];
   /** The common agent flow without this tool: search, then read the top 3 pages whole. */
@@ -168,7 +170,14 @@ export async function evaluate(options: EvalOptions) {
     const outcomes: Outcome[] = [];
     for (const qa of options.qa) {
       const result = await main.call('answer_with_sources', { question: qa.question });
-      const body = result.structured as { status?: string; answer?: string | null; citations?: { pageId: string; passage: string }[] };
+      const body = result.structured as {
+        status?: string;
+        answer?: string | null;
+        citations?: { pageId: string; passage: string }[];
+        nearestPages?: { pageId: string; title: string }[];
+        followUp?: { arguments?: { pageIds?: string[] }; likelyOwner?: string | null } | null;
+        warnings?: string[];
+      };
       const citations = body.citations ?? [];
       const outcome: Outcome = {
         qa,
@@ -176,6 +185,7 @@ export async function evaluate(options: EvalOptions) {
         cited: [...new Set(citations.map((c) => c.pageId))],
         answer: body.answer ?? '',
         passages: citations.map((c) => c.passage).join('\n'),
+        reply: JSON.stringify([citations, body.nearestPages, body.followUp?.arguments?.pageIds, body.followUp?.likelyOwner, body.warnings]),
         chars: result.text.length,
         baseline: await main.baseline(qa.question, 5),
       };
@@ -209,8 +219,9 @@ function summarize(outcomes: Outcome[]) {
   const restricted = of('restricted');
   const share = (items: Outcome[], test: (o: Outcome) => boolean) => (items.length === 0 ? null : items.filter(test).length / items.length);
   const gold = (o: Outcome, ids: string[]) => ids.findIndex((id) => o.qa.gold.includes(id));
+  // A restricted page's id anywhere in the reply (citations, nearestPages, follow-up) or its key fact in any of its text.
   const leaked = (o: Outcome) =>
-    o.qa.gold.some((g) => o.cited.includes(g)) || containsFact(`${o.answer}\n${o.passages}`, o.qa.answer_hint);
+    o.qa.gold.some((g) => o.reply.includes(`"${g}"`)) || containsFact(`${o.answer}\n${o.passages}\n${o.reply}`, o.qa.answer_hint);
   return {
     questions: outcomes.length,
     byKind: { answerable: answerable.length, unanswerable: unanswerable.length, restricted: restricted.length },
