@@ -171,7 +171,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   const { minConfidence } = gate.policy.answers;
   if (chosen.length === 0 || confidence < minConfidence) {
     const near = chosen.map((r) => pages.get(r.passage.pageId)!).filter(Boolean);
-    return unanswered('insufficient_evidence', request.question, [...new Set(near)], gate, [
+    return unanswered('insufficient_evidence', request.question, near, gate, [
       'The pages you can read mention parts of this question but none answers it.',
     ]);
   }
@@ -283,7 +283,7 @@ export async function buildAnswer(gate: PolicyGate, services: Services, request:
   };
 }
 
-/** nearPages: readable pages read for the question, closest first (named in nearestPages and the follow-up). */
+/** nearPages: readable pages read for the question, closest first, repeats allowed (named in nearestPages and the follow-up). */
 function unanswered(
   status: AnswerStatus,
   question: string,
@@ -292,7 +292,8 @@ function unanswered(
   warnings: string[],
   generator: AnswerResult['generator'] = 'none',
 ): AnswerResult {
-  const nearest = [...new Set(nearPages)].slice(0, NEAREST_PAGES).map((page) => ({ pageId: page.id, title: page.title, url: page.url }));
+  const near = [...new Set(nearPages)];
+  const nearest = near.slice(0, NEAREST_PAGES).map((page) => ({ pageId: page.id, title: page.title, url: page.url }));
   return {
     status,
     answer: null,
@@ -300,7 +301,7 @@ function unanswered(
     nearestPages: nearest,
     conflicts: [],
     warnings,
-    followUp: followUpFor(question, nearPages, gate, 'missing'),
+    followUp: followUpFor(question, near, gate, 'missing'),
     generator,
   };
 }

@@ -1,5 +1,5 @@
 import { pairEvidence } from './proximity.js';
-import type { QuestionAnalysis } from './question.js';
+import { type QuestionAnalysis, ownRarity } from './question.js';
 import type { RankedPassage } from './rank-passages.js';
 
 /**
@@ -74,7 +74,7 @@ export function signalsOf(chosen: RankedPassage[], ranked: RankedPassage[], miss
     topSemantic: top?.features.semantic ?? 0,
     topCoverage: top?.features.coverage ?? 0,
     pairEvidence: pairEvidence(question, chosen.map((r) => r.passage)),
-    questionWeight: Math.min(question.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + t.rarity, 0), 40) / 40,
+    questionWeight: Math.min(ownRarity(question), 40) / 40,
     scoreGap: top && otherPage ? top.score - otherPage.score : 0,
   };
 }

@@ -81,6 +81,11 @@ export function capitalisedWords(text: string): Set<string> {
   return names;
 }
 
+/** Total rarity of the question's own words (the agent's searchTerms are alternatives, not part of it). */
+export function ownRarity(question: QuestionAnalysis): number {
+  return question.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + t.rarity, 0);
+}
+
 export function analyzeQuestion(question: string, searchTerms: string[] = []): QuestionAnalysis {
   const vectors = sharedWordVectors();
   const names = capitalisedWords(question);

@@ -2,7 +2,7 @@ import { stemToken, tokenize } from '../../text/terms.js';
 import { containsAnswerType } from './answer-type.js';
 import { dot } from './embedder.js';
 import { type Passage, splitSentences } from './passages.js';
-import type { QuestionAnalysis, QuestionTerm } from './question.js';
+import { type QuestionAnalysis, type QuestionTerm, ownRarity } from './question.js';
 import type { SoftMatcher } from './soft-match.js';
 
 export interface RankedPassage {
@@ -140,7 +140,7 @@ export function rankPassages(inputs: RankInput[], options: RankOptions): RankedP
   }
   // The agent's searchTerms are alternatives: found, they add evidence; absent, they cost none.
   const questionWeight = q.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + weightOf.get(t.stem)!, 0);
-  const questionRarity = q.terms.filter((t) => !t.fromAgent).reduce((sum, t) => sum + t.rarity, 0);
+  const questionRarity = ownRarity(q);
 
   const bm25 = bm25Scores(inputs.map((i) => i.passage), q);
   const bestBm25 = Math.max(0, ...bm25.values());
